@@ -1,0 +1,180 @@
+import { z } from 'zod';
+
+/** How one configuration key is read: its flag, environment variable, YAML key and schema. */
+export interface ConfigKeyDefinition {
+  /** Camel-case key, also the YAML key. */
+  readonly key: string;
+  readonly env: string;
+  readonly flag: string;
+  readonly schema: z.ZodType;
+  /** Accepted form, shown in errors and `--help`. */
+  readonly form: string;
+  readonly description: string;
+  readonly defaultValue?: string | number | boolean;
+  /** Never printed: errors and `--help` show `<secret>` instead of the value. */
+  readonly secret?: boolean;
+  readonly boolean?: boolean;
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes' || v === 'on');
+const nonEmpty = z.string().min(1);
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const redisUrl = z
+  .string()
+  .regex(/^(rediss?|redis\+sentinel|redis\+cluster):\/\/\S+$/, 'not a Redis URL');
+const httpsUrl = z
+  .string()
+  .url()
+  .regex(/^https?:\/\//, 'must start with https:// or http://');
+
+/** Every key Paddock reads, in the order `--help` lists them. */
+export const configKeys = [
+  {
+    key: 'port',
+    env: 'PADDOCK_PORT',
+    flag: 'port',
+    schema: port,
+    form: 'an integer from 1 to 65535',
+    description: 'TCP port of the one listener',
+    defaultValue: 8443,
+  },
+  {
+    key: 'bind',
+    env: 'PADDOCK_BIND',
+    flag: 'bind',
+    schema: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]),
+    form: 'an IPv4 or IPv6 address, or localhost',
+    description: 'address to listen on',
+    defaultValue: '0.0.0.0',
+  },
+  {
+    key: 'dataDir',
+    env: 'PADDOCK_DATA_DIR',
+    flag: 'data-dir',
+    schema: nonEmpty,
+    form: 'a directory path',
+    description: 'embedded store, generated CA and keys',
+    defaultValue: './data',
+  },
+  {
+    key: 'redisUrl',
+    env: 'PADDOCK_REDIS_URL',
+    flag: 'redis-url',
+    schema: redisUrl,
+    form: 'redis://, rediss://, redis+sentinel:// or redis+cluster:// URL',
+    description: 'use Redis instead of the embedded store (unset = embedded)',
+    secret: true,
+  },
+  {
+    key: 'redisKeyPrefix',
+    env: 'PADDOCK_REDIS_KEY_PREFIX',
+    flag: 'redis-key-prefix',
+    schema: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits, ":", "_", "." or "-"'),
+    form: '1-64 characters of A-Z a-z 0-9 : _ . -',
+    description: 'prefix of every Redis key',
+    defaultValue: 'paddock:',
+  },
+  {
+    key: 'insecureHttp',
+    env: 'PADDOCK_INSECURE_HTTP',
+    flag: 'insecure-http',
+    schema: bool,
+    form: 'true or false',
+    description: 'serve plain HTTP instead of HTTPS (for a TLS-terminating load balancer)',
+    defaultValue: false,
+    boolean: true,
+  },
+  {
+    key: 'tlsCertFile',
+    env: 'PADDOCK_TLS_CERT_FILE',
+    flag: 'tls-cert-file',
+    schema: nonEmpty,
+    form: 'a PEM file path',
+    description: 'serving certificate (chain); replaces the generated one',
+  },
+  {
+    key: 'tlsKeyFile',
+    env: 'PADDOCK_TLS_KEY_FILE',
+    flag: 'tls-key-file',
+    schema: nonEmpty,
+    form: 'a PEM file path',
+    description: 'private key of --tls-cert-file',
+  },
+  {
+    key: 'tlsCaFile',
+    env: 'PADDOCK_TLS_CA_FILE',
+    flag: 'tls-ca-file',
+    schema: nonEmpty,
+    form: 'a PEM file path',
+    description: 'CA put into kubeconfigs when the certificate is configured',
+  },
+  {
+    key: 'serverUrl',
+    env: 'PADDOCK_SERVER_URL',
+    flag: 'server-url',
+    schema: httpsUrl,
+    form: 'an absolute URL such as https://paddock.example.com',
+    description: 'public URL written into kubeconfigs (default: derived from the request)',
+  },
+  {
+    key: 'logLevel',
+    env: 'PADDOCK_LOG_LEVEL',
+    flag: 'log-level',
+    schema: logLevel,
+    form: 'fatal, error, warn, info, debug, trace or silent',
+    description: 'minimum level of the JSON log lines',
+    defaultValue: 'info',
+  },
+  {
+    key: 'shutdownGraceSeconds',
+    env: 'PADDOCK_SHUTDOWN_GRACE_SECONDS',
+    flag: 'shutdown-grace-seconds',
+    schema: z.coerce.number().min(0).max(600),
+    form: 'a number of seconds from 0 to 600',
+    description: 'how long SIGTERM waits for in-flight requests',
+    defaultValue: 10,
+  },
+  {
+    key: 'maxBodyBytes',
+    env: 'PADDOCK_MAX_BODY_BYTES',
+    flag: 'max-body-bytes',
+    schema: positiveInt,
+    form: 'a positive integer',
+    description: 'largest request body accepted',
+    defaultValue: 3 * 1024 * 1024,
+  },
+  {
+    key: 'bootstrapPassword',
+    env: 'PADDOCK_BOOTSTRAP_PASSWORD',
+    flag: 'bootstrap-password',
+    schema: z.string().min(12, 'at least 12 characters'),
+    form: 'at least 12 characters',
+    description: "first admin's password on an empty store (default: generated, printed once)",
+    secret: true,
+  },
+  {
+    key: 'encryptionKey',
+    env: 'PADDOCK_ENCRYPTION_KEY',
+    flag: 'encryption-key',
+    schema: z.string().regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 bytes in base64 or base64url'),
+    form: '32 random bytes, base64 (openssl rand -base64 32)',
+    description: 'AES-256-GCM key for secrets at rest (default: generated into the data dir)',
+    secret: true,
+  },
+  {
+    key: 'importKubeconfig',
+    env: 'PADDOCK_IMPORT_KUBECONFIG',
+    flag: 'import-kubeconfig',
+    schema: bool,
+    form: 'true or false',
+    description: 'register the clusters of $KUBECONFIG at start',
+    defaultValue: false,
+    boolean: true,
+  },
+] as const satisfies readonly ConfigKeyDefinition[];
+
+export type ConfigKey = (typeof configKeys)[number]['key'];

@@ -1,0 +1,23 @@
+/** The validated configuration, typed; built only by `loadConfig`. */
+export interface PaddockConfig {
+  readonly port: number;
+  readonly bind: string;
+  readonly dataDir: string;
+  readonly redisUrl?: string;
+  readonly redisKeyPrefix: string;
+  readonly insecureHttp: boolean;
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
+  readonly tlsCaFile?: string;
+  readonly serverUrl?: string;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly shutdownGraceSeconds: number;
+  readonly maxBodyBytes: number;
+  readonly bootstrapPassword?: string;
+  readonly encryptionKey?: string;
+  readonly importKubeconfig: boolean;
+  /** Provider and other sections of the YAML file, validated by their owners. */
+  readonly sections: Readonly<Record<string, unknown>>;
+  /** Where each key came from, for `paddock config` diagnostics. */
+  readonly sources: Readonly<Record<string, 'flag' | 'env' | 'file' | 'default'>>;
+}
