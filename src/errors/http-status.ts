@@ -14,6 +14,8 @@ export function httpStatusOf(code: PaddockErrorCode): number {
       return 403;
     case 'NOT_FOUND':
       return 404;
+    case 'METHOD_NOT_ALLOWED':
+      return 405;
     case 'CONFLICT':
       return 409;
     case 'GONE':

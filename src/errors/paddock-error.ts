@@ -5,6 +5,7 @@ export type PaddockErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'METHOD_NOT_ALLOWED'
   | 'CONFLICT'
   | 'GONE'
   | 'PAYLOAD_TOO_LARGE'

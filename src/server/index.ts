@@ -1,0 +1,11 @@
+export { createLogger } from './create-logger.js';
+export type { ReadinessCheck } from './health-routes.js';
+export { healthRoutes } from './health-routes.js';
+export type { HttpMetrics } from './http-metrics.js';
+export { createHttpMetrics } from './http-metrics.js';
+export type { HttpHandler, HttpRoute, RequestContext, UpgradeHandler } from './http-route.js';
+export type { PaddockServer, PaddockServerOptions } from './paddock-server.js';
+export { createPaddockServer } from './paddock-server.js';
+export { sendError, sendJson } from './send-json.js';
+export type { ServingTls, ServingTlsOptions } from './tls/serving-tls.js';
+export { loadServingTls } from './tls/serving-tls.js';

@@ -1,0 +1,169 @@
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../domain/index.js';
+import { PaddockError } from '../errors/index.js';
+import type { HttpMetrics } from './http-metrics.js';
+import type { HttpRoute, RequestContext } from './http-route.js';
+import { requestIdOf } from './request-id.js';
+import { Router } from './router.js';
+import { sendError } from './send-json.js';
+import type { ServingTls } from './tls/serving-tls.js';
+
+export interface PaddockServerOptions {
+  readonly routes: readonly HttpRoute[];
+  readonly logger: Logger;
+  readonly metrics: HttpMetrics;
+  /** Serve HTTPS with this certificate; without it the server speaks plain HTTP. */
+  readonly tls?: ServingTls;
+}
+
+export interface PaddockServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight requests finish within `graceMs`, then cuts the rest. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/** The one listener: request ids, access logs, metrics, routing, upgrades and draining. */
+export function createPaddockServer(options: PaddockServerOptions): PaddockServer {
+  const router = new Router(options.routes);
+  const { logger, metrics } = options;
+  const upgraded = new Set<Duplex>();
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
+    const requestId = requestIdOf(req);
+    const route = router.match(req.url ?? '/');
+    const ctx: RequestContext = {
+      requestId,
+      route: route?.name ?? 'unmatched',
+      log: logger.child({ reqId: requestId }),
+    };
+    inFlight += 1;
+    res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
+    res.once('close', () => {
+      inFlight -= 1;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe(ctx.route, req.method ?? 'GET', res.statusCode, seconds);
+      ctx.log.info(
+        {
+          method: req.method,
+          path: pathOf(req.url),
+          route: ctx.route,
+          status: res.statusCode,
+          durationMs: Math.round(seconds * 1e6) / 1e3,
+          aborted: !res.writableFinished,
+        },
+        'request',
+      );
+      if (inFlight === 0) drained?.();
+    });
+    void dispatch(route, req, res, ctx);
+  };
+
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const requestId = requestIdOf(req);
+    const route = router.match(req.url ?? '/');
+    const ctx: RequestContext = {
+      requestId,
+      route: route?.name ?? 'unmatched',
+      log: logger.child({ reqId: requestId }),
+    };
+    socket.on('error', (err) => ctx.log.debug({ err }, 'upgraded socket error'));
+    if (route?.upgrade === undefined || draining) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    Promise.resolve(route.upgrade(req, socket, head, ctx)).catch((err: unknown) => {
+      ctx.log.error({ err }, 'upgrade handler failed');
+      socket.destroy();
+    });
+  };
+
+  const server = options.tls
+    ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onRequest)
+    : createHttpServer(onRequest);
+  server.on('upgrade', onUpgrade);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
+  server.on('tlsClientError', (err) => logger.debug({ err }, 'TLS handshake failed'));
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    async shutdown(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          drained = resolve;
+          const timer = setTimeout(resolve, graceMs);
+          timer.unref();
+        });
+      }
+      server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+async function dispatch(
+  route: HttpRoute | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+): Promise<void> {
+  try {
+    if (route === undefined) {
+      throw new PaddockError('NOT_FOUND', `no route for ${pathOf(req.url)}`);
+    }
+    if (route.methods !== undefined && !route.methods.includes(req.method ?? 'GET')) {
+      res.setHeader('allow', route.methods.join(', '));
+      throw new PaddockError(
+        'METHOD_NOT_ALLOWED',
+        `method ${req.method} not allowed on ${route.path}`,
+      );
+    }
+    await route.handle(req, res, ctx);
+  } catch (err) {
+    sendError(res, err, ctx);
+  }
+}
+
+function pathOf(url: string | undefined): string {
+  const raw = url ?? '/';
+  const q = raw.indexOf('?');
+  return q === -1 ? raw : raw.slice(0, q);
+}
