@@ -1,0 +1,125 @@
+/**
+ * Everything identity keeps in the Store: record shapes and collection specs. Exported as
+ * `identityCollectionSpecs` so backup/restore can rebuild the indexes.
+ */
+
+import type { TokenKind } from '../domain/identity.js';
+import type { Principal, ProviderName } from '../domain/principal.js';
+import type { CollectionSpec } from '../domain/store.js';
+
+export interface UserRecord {
+  /** `u-<random>`, never reused. */
+  readonly id: string;
+  /** Unique regardless of case. */
+  readonly username: string;
+  readonly displayName: string;
+  readonly email?: string;
+  /** The provider that created the user at its first login. */
+  readonly provider: ProviderName;
+  /** The user's own principals (`local://u-…`, `openldap_user://…`); each maps to one user. */
+  readonly principalIds: readonly string[];
+  /** Group principals as last reported by the provider. */
+  readonly groups: readonly Principal[];
+  readonly groupsRefreshedAt?: number;
+  readonly enabled: boolean;
+  /** Why the user was disabled (`provider_revoked`, `admin`), for the UI and audit. */
+  readonly disabledReason?: string;
+  readonly mustChangePassword: boolean;
+  /** argon2id PHC string; local users only. */
+  readonly passwordHash?: string;
+  readonly passwordChangedAt?: number;
+  /** Sessions issued before this epoch-ms instant are refused (sign out everywhere). */
+  readonly sessionsValidAfter?: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly lastLoginAt?: number;
+}
+
+export interface ApiKeyRecord {
+  /** Lowercase letters and digits; the `<keyId>` of `pdk_<keyId>_<secret>`. */
+  readonly keyId: string;
+  readonly userId: string;
+  readonly kind: Exclude<TokenKind, 'session'>;
+  readonly description: string;
+  /** Hex HMAC-SHA-256 of `<keyId>:<secret>` under the server pepper. */
+  readonly secretHash: string;
+  readonly enabled: boolean;
+  readonly createdAt: number;
+  readonly expiresAt?: number;
+  readonly clusterId?: string;
+  readonly lastUsedAt?: number;
+}
+
+export interface SigningKeyRecord {
+  readonly kid: string;
+  readonly alg: 'ES256';
+  readonly publicJwk: Record<string, unknown>;
+  /** The private JWK as JSON, sealed by the SecretBox. */
+  readonly privateJwkSealed: string;
+  readonly createdAt: number;
+  /** Set once a newer key signs; the key still verifies until its record expires. */
+  readonly retiredAt?: number;
+}
+
+/** A revoked session; the record lives as long as the token would have. */
+export interface RevokedTokenRecord {
+  readonly tokenId: string;
+  readonly userId: string;
+  readonly revokedAt: number;
+  readonly reason: string;
+}
+
+/** Last activity of a session, for the idle timeout; its TTL is the idle timeout. */
+export interface SessionActivityRecord {
+  readonly sessionId: string;
+  readonly userId: string;
+  readonly lastSeenAt: number;
+}
+
+/** Failed logins of one account or one source address, within the counting window. */
+export interface LoginFailureRecord {
+  readonly count: number;
+  readonly firstFailureAt: number;
+  readonly lastFailureAt: number;
+  /** Until then, logins for this key are refused without asking the provider. */
+  readonly lockedUntil: number;
+}
+
+export const usersCollection: CollectionSpec<UserRecord> = {
+  name: 'users',
+  indexes: {
+    byUsername: { key: (u) => u.username.toLowerCase(), unique: true },
+    byPrincipal: { key: (u) => u.principalIds, unique: true },
+    byGroup: { key: (u) => u.groups.map((g) => g.id) },
+  },
+};
+
+export const apiKeysCollection: CollectionSpec<ApiKeyRecord> = {
+  name: 'api-keys',
+  indexes: { byUser: { key: (k) => k.userId } },
+};
+
+export const signingKeysCollection: CollectionSpec<SigningKeyRecord> = { name: 'signing-keys' };
+
+export const revokedTokensCollection: CollectionSpec<RevokedTokenRecord> = {
+  name: 'revoked-tokens',
+  indexes: { byUser: { key: (r) => r.userId } },
+};
+
+export const sessionActivityCollection: CollectionSpec<SessionActivityRecord> = {
+  name: 'session-activity',
+  indexes: { byUser: { key: (r) => r.userId } },
+};
+
+export const loginFailuresCollection: CollectionSpec<LoginFailureRecord> = {
+  name: 'login-failures',
+};
+
+export const identityCollectionSpecs: readonly CollectionSpec<unknown>[] = [
+  usersCollection,
+  apiKeysCollection,
+  signingKeysCollection,
+  revokedTokensCollection,
+  sessionActivityCollection,
+  loginFailuresCollection,
+] as readonly CollectionSpec<never>[] as readonly CollectionSpec<unknown>[];

@@ -1,0 +1,45 @@
+/**
+ * Re-encryption after a key rotation: walks a collection and rewrites every sealed field under
+ * the SecretBox's current key. Used by the `paddock` command that rotates the encryption key.
+ */
+import type { Collection } from '../domain/store.js';
+import { hasErrorCode } from '../errors/index.js';
+
+/** Re-seals one value: opens with whichever key made it, seals with the current key. */
+export type ResealFn = (sealed: string, associatedData?: string) => string;
+
+/**
+ * For each record, `rewrite(value, reseal)` returns the value with its sealed fields passed
+ * through `reseal`, or `undefined` when the record holds no secret. Returns records rewritten.
+ */
+export async function resealCollection<T>(
+  collection: Collection<T>,
+  reseal: ResealFn,
+  rewrite: (value: T, reseal: ResealFn) => T | undefined,
+  now: () => number = Date.now,
+): Promise<number> {
+  let rewritten = 0;
+  for (const record of await collection.list()) {
+    let current = record;
+    for (let attempt = 1; ; attempt++) {
+      const next = rewrite(current.value, reseal);
+      if (next === undefined || JSON.stringify(next) === JSON.stringify(current.value)) break;
+      try {
+        await collection.update(current.id, next, {
+          resourceVersion: current.resourceVersion,
+          ...(current.expiresAt === undefined
+            ? {}
+            : { ttlSeconds: Math.max(1, Math.ceil((current.expiresAt - now()) / 1000)) }),
+        });
+        rewritten++;
+        break;
+      } catch (err) {
+        if (!hasErrorCode(err, 'CONFLICT') || attempt >= 5) throw err;
+        const fresh = await collection.get(current.id);
+        if (!fresh) break;
+        current = fresh;
+      }
+    }
+  }
+  return rewritten;
+}
