@@ -5,6 +5,7 @@
 import type { ProviderName } from '../domain/principal.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode, isPaddockError } from '../errors/index.js';
+import { unauthenticated } from './auth-errors.js';
 import {
   type RevokedTokenRecord,
   revokedTokensCollection,
@@ -12,7 +13,7 @@ import {
   sessionActivityCollection,
 } from './collections.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
-import { type SessionClaims, type SessionTokenCodec, unauthenticated } from './session-tokens.js';
+import type { SessionClaims, SessionTokenCodec } from './session-tokens.js';
 import { WriteThrottle } from './write-throttle.js';
 
 export interface SessionServiceOptions {

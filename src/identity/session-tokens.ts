@@ -5,6 +5,7 @@
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import type { ProviderName } from '../domain/principal.js';
 import { isPaddockError, PaddockError } from '../errors/index.js';
+import { unauthenticated } from './auth-errors.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
 import { SESSION_ALGORITHM, type SigningKeyRing } from './signing-key-ring.js';
 
@@ -40,10 +41,6 @@ export interface SessionClaims {
   /** Epoch milliseconds. */
   readonly issuedAt: number;
   readonly expiresAt: number;
-}
-
-export function unauthenticated(reason: string, message: string, cause?: unknown): PaddockError {
-  return new PaddockError('UNAUTHENTICATED', message, { reason, cause });
 }
 
 export class SessionTokenCodec {

@@ -158,7 +158,9 @@ export class UserRepository {
 
   /** Signs the user out everywhere: sessions issued until now are refused. */
   async revokeAllSessions(userId: string): Promise<UserRecord> {
-    const now = this.runtime.now();
+    // Whole seconds, like a JWT's iat: a session issued later in this same second (the new
+    // one after a password change) must stay valid.
+    const now = Math.floor(this.runtime.now() / 1000) * 1000;
     return this.mutate(userId, (u) => ({ ...u, sessionsValidAfter: now }));
   }
 }

@@ -1,0 +1,181 @@
+/**
+ * The one `authenticate(request)` every entry point calls. Verified credentials are cached in
+ * process; the store's change feed (revocations, users, keys, session activity) evicts them,
+ * so a logout, a disabled user or a lost group reaches every replica within a change delivery.
+ */
+import { createHash } from 'node:crypto';
+import type { Authenticator, AuthRequest, Identity } from '../domain/identity.js';
+import type { Store, Unsubscribe } from '../domain/store.js';
+import type { ApiKeyService } from './api-keys.js';
+import { unauthenticated } from './auth-errors.js';
+import type { ApiKeyRecord, UserRecord } from './collections.js';
+import {
+  revokedTokensCollection,
+  sessionActivityCollection,
+  usersCollection,
+} from './collections.js';
+import { type Credential, extractCredential } from './credentials.js';
+import { type IdentityRuntime, systemRuntime } from './runtime.js';
+import type { SessionService } from './session-service.js';
+import type { SessionClaims } from './session-tokens.js';
+import { TokenCache } from './token-cache.js';
+import type { UserRepository } from './user-repository.js';
+
+export interface TokenAuthenticatorDeps {
+  readonly store: Store;
+  readonly users: UserRepository;
+  readonly sessions: SessionService;
+  readonly apiKeys: ApiKeyService;
+}
+
+export interface TokenAuthenticatorOptions {
+  /** Most identities kept; default 10 000. 0 turns the cache off. */
+  readonly cacheMaxEntries?: number;
+  /** Longest time an identity is served from memory; default 30 s. */
+  readonly cacheMaxAgeMs?: number;
+  readonly runtime?: IdentityRuntime;
+  /** Failures of background bookkeeping (last-used, idle activity); they never fail a request. */
+  readonly onBackgroundError?: (err: unknown) => void;
+}
+
+export class TokenAuthenticator implements Authenticator {
+  readonly cache: TokenCache;
+  private readonly deps: TokenAuthenticatorDeps;
+  private readonly runtime: IdentityRuntime;
+  private readonly onBackgroundError: (err: unknown) => void;
+  private unsubscribes: Unsubscribe[] = [];
+
+  constructor(deps: TokenAuthenticatorDeps, options: TokenAuthenticatorOptions = {}) {
+    this.deps = deps;
+    this.runtime = options.runtime ?? systemRuntime;
+    this.onBackgroundError = options.onBackgroundError ?? (() => undefined);
+    this.cache = new TokenCache({
+      now: this.runtime.now,
+      ...(options.cacheMaxEntries === undefined ? {} : { maxEntries: options.cacheMaxEntries }),
+      ...(options.cacheMaxAgeMs === undefined ? {} : { maxAgeMs: options.cacheMaxAgeMs }),
+    });
+  }
+
+  /** Follows the change feed; call before serving requests. */
+  start(): void {
+    if (this.unsubscribes.length > 0) return;
+    const { store, apiKeys } = this.deps;
+    this.unsubscribes = [
+      store.collection(usersCollection).watch((e) => this.cache.evictUser(e.id)),
+      store.collection(revokedTokensCollection).watch((e) => this.cache.evictToken(e.id)),
+      store.collection(sessionActivityCollection).watch((e) => {
+        if (e.type === 'deleted') this.cache.evictToken(e.id);
+      }),
+      apiKeys.collection.watch((e) => {
+        // Last-used writes are updates too; they need no eviction, anything else does.
+        const onlyUsed =
+          e.type === 'updated' && e.value?.enabled === true && e.value.expiresAt === undefined;
+        if (!onlyUsed) this.cache.evictToken(e.id);
+      }),
+    ];
+  }
+
+  close(): void {
+    for (const unsubscribe of this.unsubscribes) unsubscribe();
+    this.unsubscribes = [];
+    this.cache.clear();
+  }
+
+  async authenticate(request: AuthRequest): Promise<Identity> {
+    const credential = extractCredential(request);
+    const key = cacheKey(credential);
+    const cached = this.cache.get(key);
+    if (cached) {
+      cached.onHit?.();
+      return cached.identity;
+    }
+    const generation = this.cache.generation;
+    if (credential.kind === 'session') {
+      const claims = await this.deps.sessions.verify(credential.token);
+      const user = await this.activeUser(claims.userId);
+      if (user.sessionsValidAfter !== undefined && claims.issuedAt < user.sessionsValidAfter) {
+        throw unauthenticated('token_revoked', 'session has been revoked');
+      }
+      const identity = identityOf(user, {
+        provider: claims.provider,
+        tokenId: claims.sessionId,
+        tokenKind: 'session',
+        expiresAt: claims.expiresAt,
+      });
+      const onHit = () => this.background(this.deps.sessions.touch(claims));
+      this.cache.set(key, { identity, validUntil: claims.expiresAt, onHit }, generation);
+      return identity;
+    }
+    const record = await this.deps.apiKeys.verify(credential);
+    const user = await this.activeUser(record.userId);
+    const identity = identityOf(user, {
+      provider: user.provider,
+      tokenId: record.keyId,
+      tokenKind: record.kind,
+      ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
+      ...(record.clusterId === undefined ? {} : { scope: { clusterId: record.clusterId } }),
+    });
+    this.markKeyUsed(record);
+    const onHit = () => this.markKeyUsed(record);
+    this.cache.set(
+      key,
+      {
+        identity,
+        onHit,
+        ...(record.expiresAt === undefined ? {} : { validUntil: record.expiresAt }),
+      },
+      generation,
+    );
+    return identity;
+  }
+
+  /** The claims of a session token, for logout; UNAUTHENTICATED if it is not a usable one. */
+  async sessionClaims(token: string): Promise<SessionClaims> {
+    return this.deps.sessions.verify(token);
+  }
+
+  private markKeyUsed(record: ApiKeyRecord): void {
+    this.background(this.deps.apiKeys.markUsed(record));
+  }
+
+  private background(work: Promise<void>): void {
+    work.catch((err: unknown) => this.onBackgroundError(err));
+  }
+
+  private async activeUser(userId: string): Promise<UserRecord> {
+    const user = await this.deps.users.get(userId);
+    if (!user) throw unauthenticated('user_not_found', 'user no longer exists');
+    if (!user.enabled) throw unauthenticated('user_disabled', 'user is disabled');
+    return user;
+  }
+}
+
+/** What the identity of a user with one credential looks like (also used at login). */
+export function identityOf(
+  user: UserRecord,
+  token: Pick<Identity, 'provider' | 'tokenId' | 'tokenKind' | 'expiresAt' | 'scope'>,
+): Identity {
+  const groupPrincipalIds = user.groups.map((g) => g.id);
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    provider: token.provider,
+    principalIds: [...user.principalIds, ...groupPrincipalIds],
+    groupPrincipalIds,
+    tokenId: token.tokenId,
+    tokenKind: token.tokenKind,
+    ...(token.scope === undefined ? {} : { scope: token.scope }),
+    ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
+    ...(token.expiresAt === undefined ? {} : { expiresAt: token.expiresAt }),
+  };
+}
+
+function cacheKey(credential: Credential): string {
+  // Hashed so the cache holds no usable secrets; the prefix keeps the kinds apart.
+  const raw =
+    credential.kind === 'session'
+      ? `s:${credential.token}`
+      : `k:${credential.keyId}:${credential.secret}`;
+  return createHash('sha256').update(raw).digest('base64url');
+}
