@@ -1,0 +1,48 @@
+/**
+ * What the registry keeps in the Store for each cluster. Tokens are sealed with the SecretBox,
+ * bound to the cluster id and field so a sealed value cannot be moved to another record.
+ */
+import type { ClusterHealth, ClusterImportMethod } from '../domain/cluster.js';
+import type { CollectionSpec } from '../domain/store.js';
+
+export interface ClusterRecord {
+  readonly id: string;
+  /** Unique regardless of case. */
+  readonly name: string;
+  readonly description: string;
+  readonly importMethod: ClusterImportMethod;
+  /** `https://host:port[/prefix]`; empty while a manifest import is pending. */
+  readonly endpoint: string;
+  /** PEM of the CA that signs the API server's certificate; absent = the system roots. */
+  readonly caPem?: string;
+  /** Name to check the API server's certificate against when it differs from the URL's host. */
+  readonly tlsServerName?: string;
+  readonly dangerouslySkipTlsVerify: boolean;
+  /** Sealed bearer token of `paddock-impersonator`. */
+  readonly impersonatorToken?: string;
+  /** Sealed bearer token of `paddock-manager`. */
+  readonly managerToken?: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  /** The last health probe, written when the state changes so every replica can show it. */
+  readonly health?: ClusterHealth;
+}
+
+export const clustersCollection: CollectionSpec<ClusterRecord> = {
+  name: 'clusters',
+  indexes: {
+    name: { key: (c) => c.name.toLowerCase(), unique: true },
+  },
+};
+
+/** Collection specs for backup/restore. */
+export const datasourceCollectionSpecs: readonly CollectionSpec<unknown>[] = [
+  clustersCollection as CollectionSpec<unknown>,
+];
+
+/** The SecretBox associated data of one sealed cluster credential. */
+export function credentialPlace(clusterId: string, field: 'impersonatorToken' | 'managerToken') {
+  return `cluster:${clusterId}/${field}`;
+}
+
+export const CLUSTER_ID_PATTERN = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;

@@ -1,0 +1,72 @@
+import { Agent } from 'node:https';
+import { Pool } from 'undici';
+
+export interface ClusterTlsSettings {
+  readonly endpoint: URL;
+  readonly caPem?: string;
+  readonly tlsServerName?: string;
+  readonly dangerouslySkipTlsVerify: boolean;
+}
+
+export interface TransportOptions {
+  /** How long an idle keep-alive socket stays open. */
+  readonly keepAliveMs?: number;
+  /** Deadline for the TCP + TLS handshake. */
+  readonly connectTimeoutMs?: number;
+}
+
+/** One cluster's sockets: an undici pool for plain requests, an https.Agent for upgrades. */
+export interface ClusterTransport {
+  readonly agent: Agent;
+  readonly dispatcher: Pool;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the keep-alive clients of one cluster. Both verify the API server against the
+ * cluster's own CA (not the system roots, when a CA is given) and only skip verification when
+ * the record says `dangerouslySkipTlsVerify`.
+ */
+export function createClusterTransport(
+  tls: ClusterTlsSettings,
+  options: TransportOptions = {},
+): ClusterTransport {
+  const keepAliveMs = options.keepAliveMs ?? 30_000;
+  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  const rejectUnauthorized = !tls.dangerouslySkipTlsVerify;
+  const servername = tls.tlsServerName ?? serverNameOf(tls.endpoint);
+  const ca = tls.caPem === undefined || tls.caPem === '' ? undefined : tls.caPem;
+  const agent = new Agent({
+    keepAlive: true,
+    keepAliveMsecs: keepAliveMs,
+    ca,
+    rejectUnauthorized,
+    servername,
+    timeout: connectTimeoutMs,
+    scheduling: 'lifo',
+  });
+  const dispatcher = new Pool(tls.endpoint.origin, {
+    connect: { ca, rejectUnauthorized, servername, timeout: connectTimeoutMs },
+    connectTimeout: connectTimeoutMs,
+    keepAliveTimeout: keepAliveMs,
+    keepAliveMaxTimeout: Math.max(keepAliveMs, 600_000),
+    // Deadlines are set per request: a watch must be able to stay silent for hours.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+    pipelining: 1,
+  });
+  return {
+    agent,
+    dispatcher,
+    async close() {
+      agent.destroy();
+      await dispatcher.destroy().catch(() => undefined);
+    },
+  };
+}
+
+// SNI takes host names only; an IP literal is checked against the certificate's IP SANs.
+function serverNameOf(endpoint: URL): string | undefined {
+  const host = endpoint.hostname.replace(/^\[|\]$/g, '');
+  return /^[\d.]+$/.test(host) || host.includes(':') ? undefined : host;
+}

@@ -1,0 +1,24 @@
+export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+export type {
+  ClusterEndpointInput,
+  DirectImportInput,
+  KubeconfigImportInput,
+  ManifestCompletionInput,
+} from './cluster-input.js';
+export type { ClusterRecord } from './cluster-records.js';
+export { clustersCollection, datasourceCollectionSpecs } from './cluster-records.js';
+export { type ClusterRegistryOptions, DatasourceClusterRegistry } from './cluster-registry.js';
+export { callCluster, upstreamError, upstreamPath } from './cluster-request.js';
+export { createClusterTransport, type TransportOptions } from './cluster-transport.js';
+export {
+  EXTRA_PRINCIPAL_ID,
+  EXTRA_USERNAME,
+  IMPERSONATOR_ACCOUNT,
+  IMPERSONATOR_TOKEN_SECRET,
+  importManifestObjects,
+  MANAGER_ACCOUNT,
+  MANAGER_TOKEN_SECRET,
+  PADDOCK_NAMESPACE,
+  renderImportManifest,
+} from './import-manifest.js';
+export { type KubeconfigContext, readKubeconfigContext } from './kubeconfig-context.js';

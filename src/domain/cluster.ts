@@ -1,0 +1,82 @@
+/**
+ * Downstream clusters as the entry points see them. `src/datasources` owns the records, the
+ * credentials and the connections; the proxy and the resolvers only get this port, so they
+ * never touch a token at rest or pick a TLS setting themselves.
+ */
+import type { Agent } from 'node:https';
+import type { Dispatcher } from 'undici';
+
+/**
+ * `pending`: registered, waiting for its manifest to be applied; `active`: the last probe
+ * succeeded; `unavailable`: the API server did not answer or is not ready; `unauthorized`: it
+ * answered but refused Paddock's credentials.
+ */
+export type ClusterState = 'pending' | 'active' | 'unavailable' | 'unauthorized';
+
+/** How the cluster's credentials reached Paddock. */
+export type ClusterImportMethod = 'direct' | 'kubeconfig' | 'manifest';
+
+/** The last background health probe of one cluster. */
+export interface ClusterHealth {
+  readonly state: ClusterState;
+  /** Epoch milliseconds of the probe; absent before the first one. */
+  readonly checkedAt?: number;
+  /** `gitVersion` from `/version`. */
+  readonly version?: string;
+  readonly nodesTotal?: number;
+  readonly nodesReady?: number;
+  /** Why the cluster is not active, safe to show to an administrator. */
+  readonly message?: string;
+}
+
+/** A registered cluster without its credentials: what lists and the GraphQL API show. */
+export interface ClusterSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly endpoint: string;
+  readonly importMethod: ClusterImportMethod;
+  readonly dangerouslySkipTlsVerify: boolean;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly health: ClusterHealth;
+}
+
+/** Whether a call to a cluster may go out now; fed with the outcome of every call. */
+export interface CircuitGate {
+  /** False while the circuit is open: answer "unavailable" without dialling the cluster. */
+  allowRequest(): boolean;
+  /** A call reached the API server (any HTTP status). */
+  recordSuccess(): void;
+  /** A call failed to connect, was reset or timed out. */
+  recordFailure(): void;
+  readonly circuit: 'closed' | 'open' | 'half-open';
+}
+
+/** Everything needed to send one request to a cluster's API server as the impersonator. */
+export interface ClusterConnection {
+  readonly clusterId: string;
+  /** Base URL of the API server, e.g. `https://10.0.0.1:6443` or `https://host/prefix`. */
+  readonly endpoint: URL;
+  /** Keep-alive agent verifying the cluster's CA (for upgrades: exec, attach, port-forward). */
+  readonly agent: Agent;
+  /** Keep-alive undici pool with the same TLS settings (for plain requests). */
+  readonly dispatcher: Dispatcher;
+  /** Bearer token of the `paddock-impersonator` service account. Never log it. */
+  readonly impersonatorToken: string;
+  readonly health: ClusterHealth;
+  readonly gate: CircuitGate;
+}
+
+/** The proxy's view of the cluster registry. */
+export interface ClusterRegistry {
+  /** The connection to a registered cluster, or `undefined` for an unknown id. */
+  connection(clusterId: string): Promise<ClusterConnection | undefined>;
+}
+
+/**
+ * The `Impersonate-Extra-*` keys the proxy sets (percent-encoded in the header name). The
+ * import manifest lets the impersonator set these and no other extra.
+ */
+export const EXTRA_PRINCIPAL_ID = 'paddock.io/principal-id';
+export const EXTRA_USERNAME = 'paddock.io/username';
