@@ -1,0 +1,21 @@
+export type { GitHubOrg, GitHubTeam, GitHubUser } from './github-api.js';
+export { GitHubApi, nextLink } from './github-api.js';
+export type {
+  GitHubEndpoints,
+  GitHubProviderConfig,
+  GitHubProviderConfigInput,
+} from './github-config.js';
+export { githubConfigSchema, githubEndpoints, parseGitHubConfig } from './github-config.js';
+export {
+  githubGroupPrincipals,
+  githubOrgPrincipal,
+  githubTeamPrincipal,
+  githubUserPrincipal,
+  passesRestriction,
+} from './github-principals.js';
+export type { GitHubProviderOptions } from './github-provider.js';
+export { GitHubProvider } from './github-provider.js';
+export { checkCallback, newPendingLogin, pkceS256Challenge } from './pending-login.js';
+export { PendingLoginStore, pendingLoginsCollection } from './pending-login-store.js';
+export { openRefreshMaterial, sealRefreshMaterial } from './refresh-material.js';
+export type { FetchLike } from './upstream-http.js';

@@ -1,0 +1,34 @@
+/**
+ * The credential a redirect provider keeps for background group refreshes (a GitHub access
+ * token, an OIDC refresh token), sealed by the SecretBox and bound to the user principal so a
+ * sealed token copied onto another user does not open.
+ */
+import type { RedirectProviderName } from '../../domain/redirect-provider.js';
+import type { SecretBox } from '../../domain/secret-box.js';
+
+function associatedData(provider: RedirectProviderName, userPrincipalId: string): string {
+  return `redirect-login:${provider}:${userPrincipalId}`;
+}
+
+export function sealRefreshMaterial(
+  box: SecretBox,
+  provider: RedirectProviderName,
+  userPrincipalId: string,
+  secret: string,
+): string {
+  return box.seal(secret, associatedData(provider, userPrincipalId));
+}
+
+/** Opens sealed material; `undefined` when it cannot (another user's, or a lost key). */
+export function openRefreshMaterial(
+  box: SecretBox,
+  provider: RedirectProviderName,
+  userPrincipalId: string,
+  sealed: string,
+): string | undefined {
+  try {
+    return box.open(sealed, associatedData(provider, userPrincipalId));
+  } catch {
+    return undefined;
+  }
+}
