@@ -1,9 +1,9 @@
 import type { Entry } from 'ldapts';
-import { activeDirectoryConfigSchema, type LdapProviderConfigInput } from './ldap-config.js';
+import { activeDirectoryConfigSchema, parseLdapConfig } from './ldap-config.js';
 import type { LdapConnectOptions } from './ldap-connection.js';
 import { LdapDirectoryProvider } from './ldap-directory-provider.js';
 import { firstValue } from './ldap-entry.js';
-import { and, equals, extensibleMatch, or } from './ldap-filter.js';
+import { and, equals, extensibleMatch } from './ldap-filter.js';
 import type { LdapSession } from './ldap-session.js';
 
 /** LDAP_MATCHING_RULE_IN_CHAIN: AD walks nested membership itself. */
@@ -21,13 +21,12 @@ export const UAC_ACCOUNT_DISABLED = 0x2;
 export class ActiveDirectoryProvider extends LdapDirectoryProvider {
   readonly name = 'activedirectory' as const;
 
-  /** Validates `config` (defaults for AD) and builds the provider. */
-  static fromConfig(config: LdapProviderConfigInput, options: LdapConnectOptions = {}) {
-    return new ActiveDirectoryProvider(activeDirectoryConfigSchema.parse(config), options);
-  }
-
-  protected loginFilter(username: string): string {
-    return or(...this.config.users.loginAttribute.map((a) => equals(a, username)));
+  /** Validates `config` (an `LdapProviderConfigInput`, AD defaults) and builds the provider. */
+  static fromConfig(config: unknown, options: LdapConnectOptions = {}) {
+    return new ActiveDirectoryProvider(
+      parseLdapConfig(activeDirectoryConfigSchema, config, 'activedirectory'),
+      options,
+    );
   }
 
   /** Computers are `user` objects too; only people log in. */

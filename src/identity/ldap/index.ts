@@ -4,7 +4,12 @@ export {
   UAC_ACCOUNT_DISABLED,
 } from './activedirectory-provider.js';
 export type { LdapProviderConfig, LdapProviderConfigInput, LdapTlsMode } from './ldap-config.js';
-export { activeDirectoryConfigSchema, ldapTlsModes, openLdapConfigSchema } from './ldap-config.js';
+export {
+  activeDirectoryConfigSchema,
+  ldapTlsModes,
+  openLdapConfigSchema,
+  parseLdapConfig,
+} from './ldap-config.js';
 export type {
   LdapClientFactory,
   LdapConnectOptions,

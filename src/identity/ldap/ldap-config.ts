@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PaddockError } from '../../errors/index.js';
 
 /**
  * Configuration of an OpenLDAP or Active Directory provider. The two share one shape; the
@@ -136,3 +137,18 @@ export const activeDirectoryConfigSchema = ldapConfigSchema({
 export type LdapProviderConfig = z.output<typeof openLdapConfigSchema>;
 /** What an operator writes: optional fields may be left out. */
 export type LdapProviderConfigInput = z.input<typeof openLdapConfigSchema>;
+
+/** Parses a provider config, naming the offending key in a `CONFIG_INVALID` error. */
+export function parseLdapConfig(
+  schema: typeof openLdapConfigSchema,
+  input: unknown,
+  provider: string,
+): LdapProviderConfig {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new PaddockError('CONFIG_INVALID', `invalid ${provider} config: ${issues.join('; ')}`, {
+    reason: 'ldap_config_invalid',
+    details: { issues },
+  });
+}

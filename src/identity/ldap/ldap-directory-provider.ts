@@ -52,8 +52,6 @@ export abstract class LdapDirectoryProvider implements PasswordProvider {
     private readonly connectOptions: LdapConnectOptions = {},
   ) {}
 
-  /** Filter selecting the user a login name designates. */
-  protected abstract loginFilter(username: string): string;
   /** Whether the directory says this account may not log in. */
   protected abstract isDisabled(entry: Entry): boolean;
   /** The user's groups, nested ones included when configured. */
@@ -183,6 +181,11 @@ export abstract class LdapDirectoryProvider implements PasswordProvider {
       return { base, scope: 'sub', filter };
     }
     return { base, scope: 'sub', filter: and(this.userFilter(), equals(attribute, key)) };
+  }
+
+  /** Filter selecting the user a login name designates: any login attribute equal to it. */
+  protected loginFilter(username: string): string {
+    return or(...this.config.users.loginAttribute.map((a) => equals(a, username)));
   }
 
   /** objectClass plus the configured user filter. */

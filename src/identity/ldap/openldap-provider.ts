@@ -1,5 +1,5 @@
 import type { Entry } from 'ldapts';
-import { type LdapProviderConfigInput, openLdapConfigSchema } from './ldap-config.js';
+import { openLdapConfigSchema, parseLdapConfig } from './ldap-config.js';
 import type { LdapConnectOptions } from './ldap-connection.js';
 import { LdapDirectoryProvider } from './ldap-directory-provider.js';
 import { attributeValues } from './ldap-entry.js';
@@ -15,13 +15,9 @@ import { walkNestedGroups } from './nested-groups.js';
 export class OpenLdapProvider extends LdapDirectoryProvider {
   readonly name = 'openldap' as const;
 
-  /** Validates `config` (defaults for OpenLDAP) and builds the provider. */
-  static fromConfig(config: LdapProviderConfigInput, options: LdapConnectOptions = {}) {
-    return new OpenLdapProvider(openLdapConfigSchema.parse(config), options);
-  }
-
-  protected loginFilter(username: string): string {
-    return or(...this.config.users.loginAttribute.map((a) => equals(a, username)));
+  /** Validates `config` (an `LdapProviderConfigInput`, OpenLDAP defaults) and builds the provider. */
+  static fromConfig(config: unknown, options: LdapConnectOptions = {}) {
+    return new OpenLdapProvider(parseLdapConfig(openLdapConfigSchema, config, 'openldap'), options);
   }
 
   protected isDisabled(entry: Entry): boolean {

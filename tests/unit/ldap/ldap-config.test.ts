@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { isPaddockError } from '../../../src/errors/index.js';
+import { ActiveDirectoryProvider, OpenLdapProvider } from '../../../src/identity/ldap/index.js';
 import {
   activeDirectoryConfigSchema,
   openLdapConfigSchema,
@@ -75,5 +77,22 @@ describe('LDAP provider config', () => {
   it('refuses a server entry with a bad port', () => {
     const c = openLdapConfigSchema.parse({ ...minimal, servers: ['a:99999'] });
     expect(() => parseServers(c)).to.throw(/bad port/);
+  });
+});
+
+describe('LDAP provider construction', () => {
+  it('reports a bad config as CONFIG_INVALID naming the key', () => {
+    try {
+      OpenLdapProvider.fromConfig({ ...minimal, pageSize: 0 });
+      expect.fail('expected an error');
+    } catch (err) {
+      expect(isPaddockError(err) && err.code).to.equal('CONFIG_INVALID');
+      expect((err as Error).message).to.match(/pageSize/);
+    }
+  });
+
+  it('builds both providers from a minimal config', () => {
+    expect(OpenLdapProvider.fromConfig(minimal).name).to.equal('openldap');
+    expect(ActiveDirectoryProvider.fromConfig(minimal).name).to.equal('activedirectory');
   });
 });
