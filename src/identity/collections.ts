@@ -85,6 +85,12 @@ export interface LoginFailureRecord {
   readonly lockedUntil: number;
 }
 
+/** Held by the replica that is refreshing a user's groups, so others skip that user. */
+export interface GroupRefreshLeaseRecord {
+  readonly userId: string;
+  readonly takenAt: number;
+}
+
 export const usersCollection: CollectionSpec<UserRecord> = {
   name: 'users',
   indexes: {
@@ -115,6 +121,10 @@ export const loginFailuresCollection: CollectionSpec<LoginFailureRecord> = {
   name: 'login-failures',
 };
 
+export const groupRefreshLeasesCollection: CollectionSpec<GroupRefreshLeaseRecord> = {
+  name: 'group-refresh-leases',
+};
+
 export const identityCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   usersCollection,
   apiKeysCollection,
@@ -122,4 +132,5 @@ export const identityCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   revokedTokensCollection,
   sessionActivityCollection,
   loginFailuresCollection,
+  groupRefreshLeasesCollection,
 ] as readonly CollectionSpec<never>[] as readonly CollectionSpec<unknown>[];

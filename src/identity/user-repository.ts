@@ -20,6 +20,7 @@ export interface NewUser {
   readonly passwordHash?: string;
   readonly mustChangePassword?: boolean;
   readonly enabled?: boolean;
+  readonly lastLoginAt?: number;
 }
 
 const MAX_CAS_ATTEMPTS = 8;
@@ -98,6 +99,7 @@ export class UserRepository {
           : { passwordHash: input.passwordHash, passwordChangedAt: now }),
         createdAt: now,
         updatedAt: now,
+        ...(input.lastLoginAt === undefined ? {} : { lastLoginAt: input.lastLoginAt }),
       };
       try {
         return (await this.collection.create(id, user)).value;
