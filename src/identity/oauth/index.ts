@@ -15,6 +15,21 @@ export {
 } from './github-principals.js';
 export type { GitHubProviderOptions } from './github-provider.js';
 export { GitHubProvider } from './github-provider.js';
+export {
+  groupNames,
+  mergeClaims,
+  oidcGroupPrincipal,
+  oidcIssuerHash,
+  oidcUserPrincipal,
+  oidcUserPrincipalId,
+  readClaim,
+  subOfPrincipalId,
+} from './oidc-claims.js';
+export type { OidcProviderConfig, OidcProviderConfigInput } from './oidc-config.js';
+export { oidcConfigSchema, parseOidcConfig } from './oidc-config.js';
+export { oidcError } from './oidc-errors.js';
+export type { OidcProviderOptions } from './oidc-provider.js';
+export { OidcProvider } from './oidc-provider.js';
 export { checkCallback, newPendingLogin, pkceS256Challenge } from './pending-login.js';
 export { PendingLoginStore, pendingLoginsCollection } from './pending-login-store.js';
 export { openRefreshMaterial, sealRefreshMaterial } from './refresh-material.js';
