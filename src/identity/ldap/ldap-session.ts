@@ -1,4 +1,10 @@
-import { type Entry, type Filter, InvalidCredentialsError, NoSuchObjectError } from 'ldapts';
+import {
+  type Entry,
+  type Filter,
+  InvalidCredentialsError,
+  InvalidDNSyntaxError,
+  NoSuchObjectError,
+} from 'ldapts';
 import { isPaddockError, PaddockError } from '../../errors/index.js';
 import type { LdapProviderConfig } from './ldap-config.js';
 import { connectLdap, type LdapConnection, type LdapConnectOptions } from './ldap-connection.js';
@@ -24,7 +30,7 @@ export class LdapSession {
     private readonly pageSize: number,
   ) {}
 
-  /** Entries matching the search; an absent base yields none. */
+  /** Entries matching the search; an absent (or malformed) base yields none. */
   async search(search: LdapSearch): Promise<Entry[]> {
     const binary = search.binaryAttributes ?? [];
     const entries: Entry[] = [];
@@ -46,7 +52,7 @@ export class LdapSession {
         }
       }
     } catch (err) {
-      if (err instanceof NoSuchObjectError) return entries;
+      if (err instanceof NoSuchObjectError || err instanceof InvalidDNSyntaxError) return entries;
       throw err;
     }
     return entries;

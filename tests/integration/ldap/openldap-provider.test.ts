@@ -199,6 +199,57 @@ describe('OpenLDAP provider against a real slapd', function () {
       expect(user.name).to.equal('bob');
     });
 
+    for (const mode of ['starttls', 'ldaps'] as const) {
+      it(`never reopens a dropped ${mode} connection behind the provider's back`, async () => {
+        // A silent reconnect would be unbound, and for StartTLS unencrypted: the user's
+        // password would then go out in clear.
+        const sockets: Socket[] = [];
+        const aliceDn = personDn('uid=alice');
+        const secure = mode === 'ldaps';
+        const dropping = OpenLdapProvider.fromConfig(
+          config({
+            servers: [`127.0.0.1:${secure ? slapd.ldapsPort : slapd.ldapPort}`],
+            tls: { mode, caPem: slapd.caPem },
+            operationTimeoutMs: 1000,
+          }),
+          {
+            createClient: (options) => {
+              const track = <F extends (...args: never[]) => Socket>(connect: F | undefined) => {
+                if (!connect) throw new Error('expected the provider to supply its connect');
+                return ((...args: Parameters<F>) => {
+                  const socket = connect(...args);
+                  sockets.push(socket);
+                  return socket;
+                }) as unknown as F;
+              };
+              const client = new Client({
+                ...options,
+                ...(secure
+                  ? { createSecureConnection: track(options.createSecureConnection) }
+                  : { createConnection: track(options.createConnection) }),
+              });
+              const bind = client.bind.bind(client);
+              // The connection dies right before the user's bind.
+              client.bind = async (dn, password) => {
+                if (dn === aliceDn) {
+                  const socket = sockets.at(-1);
+                  await new Promise((resolve) => {
+                    socket?.once('close', resolve);
+                    socket?.destroy();
+                  });
+                }
+                return bind(dn, password);
+              };
+              return client;
+            },
+          },
+        );
+        const err = await failure(dropping.login('alice', slapdPassword('alice')));
+        expect(err.code).to.be.oneOf(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+        expect(sockets).to.have.length(1);
+      });
+    }
+
     it('logs in over plain LDAP when TLS is off', async () => {
       const plain = provider({ servers: [`127.0.0.1:${slapd.ldapPort}`], tls: { mode: 'none' } });
       expect((await plain.login('bob', slapdPassword('bob'))).user.name).to.equal('bob');
@@ -358,6 +409,19 @@ describe('OpenLDAP provider against a real slapd', function () {
       const { user } = await p.login('dave', slapdPassword('dave'));
       await slapd.modify(`dn: ${personDn('uid=dave')}\nchangetype: delete\n`);
       expect(await p.refreshGroups(user)).to.deep.equal({
+        status: 'revoked',
+        reason: 'user no longer in the directory',
+      });
+    });
+
+    it('revokes a principal whose DN is not a DN', async () => {
+      const refreshed = await provider().refreshGroups({
+        id: 'openldap_user://not a dn',
+        provider: 'openldap',
+        kind: 'user',
+        name: 'x',
+      });
+      expect(refreshed).to.deep.equal({
         status: 'revoked',
         reason: 'user no longer in the directory',
       });
