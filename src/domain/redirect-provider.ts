@@ -88,9 +88,11 @@ export interface RedirectProvider {
   start(input: RedirectStartInput): Promise<RedirectStart>;
   finish(input: RedirectFinishInput): Promise<RedirectLogin>;
   /**
-   * Re-reads the user's groups with the stored `refreshMaterial`. Returns `revoked` when the
-   * provider refuses the credential or the user left the allowed orgs/teams; without
-   * `refreshMaterial` it cannot ask and returns `revoked` with `reason: no_refresh_material`.
+   * Re-reads the user's groups with the stored `refreshMaterial`. Returns `revoked` only when
+   * the provider itself says no: it refuses the credential, or the user left the allowed
+   * orgs/teams. Without usable `refreshMaterial` it cannot ask and throws
+   * `PaddockError('CONFLICT')` with `reason` `no_refresh_material` or
+   * `refresh_material_unreadable`; an unreachable provider throws `UPSTREAM_*`.
    */
   refreshGroups(user: Principal, refreshMaterial?: string): Promise<RedirectGroupRefresh>;
 }

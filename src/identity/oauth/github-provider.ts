@@ -27,7 +27,7 @@ import {
   passesRestriction,
 } from './github-principals.js';
 import { checkCallback, newPendingLogin, pkceS256Challenge } from './pending-login.js';
-import { openRefreshMaterial, sealRefreshMaterial } from './refresh-material.js';
+import { requireRefreshMaterial, sealRefreshMaterial } from './refresh-material.js';
 import type { FetchLike } from './upstream-http.js';
 
 export interface GitHubProviderOptions {
@@ -114,13 +114,7 @@ export class GitHubProvider implements RedirectProvider {
   }
 
   async refreshGroups(user: Principal, refreshMaterial?: string): Promise<RedirectGroupRefresh> {
-    if (refreshMaterial === undefined) {
-      return { status: 'revoked', reason: 'no_refresh_material' };
-    }
-    const accessToken = openRefreshMaterial(this.secretBox, this.name, user.id, refreshMaterial);
-    if (accessToken === undefined) {
-      return { status: 'revoked', reason: 'refresh_material_unreadable' };
-    }
+    const accessToken = requireRefreshMaterial(this.secretBox, this.name, user.id, refreshMaterial);
     try {
       const githubUser = await this.api.getUser(accessToken);
       if (githubUserPrincipal(githubUser).id !== user.id) {

@@ -1,3 +1,5 @@
+export type { RedirectProviderDeps } from './create-redirect-provider.js';
+export { createRedirectProvider } from './create-redirect-provider.js';
 export type { GitHubOrg, GitHubTeam, GitHubUser } from './github-api.js';
 export { GitHubApi, nextLink } from './github-api.js';
 export type {
@@ -32,5 +34,9 @@ export type { OidcProviderOptions } from './oidc-provider.js';
 export { OidcProvider } from './oidc-provider.js';
 export { checkCallback, newPendingLogin, pkceS256Challenge } from './pending-login.js';
 export { PendingLoginStore, pendingLoginsCollection } from './pending-login-store.js';
-export { openRefreshMaterial, sealRefreshMaterial } from './refresh-material.js';
+export {
+  openRefreshMaterial,
+  requireRefreshMaterial,
+  sealRefreshMaterial,
+} from './refresh-material.js';
 export type { FetchLike } from './upstream-http.js';

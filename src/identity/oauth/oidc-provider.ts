@@ -31,7 +31,7 @@ import {
 } from './oidc-config.js';
 import { type OidcStage, oidcError } from './oidc-errors.js';
 import { checkCallback, newPendingLogin, pkceS256Challenge } from './pending-login.js';
-import { openRefreshMaterial, sealRefreshMaterial } from './refresh-material.js';
+import { requireRefreshMaterial, sealRefreshMaterial } from './refresh-material.js';
 import type { FetchLike } from './upstream-http.js';
 
 export interface OidcProviderOptions {
@@ -145,13 +145,12 @@ export class OidcProvider implements RedirectProvider {
   }
 
   async refreshGroups(user: Principal, refreshMaterial?: string): Promise<RedirectGroupRefresh> {
-    if (refreshMaterial === undefined) {
-      return { status: 'revoked', reason: 'no_refresh_material' };
-    }
-    const refreshToken = openRefreshMaterial(this.secretBox, this.name, user.id, refreshMaterial);
-    if (refreshToken === undefined) {
-      return { status: 'revoked', reason: 'refresh_material_unreadable' };
-    }
+    const refreshToken = requireRefreshMaterial(
+      this.secretBox,
+      this.name,
+      user.id,
+      refreshMaterial,
+    );
     const config = await this.discover();
     const sub = subOfPrincipalId(config.serverMetadata().issuer, user.id);
     if (sub === undefined) return { status: 'revoked', reason: 'issuer_changed' };

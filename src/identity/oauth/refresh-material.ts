@@ -5,6 +5,7 @@
  */
 import type { RedirectProviderName } from '../../domain/redirect-provider.js';
 import type { SecretBox } from '../../domain/secret-box.js';
+import { PaddockError } from '../../errors/index.js';
 
 function associatedData(provider: RedirectProviderName, userPrincipalId: string): string {
   return `redirect-login:${provider}:${userPrincipalId}`;
@@ -31,4 +32,29 @@ export function openRefreshMaterial(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The stored credential for a group refresh, or a `CONFLICT` error when there is none or it
+ * cannot be opened: Paddock cannot ask the provider, which is not the provider saying no, so
+ * this is no `revoked` verdict.
+ */
+export function requireRefreshMaterial(
+  box: SecretBox,
+  provider: RedirectProviderName,
+  userPrincipalId: string,
+  sealed: string | undefined,
+): string {
+  if (sealed === undefined) {
+    throw new PaddockError('CONFLICT', `no stored ${provider} credential to refresh groups with`, {
+      reason: 'no_refresh_material',
+    });
+  }
+  const secret = openRefreshMaterial(box, provider, userPrincipalId, sealed);
+  if (secret === undefined) {
+    throw new PaddockError('CONFLICT', `the stored ${provider} credential cannot be opened`, {
+      reason: 'refresh_material_unreadable',
+    });
+  }
+  return secret;
 }

@@ -448,18 +448,16 @@ describe('GitHubProvider', () => {
       const p = provider();
       const login = await loggedIn(p);
       const other = { ...login.user, id: 'github_user://1' };
-      expect(await p.refreshGroups(other, login.refreshMaterial)).to.deep.equal({
-        status: 'revoked',
-        reason: 'refresh_material_unreadable',
-      });
+      const error = await rejection(p.refreshGroups(other, login.refreshMaterial));
+      expect(error.code).to.equal('CONFLICT');
+      expect(error.reason).to.equal('refresh_material_unreadable');
     });
 
-    it('says revoked without refresh material, since it cannot ask GitHub', async () => {
+    it('cannot ask GitHub without refresh material, and says so rather than revoking', async () => {
       const login = await loggedIn(provider());
-      expect(await provider().refreshGroups(login.user)).to.deep.equal({
-        status: 'revoked',
-        reason: 'no_refresh_material',
-      });
+      const error = await rejection(provider().refreshGroups(login.user));
+      expect(error.code).to.equal('CONFLICT');
+      expect(error.reason).to.equal('no_refresh_material');
     });
   });
 });
