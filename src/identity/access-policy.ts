@@ -4,7 +4,7 @@
  * cluster or project.
  */
 import { UnreachableCaseError } from '../errors/index.js';
-import type { ProviderAccess } from './password-provider-dispatcher.js';
+import type { ProviderAccess } from './provider-dispatcher.js';
 
 /** True when one of the principals is bound to some cluster or project (from rbac). */
 export type MembershipCheck = (principalIds: readonly string[]) => Promise<boolean>;

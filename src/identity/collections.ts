@@ -21,6 +21,11 @@ export interface UserRecord {
   /** Group principals as last reported by the provider. */
   readonly groups: readonly Principal[];
   readonly groupsRefreshedAt?: number;
+  /**
+   * What a redirect provider needs to re-read groups later (GitHub token, OIDC refresh token),
+   * sealed by that provider; opaque here.
+   */
+  readonly refreshMaterial?: string;
   readonly enabled: boolean;
   /** Why the user was disabled (`provider_revoked`, `admin`), for the UI and audit. */
   readonly disabledReason?: string;

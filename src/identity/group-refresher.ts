@@ -4,6 +4,7 @@
  * access mode) gets the user disabled, which stops every session and key of theirs at once.
  */
 import type { Principal } from '../domain/principal.js';
+import type { RedirectGroupRefresh } from '../domain/redirect-provider.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode } from '../errors/index.js';
 import { isAccessAllowed, type MembershipCheck } from './access-policy.js';
@@ -12,14 +13,14 @@ import {
   groupRefreshLeasesCollection,
   type UserRecord,
 } from './collections.js';
-import type { PasswordProviderDispatcher } from './password-provider-dispatcher.js';
+import { isRedirectEntry, type ProviderDispatcher } from './provider-dispatcher.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
 import type { UserRepository } from './user-repository.js';
 
 export interface GroupRefresherDeps {
   readonly store: Store;
   readonly users: UserRepository;
-  readonly providers: PasswordProviderDispatcher;
+  readonly providers: ProviderDispatcher;
   readonly hasAnyMembership: MembershipCheck;
   readonly runtime?: IdentityRuntime;
   /** A provider that could not be asked (directory down): the old groups stay meanwhile. */
@@ -88,12 +89,14 @@ export class GroupRefresher {
 
   /** Asks the user's provider now, regardless of age (e.g. an admin's "refresh groups"). */
   async refreshUser(user: UserRecord): Promise<RefreshOutcome> {
-    const entry = this.deps.providers.get(user.provider);
+    const entry = this.deps.providers.any(user.provider);
     const principal = providerUserPrincipal(user);
     if (!entry || !principal) return 'skipped';
-    let result: Awaited<ReturnType<typeof entry.provider.refreshGroups>>;
+    let result: RedirectGroupRefresh;
     try {
-      result = await entry.provider.refreshGroups(principal);
+      result = isRedirectEntry(entry)
+        ? await entry.provider.refreshGroups(principal, user.refreshMaterial)
+        : await entry.provider.refreshGroups(principal);
     } catch (err) {
       this.deps.onError?.(err, user);
       return 'failed';
@@ -111,7 +114,15 @@ export class GroupRefresher {
     const principalIds = [user.id, ...user.principalIds, ...result.groups.map((g) => g.id)];
     const admitted = await isAccessAllowed(entry.access, principalIds, this.deps.hasAnyMembership);
     await this.deps.users.mutate(user.id, (u) => {
-      const refreshed = { ...u, groups: [...result.groups], groupsRefreshedAt: now };
+      const refreshed = {
+        ...u,
+        groups: [...result.groups],
+        groupsRefreshedAt: now,
+        // An OIDC provider may rotate its refresh token; the new one replaces the old.
+        ...(result.refreshMaterial === undefined
+          ? {}
+          : { refreshMaterial: result.refreshMaterial }),
+      };
       if (!admitted) return { ...refreshed, enabled: false, disabledReason: 'access_revoked' };
       return refreshed;
     });
@@ -143,7 +154,7 @@ export class GroupRefresher {
     // Disabled users have no working credential to refresh; a provider-side revocation is
     // lifted by the user's next successful login instead.
     if (!user.enabled) return false;
-    const entry = this.deps.providers.get(user.provider);
+    const entry = this.deps.providers.any(user.provider);
     if (!entry) return false;
     const maxAgeMs = (entry.groupRefreshMaxAgeSeconds ?? DEFAULT_MAX_AGE_SECONDS) * 1000;
     return this.runtime.now() - (user.groupsRefreshedAt ?? 0) >= maxAgeMs;

@@ -4,15 +4,17 @@
  */
 import type { LoginAuditEvent, LoginResult } from '../domain/identity.js';
 import type { ProviderLogin, ProviderName } from '../domain/principal.js';
+import type {
+  PendingRedirectLogin,
+  RedirectFinishInput,
+  RedirectLogin,
+} from '../domain/redirect-provider.js';
 import { hasErrorCode, isPaddockError, PaddockError } from '../errors/index.js';
 import { isAccessAllowed, type MembershipCheck } from './access-policy.js';
 import type { UserRecord } from './collections.js';
 import { badCredentials, type LocalPasswordProvider } from './local-provider.js';
 import type { LoginThrottle } from './login-throttle.js';
-import type {
-  PasswordProviderDispatcher,
-  PasswordProviderEntry,
-} from './password-provider-dispatcher.js';
+import type { ProviderDispatcher, ProviderEntry } from './provider-dispatcher.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
 import type { SessionService } from './session-service.js';
 import { createLinkedUser, PROVIDER_DISABLE_REASONS, withLogin } from './user-linking.js';
@@ -20,7 +22,7 @@ import type { UserRepository } from './user-repository.js';
 
 export interface LoginServiceDeps {
   readonly users: UserRepository;
-  readonly providers: PasswordProviderDispatcher;
+  readonly providers: ProviderDispatcher;
   readonly sessions: SessionService;
   readonly throttle: LoginThrottle;
   /** Needed for `changePassword`. */
@@ -115,7 +117,65 @@ export class LoginService {
       throw err;
     }
     await this.deps.throttle.recordSuccess(attempt);
+    return this.complete(entry, vouched, audit);
+  }
 
+  /**
+   * Finishes a GitHub/OIDC login: the provider checks the callback against the pending record
+   * (taken from the pending-login store by `state`), then the user is linked and a session
+   * issued exactly as for a password login.
+   */
+  async finishRedirectLogin(input: {
+    provider: string;
+    callbackParams: RedirectFinishInput['callbackParams'];
+    pending: PendingRedirectLogin | undefined;
+    remoteAddress?: string;
+  }): Promise<LoginResult> {
+    let username = '';
+    const audit = (outcome: LoginAuditEvent['outcome'], reason?: string, userId?: string) =>
+      this.audit({
+        at: this.runtime.now(),
+        provider: String(input.provider).slice(0, 64),
+        username,
+        ...(input.remoteAddress === undefined ? {} : { remoteAddress: input.remoteAddress }),
+        outcome,
+        ...(reason ? { reason } : {}),
+        ...(userId ? { userId } : {}),
+      });
+    const entry = this.deps.providers.redirect(input.provider);
+    if (!entry) {
+      audit('failure', 'unknown_provider');
+      throw new PaddockError('BAD_REQUEST', 'unknown login provider', {
+        reason: 'unknown_provider',
+      });
+    }
+    let vouched: RedirectLogin;
+    try {
+      vouched = await entry.provider.finish({
+        callbackParams: input.callbackParams,
+        pending: input.pending,
+      });
+    } catch (err) {
+      const reason = isPaddockError(err) ? (err.reason ?? err.code) : 'provider_error';
+      audit(
+        hasErrorCode(err, 'FORBIDDEN')
+          ? 'denied'
+          : hasErrorCode(err, 'UNAUTHENTICATED')
+            ? 'failure'
+            : 'error',
+        reason,
+      );
+      throw err;
+    }
+    username = vouched.user.name;
+    return this.complete(entry, vouched, audit);
+  }
+
+  private async complete(
+    entry: ProviderEntry,
+    vouched: ProviderLogin & Pick<RedirectLogin, 'refreshMaterial'>,
+    audit: (outcome: LoginAuditEvent['outcome'], reason?: string, userId?: string) => void,
+  ): Promise<LoginResult> {
     let user: UserRecord;
     try {
       user = await this.linkUser(entry, vouched);
@@ -191,8 +251,8 @@ export class LoginService {
   }
 
   private async linkUser(
-    entry: PasswordProviderEntry,
-    vouched: ProviderLogin,
+    entry: ProviderEntry,
+    vouched: ProviderLogin & Pick<RedirectLogin, 'refreshMaterial'>,
   ): Promise<UserRecord> {
     const { users, hasAnyMembership } = this.deps;
     const provider: ProviderName = entry.provider.name;

@@ -3,6 +3,7 @@
  * principal, or a new `u-<random>` user at the first login. Groups are stored with the user.
  */
 import type { Principal, ProviderLogin, ProviderName } from '../domain/principal.js';
+import type { RedirectLogin } from '../domain/redirect-provider.js';
 import { hasErrorCode } from '../errors/index.js';
 import type { UserRecord } from './collections.js';
 import { type IdentityRuntime, randomLowerAlnum } from './runtime.js';
@@ -14,7 +15,7 @@ export const PROVIDER_DISABLE_REASONS: readonly string[] = ['provider_revoked', 
 export async function createLinkedUser(
   users: UserRepository,
   provider: ProviderName,
-  login: ProviderLogin,
+  login: ProviderLogin & Pick<RedirectLogin, 'refreshMaterial'>,
   runtime: IdentityRuntime,
 ): Promise<UserRecord> {
   const base = login.user.name;
@@ -35,6 +36,7 @@ export async function createLinkedUser(
         groups: login.groups,
         groupsRefreshedAt: runtime.now(),
         lastLoginAt: runtime.now(),
+        ...(login.refreshMaterial === undefined ? {} : { refreshMaterial: login.refreshMaterial }),
       });
     } catch (err) {
       if (!hasErrorCode(err, 'CONFLICT') || i === candidates.length - 1) throw err;
@@ -47,9 +49,14 @@ export async function createLinkedUser(
 }
 
 /** The fresh facts of a login written onto the existing user. */
-export function withLogin(user: UserRecord, login: ProviderLogin, now: number): UserRecord {
+export function withLogin(
+  user: UserRecord,
+  login: ProviderLogin & Pick<RedirectLogin, 'refreshMaterial'>,
+  now: number,
+): UserRecord {
   return {
     ...user,
+    ...(login.refreshMaterial === undefined ? {} : { refreshMaterial: login.refreshMaterial }),
     displayName: login.user.displayName ?? user.displayName,
     ...(login.user.email === undefined ? {} : { email: login.user.email }),
     groups: [...login.groups] as Principal[],

@@ -21,6 +21,7 @@ export interface NewUser {
   readonly mustChangePassword?: boolean;
   readonly enabled?: boolean;
   readonly lastLoginAt?: number;
+  readonly refreshMaterial?: string;
 }
 
 const MAX_CAS_ATTEMPTS = 8;
@@ -100,6 +101,7 @@ export class UserRepository {
         createdAt: now,
         updatedAt: now,
         ...(input.lastLoginAt === undefined ? {} : { lastLoginAt: input.lastLoginAt }),
+        ...(input.refreshMaterial === undefined ? {} : { refreshMaterial: input.refreshMaterial }),
       };
       try {
         return (await this.collection.create(id, user)).value;

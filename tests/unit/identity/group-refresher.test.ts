@@ -5,10 +5,7 @@ import { TokenAuthenticator } from '../../../src/identity/authenticator.js';
 import { GroupRefresher } from '../../../src/identity/group-refresher.js';
 import { LoginService } from '../../../src/identity/login-service.js';
 import { LoginThrottle } from '../../../src/identity/login-throttle.js';
-import {
-  PasswordProviderDispatcher,
-  UNRESTRICTED,
-} from '../../../src/identity/password-provider-dispatcher.js';
+import { ProviderDispatcher, UNRESTRICTED } from '../../../src/identity/provider-dispatcher.js';
 import { UserRepository } from '../../../src/identity/user-repository.js';
 import { FakeDirectory } from './fake-directory.js';
 import { rejection, type SessionFixture, sessionFixture, settle, testRuntime } from './fixtures.js';
@@ -17,7 +14,7 @@ describe('GroupRefresher', () => {
   let f: SessionFixture;
   let users: UserRepository;
   let directory: FakeDirectory;
-  let providers: PasswordProviderDispatcher;
+  let providers: ProviderDispatcher;
   let refresher: GroupRefresher;
   let login: LoginService;
   let apiKeys: ApiKeyService;
@@ -29,7 +26,7 @@ describe('GroupRefresher', () => {
     users = new UserRepository(f.store, runtime);
     directory = new FakeDirectory();
     directory.add('alice', 'alice-pw', ['devs']);
-    providers = new PasswordProviderDispatcher();
+    providers = new ProviderDispatcher();
     providers.register({
       provider: directory,
       access: UNRESTRICTED,

@@ -7,10 +7,10 @@ import { LocalPasswordProvider } from '../../../src/identity/local-provider.js';
 import { LoginService } from '../../../src/identity/login-service.js';
 import { LoginThrottle } from '../../../src/identity/login-throttle.js';
 import {
-  PasswordProviderDispatcher,
   type ProviderAccess,
+  ProviderDispatcher,
   UNRESTRICTED,
-} from '../../../src/identity/password-provider-dispatcher.js';
+} from '../../../src/identity/provider-dispatcher.js';
 import { UserRepository } from '../../../src/identity/user-repository.js';
 import { FakeDirectory } from './fake-directory.js';
 import { rejection, type SessionFixture, sessionFixture, settle, testRuntime } from './fixtures.js';
@@ -20,7 +20,7 @@ describe('LoginService', () => {
   let users: UserRepository;
   let local: LocalPasswordProvider;
   let directory: FakeDirectory;
-  let providers: PasswordProviderDispatcher;
+  let providers: ProviderDispatcher;
   let members: Set<string>;
   let audit: LoginAuditEvent[];
   let service: LoginService;
@@ -37,7 +37,7 @@ describe('LoginService', () => {
     local = new LocalPasswordProvider(users, { now: f.clock.now });
     directory = new FakeDirectory();
     directory.add('alice', 'alice-pw', ['devs']);
-    providers = new PasswordProviderDispatcher();
+    providers = new ProviderDispatcher();
     providers.register({ provider: local, access: UNRESTRICTED });
     useDirectoryAccess(UNRESTRICTED);
     members = new Set();
