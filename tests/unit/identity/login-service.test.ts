@@ -26,7 +26,7 @@ describe('LoginService', () => {
   let service: LoginService;
   let auth: TokenAuthenticator;
 
-  function useDirectoryAccess(access: ProviderAccess): void {
+  function setDirectoryAccess(access: ProviderAccess): void {
     providers.register({ provider: directory, access });
   }
 
@@ -39,7 +39,7 @@ describe('LoginService', () => {
     directory.add('alice', 'alice-pw', ['devs']);
     providers = new ProviderDispatcher();
     providers.register({ provider: local, access: UNRESTRICTED });
-    useDirectoryAccess(UNRESTRICTED);
+    setDirectoryAccess(UNRESTRICTED);
     members = new Set();
     audit = [];
     service = new LoginService({
@@ -226,7 +226,7 @@ describe('LoginService', () => {
 
   it('admits only allowed principals in required mode', async () => {
     directory.add('bob', 'bob-pw', ['ops']);
-    useDirectoryAccess({
+    setDirectoryAccess({
       accessMode: 'required',
       allowedPrincipalIds: ['openldap_group://cn=devs,dc=example'],
     });
@@ -241,7 +241,7 @@ describe('LoginService', () => {
 
   it('admits cluster or project members in restricted mode', async () => {
     directory.add('bob', 'bob-pw', ['ops']);
-    useDirectoryAccess({ accessMode: 'restricted', allowedPrincipalIds: [] });
+    setDirectoryAccess({ accessMode: 'restricted', allowedPrincipalIds: [] });
     expect(
       (
         await rejection(
