@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'ldapts';
@@ -18,7 +18,8 @@ import {
  * them). Simple binds need TLS there; the CA Samba generates on first start is read back.
  */
 
-const SAMBA_PACKAGES = 'samba samba-ad-dc winbind krb5-user ldb-tools';
+// samba-ad-provision (the provisioning templates) is only a Recommends of samba-ad-dc.
+const SAMBA_PACKAGES = 'samba samba-ad-dc samba-ad-provision winbind krb5-user ldb-tools';
 
 export const AD_REALM = 'PADDOCK.TEST';
 export const AD_DOMAIN = 'PADDOCK';
@@ -130,6 +131,11 @@ async function ldapsReady(): Promise<boolean> {
 async function start(): Promise<SambaAdFixture> {
   const samba = requireBinary('samba', SAMBA_PACKAGES);
   const sambaTool = requireBinary('samba-tool', SAMBA_PACKAGES);
+  if (!existsSync('/usr/share/samba/setup')) {
+    throw new Error(
+      `Samba's provisioning templates are missing: install them with \`DEBIAN_FRONTEND=noninteractive apt-get install -y ${SAMBA_PACKAGES}\``,
+    );
+  }
   if (process.getuid?.() !== 0) {
     throw new Error('the Samba AD DC fixture must run as root (AD serves LDAP on ports 389/636)');
   }
