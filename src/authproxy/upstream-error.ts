@@ -1,0 +1,39 @@
+import { PaddockError } from '../errors/index.js';
+
+/**
+ * Maps a failure talking to a cluster to what the client should see: 504 when it did not
+ * answer in time, 502 when it dropped the connection or failed TLS, 503 when it could not be
+ * reached at all.
+ */
+export function upstreamFailure(err: unknown, clusterId: string): PaddockError {
+  const code = String((err as { code?: unknown } | undefined)?.code ?? '');
+  const name = err instanceof Error ? err.name : '';
+  if (/TIMEOUT|ETIMEDOUT/.test(code) || name === 'TimeoutError') {
+    return new PaddockError('UPSTREAM_TIMEOUT', `cluster ${clusterId} did not answer in time`, {
+      cause: err,
+      reason: code || 'timeout',
+    });
+  }
+  if (/ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED|HPE_/.test(code)) {
+    return new PaddockError('UPSTREAM_RESET', `cluster ${clusterId} closed the connection`, {
+      cause: err,
+      reason: code,
+    });
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL/.test(code)) {
+    return new PaddockError(
+      'UPSTREAM_RESET',
+      `cluster ${clusterId} presented a certificate Paddock does not trust`,
+      { cause: err, reason: code },
+    );
+  }
+  return new PaddockError('UPSTREAM_UNAVAILABLE', `cluster ${clusterId} is unavailable`, {
+    cause: err,
+    reason: code || 'unreachable',
+  });
+}
+
+/** Whether a failure says the cluster itself is unwell (feeds the circuit breaker). */
+export function countsAgainstCluster(err: PaddockError): boolean {
+  return err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_TIMEOUT';
+}
