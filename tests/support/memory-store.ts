@@ -231,7 +231,7 @@ export class MemoryStore implements Store {
 
   private emit(state: CollectionState, event: ChangeEvent<unknown>): void {
     // Real adapters deliver changes asynchronously (pub/sub, a poll); so does this one.
-    for (const listener of state.listeners) queueMicrotask(() => listener(event));
+    for (const listener of state.listeners) setImmediate(() => listener(event));
   }
 
   private toRecord<T>(id: string, entry: Entry): StoredRecord<T> {

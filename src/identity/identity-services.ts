@@ -1,0 +1,169 @@
+/**
+ * Wires identity's pieces together for the composition root (`src/main.ts`), which picks the
+ * store, the secret box and the extra providers (LDAP, GitHub, OIDC) and registers them on
+ * `providers`.
+ */
+
+import type { LoginAuditEvent } from '../domain/identity.js';
+import type { SecretBox } from '../domain/secret-box.js';
+import type { Store } from '../domain/store.js';
+import type { MembershipCheck } from './access-policy.js';
+import { ApiKeyService } from './api-keys.js';
+import { TokenAuthenticator } from './authenticator.js';
+import { type BootstrapAdminResult, ensureBootstrapAdmin } from './bootstrap-admin.js';
+import { GroupRefresher } from './group-refresher.js';
+import { LocalPasswordProvider } from './local-provider.js';
+import { LoginService } from './login-service.js';
+import { LoginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
+import { type Argon2Params, PasswordHasher } from './password-hasher.js';
+import type { PasswordPolicy } from './password-policy.js';
+import { type ProviderAccess, ProviderDispatcher, UNRESTRICTED } from './provider-dispatcher.js';
+import { type IdentityRuntime, systemRuntime } from './runtime.js';
+import { SessionService } from './session-service.js';
+import { SessionTokenCodec } from './session-tokens.js';
+import { SigningKeyRing } from './signing-key-ring.js';
+import { UserRepository } from './user-repository.js';
+
+export interface IdentityServicesOptions {
+  readonly store: Store;
+  readonly secretBox: SecretBox;
+  /** 32+ random bytes (config or `loadOrCreateKeyFile(<dataDir>/api-key-pepper)`). */
+  readonly apiKeyPepper: Buffer;
+  /** Session `iss`, e.g. Paddock's external URL. */
+  readonly issuer: string;
+  /** Session `aud`; default `paddock`. */
+  readonly audience?: string;
+  /** Default 16 hours. */
+  readonly sessionTtlSeconds?: number;
+  /** Default off. */
+  readonly sessionIdleTtlSeconds?: number;
+  readonly clockToleranceSeconds?: number;
+  readonly signingKeyRotateAfterSeconds?: number;
+  readonly argon2?: Argon2Params;
+  readonly passwordPolicy?: PasswordPolicy;
+  readonly loginThrottle?: Partial<LoginThrottlePolicy>;
+  readonly localAccess?: ProviderAccess;
+  readonly tokenCache?: { readonly maxEntries?: number; readonly maxAgeMs?: number };
+  /** Background group refresh period; default one minute. */
+  readonly groupRefreshIntervalMs?: number;
+  readonly hasAnyMembership: MembershipCheck;
+  readonly audit?: (event: LoginAuditEvent) => void;
+  readonly onBackgroundError?: (err: unknown) => void;
+  readonly runtime?: IdentityRuntime;
+}
+
+export interface IdentityServices {
+  readonly users: UserRepository;
+  readonly local: LocalPasswordProvider;
+  readonly providers: ProviderDispatcher;
+  readonly keyRing: SigningKeyRing;
+  readonly sessions: SessionService;
+  readonly apiKeys: ApiKeyService;
+  readonly authenticator: TokenAuthenticator;
+  readonly login: LoginService;
+  readonly throttle: LoginThrottle;
+  readonly groupRefresher: GroupRefresher;
+  /** Creates the admin on an empty store (see `ensureBootstrapAdmin`). */
+  bootstrapAdmin(password?: string): Promise<BootstrapAdminResult>;
+  /** Loads signing keys, follows the change feed, starts the group refresh. */
+  start(): Promise<void>;
+  close(): void;
+}
+
+export function createIdentityServices(options: IdentityServicesOptions): IdentityServices {
+  const runtime = options.runtime ?? systemRuntime;
+  const { store } = options;
+  const sessionTtlSeconds = options.sessionTtlSeconds ?? 16 * 3600;
+  const clockToleranceSeconds = options.clockToleranceSeconds ?? 30;
+  const users = new UserRepository(store, runtime);
+  const local = new LocalPasswordProvider(users, {
+    now: runtime.now,
+    ...(options.argon2 === undefined ? {} : { hasher: new PasswordHasher(options.argon2) }),
+    ...(options.passwordPolicy === undefined ? {} : { passwordPolicy: options.passwordPolicy }),
+  });
+  const providers = new ProviderDispatcher();
+  providers.register({ provider: local, access: options.localAccess ?? UNRESTRICTED });
+  const keyRing = new SigningKeyRing(store, options.secretBox, {
+    retainSeconds: sessionTtlSeconds + clockToleranceSeconds,
+    runtime,
+    ...(options.signingKeyRotateAfterSeconds === undefined
+      ? {}
+      : { rotateAfterSeconds: options.signingKeyRotateAfterSeconds }),
+  });
+  const codec = new SessionTokenCodec(keyRing, {
+    issuer: options.issuer,
+    audience: options.audience ?? 'paddock',
+    ttlSeconds: sessionTtlSeconds,
+    clockToleranceSeconds,
+    runtime,
+  });
+  const sessions = new SessionService(store, codec, {
+    runtime,
+    ...(options.sessionIdleTtlSeconds === undefined
+      ? {}
+      : { idleTtlSeconds: options.sessionIdleTtlSeconds }),
+  });
+  const apiKeys = new ApiKeyService(store, { pepper: options.apiKeyPepper, runtime });
+  const authenticator = new TokenAuthenticator(
+    { store, users, sessions, apiKeys },
+    {
+      runtime,
+      ...(options.tokenCache?.maxEntries === undefined
+        ? {}
+        : { cacheMaxEntries: options.tokenCache.maxEntries }),
+      ...(options.tokenCache?.maxAgeMs === undefined
+        ? {}
+        : { cacheMaxAgeMs: options.tokenCache.maxAgeMs }),
+      ...(options.onBackgroundError === undefined
+        ? {}
+        : { onBackgroundError: options.onBackgroundError }),
+    },
+  );
+  const throttle = new LoginThrottle(store, options.loginThrottle ?? {}, runtime);
+  const login = new LoginService({
+    users,
+    providers,
+    sessions,
+    throttle,
+    local,
+    hasAnyMembership: options.hasAnyMembership,
+    runtime,
+    ...(options.audit === undefined ? {} : { audit: options.audit }),
+  });
+  const groupRefresher = new GroupRefresher({
+    store,
+    users,
+    providers,
+    hasAnyMembership: options.hasAnyMembership,
+    runtime,
+    ...(options.onBackgroundError === undefined ? {} : { onError: options.onBackgroundError }),
+  });
+
+  return {
+    users,
+    local,
+    providers,
+    keyRing,
+    sessions,
+    apiKeys,
+    authenticator,
+    login,
+    throttle,
+    groupRefresher,
+    bootstrapAdmin: (password) =>
+      ensureBootstrapAdmin(users, local, {
+        randomBytes: runtime.randomBytes,
+        ...(password === undefined ? {} : { password }),
+      }),
+    async start() {
+      await keyRing.start();
+      authenticator.start();
+      groupRefresher.start(options.groupRefreshIntervalMs ?? 60_000);
+    },
+    close() {
+      groupRefresher.stop();
+      authenticator.close();
+      keyRing.close();
+    },
+  };
+}
