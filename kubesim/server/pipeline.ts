@@ -1,0 +1,131 @@
+// The request pipeline of one cluster, in the apiserver's filter order: faults (kubesim only),
+// authentication, impersonation, request info, authorization, then the handler.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApiRequest } from '../api/api-request.js';
+import { parseRequestInfo, type RequestInfo } from '../api/request-info.js';
+import { methodNotAllowed, pathNotFound, unauthorized } from '../api/status.js';
+import { anonymousUser, authenticate } from '../auth/authenticator.js';
+import { forbiddenStatus, impersonate, isImpersonationFailure } from '../auth/impersonation.js';
+import { type Attributes, authorize } from '../auth/rbac-authorizer.js';
+import type { UserInfo } from '../auth/user.js';
+import { negotiate, sendStatus, sendText } from './http-io.js';
+import { routeNonResource } from './non-resource.js';
+import { routeResource } from './resource-router.js';
+import type { SimCluster } from './sim-cluster.js';
+
+const PUBLIC_PATHS = /^\/(healthz|livez|readyz|version)(\/.*)?$/;
+
+export function attributesOf(user: UserInfo, info: RequestInfo): Attributes {
+  return {
+    user,
+    verb: info.verb,
+    isResourceRequest: info.isResourceRequest,
+    path: info.path,
+    apiGroup: info.apiGroup,
+    apiVersion: info.apiVersion,
+    namespace: info.namespace,
+    resource: info.resource,
+    subresource: info.subresource,
+    name: info.name,
+  };
+}
+
+function minorVersion(v: string): number {
+  const m = /^v?\d+\.(\d+)/.exec(v);
+  return m ? Number(m[1]) : 32;
+}
+
+export type Authenticated =
+  | { ok: true; user: UserInfo; info: RequestInfo; url: URL }
+  | { ok: false };
+
+/** Runs authentication, impersonation and authorization; answers the request on failure. */
+export function authenticateAndAuthorize(
+  cluster: SimCluster,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Authenticated {
+  const url = new URL(req.url ?? '/', 'https://kubesim.local');
+  const authn = authenticate(
+    {
+      staticTokens: cluster.staticTokens,
+      signer: cluster.signer,
+      store: cluster.store,
+      now: () => cluster.now(),
+    },
+    req.headers.authorization,
+  );
+  let user: UserInfo;
+  if (authn.kind === 'user') user = authn.user;
+  else if (
+    authn.kind === 'none' &&
+    (cluster.anonymous === 'enabled' ||
+      (cluster.anonymous === 'health' && PUBLIC_PATHS.test(url.pathname)))
+  ) {
+    user = anonymousUser();
+  } else {
+    sendStatus(res, unauthorized());
+    return { ok: false };
+  }
+  const imp = impersonate(cluster.rbac, user, req.headersDistinct, {
+    missingUserAsBadRequest: minorVersion(cluster.kubeVersion) >= 35,
+    requestUri: req.url ?? '/',
+  });
+  if (isImpersonationFailure(imp)) {
+    if (imp.kind === 'status') sendStatus(res, imp.error);
+    else sendText(res, imp.code, imp.text);
+    return { ok: false };
+  }
+  user = imp;
+  const info = parseRequestInfo(req.method ?? 'GET', url);
+  const attrs = attributesOf(user, info);
+  const decision = authorize(cluster.rbac, attrs);
+  if (!decision.allowed) {
+    sendStatus(res, forbiddenStatus(attrs, decision.reason));
+    return { ok: false };
+  }
+  return { ok: true, user, info, url };
+}
+
+async function dispatch(
+  cluster: SimCluster,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const auth = authenticateAndAuthorize(cluster, req, res);
+  if (!auth.ok) return;
+  const { user, info, url } = auth;
+  if (!info.isResourceRequest) {
+    routeNonResource(cluster, req, res, url, info);
+    return;
+  }
+  const t = cluster.registry.find(info.apiGroup, info.apiVersion, info.resource);
+  if (!t || (!t.namespaced && info.namespace && info.resource !== 'namespaces'))
+    throw pathNotFound();
+  if (info.verb === '') throw methodNotAllowed();
+  const form = negotiate(req.headers.accept, 'resource') ?? { as: 'object' as const };
+  const ar: ApiRequest = { ctx: cluster, req, res, url, info, user, t, form };
+  await routeResource(cluster, ar);
+}
+
+/** Entry point for every HTTP request to a cluster. */
+export async function handleRequest(
+  cluster: SimCluster,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  try {
+    const delay = cluster.faults.delayMs();
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    if (cluster.faults.hang) return;
+    const injected = cluster.faults.injectedError();
+    if (injected) {
+      sendStatus(res, injected);
+      return;
+    }
+    await dispatch(cluster, req, res);
+  } catch (err) {
+    sendStatus(res, err);
+  }
+}
