@@ -4,7 +4,7 @@
  */
 
 import type { TokenKind } from '../domain/identity.js';
-import type { Principal, ProviderName } from '../domain/principal.js';
+import type { AccessMode, Principal, ProviderName } from '../domain/principal.js';
 import type { CollectionSpec } from '../domain/store.js';
 
 export interface UserRecord {
@@ -96,6 +96,19 @@ export interface GroupRefreshLeaseRecord {
   readonly takenAt: number;
 }
 
+/** One provider's configuration; see `AuthConfigStore`. */
+export interface AuthConfigRecord {
+  readonly provider: ProviderName;
+  readonly enabled: boolean;
+  readonly accessMode: AccessMode;
+  readonly allowedPrincipalIds: readonly string[];
+  readonly groupRefreshMaxAgeSeconds?: number;
+  /** Provider-specific settings; the values at `sealedPaths` are SecretBox output. */
+  readonly settings: Record<string, unknown>;
+  readonly sealedPaths: readonly string[];
+  readonly updatedAt: number;
+}
+
 export const usersCollection: CollectionSpec<UserRecord> = {
   name: 'users',
   indexes: {
@@ -130,6 +143,8 @@ export const groupRefreshLeasesCollection: CollectionSpec<GroupRefreshLeaseRecor
   name: 'group-refresh-leases',
 };
 
+export const authConfigsCollection: CollectionSpec<AuthConfigRecord> = { name: 'auth-configs' };
+
 export const identityCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   usersCollection,
   apiKeysCollection,
@@ -138,4 +153,5 @@ export const identityCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   sessionActivityCollection,
   loginFailuresCollection,
   groupRefreshLeasesCollection,
+  authConfigsCollection,
 ] as readonly CollectionSpec<never>[] as readonly CollectionSpec<unknown>[];

@@ -9,6 +9,8 @@ import type { SecretBox } from '../domain/secret-box.js';
 import type { Store } from '../domain/store.js';
 import type { MembershipCheck } from './access-policy.js';
 import { ApiKeyService } from './api-keys.js';
+import { AuthConfigSync, type ProviderFactory } from './auth-config-sync.js';
+import { AuthConfigStore } from './auth-configs.js';
 import { TokenAuthenticator } from './authenticator.js';
 import { type BootstrapAdminResult, ensureBootstrapAdmin } from './bootstrap-admin.js';
 import { GroupRefresher } from './group-refresher.js';
@@ -47,6 +49,8 @@ export interface IdentityServicesOptions {
   /** Background group refresh period; default one minute. */
   readonly groupRefreshIntervalMs?: number;
   readonly hasAnyMembership: MembershipCheck;
+  /** Builds OpenLDAP/AD/GitHub/OIDC providers from their stored auth configs. */
+  readonly providerFactories?: Readonly<Partial<Record<string, ProviderFactory>>>;
   readonly audit?: (event: LoginAuditEvent) => void;
   readonly onBackgroundError?: (err: unknown) => void;
   readonly runtime?: IdentityRuntime;
@@ -63,9 +67,11 @@ export interface IdentityServices {
   readonly login: LoginService;
   readonly throttle: LoginThrottle;
   readonly groupRefresher: GroupRefresher;
+  readonly authConfigs: AuthConfigStore;
+  readonly authConfigSync: AuthConfigSync;
   /** Creates the admin on an empty store (see `ensureBootstrapAdmin`). */
   bootstrapAdmin(password?: string): Promise<BootstrapAdminResult>;
-  /** Loads signing keys, follows the change feed, starts the group refresh. */
+  /** Loads signing keys and auth configs, follows the change feed, starts the group refresh. */
   start(): Promise<void>;
   close(): void;
 }
@@ -139,6 +145,16 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
     ...(options.onBackgroundError === undefined ? {} : { onError: options.onBackgroundError }),
   });
 
+  const authConfigs = new AuthConfigStore(store, options.secretBox, { runtime });
+  const authConfigSync = new AuthConfigSync(
+    authConfigs,
+    providers,
+    options.providerFactories ?? {},
+    {
+      ...(options.onBackgroundError === undefined ? {} : { onError: options.onBackgroundError }),
+    },
+  );
+
   return {
     users,
     local,
@@ -150,6 +166,8 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
     login,
     throttle,
     groupRefresher,
+    authConfigs,
+    authConfigSync,
     bootstrapAdmin: (password) =>
       ensureBootstrapAdmin(users, local, {
         randomBytes: runtime.randomBytes,
@@ -158,10 +176,12 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
     async start() {
       await keyRing.start();
       authenticator.start();
+      await authConfigSync.start();
       groupRefresher.start(options.groupRefreshIntervalMs ?? 60_000);
     },
     close() {
       groupRefresher.stop();
+      authConfigSync.close();
       authenticator.close();
       keyRing.close();
     },

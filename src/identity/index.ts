@@ -2,6 +2,10 @@ export type { MembershipCheck } from './access-policy.js';
 export { isAccessAllowed } from './access-policy.js';
 export type { ApiKeyCredential, ApiKeyKind, ApiKeyServiceOptions, NewApiKey } from './api-keys.js';
 export { API_KEY_PREFIX, ApiKeyService, parseApiKeyToken, toApiKeySummary } from './api-keys.js';
+export type { AuthConfigSyncOptions, ProviderFactory } from './auth-config-sync.js';
+export { AuthConfigSync } from './auth-config-sync.js';
+export type { AuthConfigInput, AuthConfigView } from './auth-configs.js';
+export { AuthConfigStore, DEFAULT_SECRET_PATHS } from './auth-configs.js';
 export { unauthenticated } from './auth-errors.js';
 export type { TokenAuthenticatorDeps, TokenAuthenticatorOptions } from './authenticator.js';
 export { identityOf, TokenAuthenticator } from './authenticator.js';
@@ -9,6 +13,7 @@ export type { BootstrapAdminOptions, BootstrapAdminResult } from './bootstrap-ad
 export { ensureBootstrapAdmin } from './bootstrap-admin.js';
 export type {
   ApiKeyRecord,
+  AuthConfigRecord,
   GroupRefreshLeaseRecord,
   LoginFailureRecord,
   RevokedTokenRecord,
@@ -18,6 +23,7 @@ export type {
 } from './collections.js';
 export {
   apiKeysCollection,
+  authConfigsCollection,
   groupRefreshLeasesCollection,
   identityCollectionSpecs,
   loginFailuresCollection,
