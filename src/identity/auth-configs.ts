@@ -149,6 +149,7 @@ export class AuthConfigStore {
         if (typeof sealed === 'string')
           settings = withPath(settings, path, reseal(sealed, aad(value.provider, path)));
       }
+      if (JSON.stringify(settings) === JSON.stringify(value.settings)) continue;
       await this.collection.update(id, { ...value, settings }, { resourceVersion });
       count++;
     }

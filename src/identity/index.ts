@@ -56,7 +56,7 @@ export type {
 } from './provider-dispatcher.js';
 export { isRedirectEntry, ProviderDispatcher, UNRESTRICTED } from './provider-dispatcher.js';
 export type { ResealFn } from './reseal.js';
-export { resealCollection } from './reseal.js';
+export { resealCollection, resealIdentitySecrets, resealWith } from './reseal.js';
 export type { Clock, IdentityRuntime, RandomBytes } from './runtime.js';
 export { newUserId, systemRuntime } from './runtime.js';
 export type { AesGcmSecretBoxOptions } from './secret-box.js';

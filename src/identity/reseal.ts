@@ -2,8 +2,11 @@
  * Re-encryption after a key rotation: walks a collection and rewrites every sealed field under
  * the SecretBox's current key. Used by the `paddock` command that rotates the encryption key.
  */
-import type { Collection } from '../domain/store.js';
+import type { SecretBox } from '../domain/secret-box.js';
+import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode } from '../errors/index.js';
+import { AuthConfigStore } from './auth-configs.js';
+import { signingKeysCollection } from './collections.js';
 
 /** Re-seals one value: opens with whichever key made it, seals with the current key. */
 export type ResealFn = (sealed: string, associatedData?: string) => string;
@@ -42,4 +45,30 @@ export async function resealCollection<T>(
     }
   }
   return rewritten;
+}
+
+/** Opens with any key the box holds and seals under its current key (skips current ones). */
+export function resealWith(box: SecretBox): ResealFn {
+  return (sealed, associatedData) =>
+    box.needsReseal(sealed) ? box.seal(box.open(sealed, associatedData), associatedData) : sealed;
+}
+
+/**
+ * Re-seals every secret identity keeps (signing keys, provider configs) under the box's
+ * current key. Part of the key-rotation command; returns the records rewritten.
+ */
+export async function resealIdentitySecrets(
+  store: Store,
+  box: SecretBox,
+  now: () => number = Date.now,
+): Promise<number> {
+  const reseal = resealWith(box);
+  const keys = await resealCollection(
+    store.collection(signingKeysCollection),
+    reseal,
+    (key, r) => ({ ...key, privateJwkSealed: r(key.privateJwkSealed, `signing-key:${key.kid}`) }),
+    now,
+  );
+  const configs = await new AuthConfigStore(store, box).reseal(reseal);
+  return keys + configs;
 }

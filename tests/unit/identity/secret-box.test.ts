@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import type { PaddockError } from '../../../src/errors/index.js';
-import { resealCollection } from '../../../src/identity/reseal.js';
+import { AuthConfigStore } from '../../../src/identity/auth-configs.js';
+import { resealCollection, resealIdentitySecrets } from '../../../src/identity/reseal.js';
 import { AesGcmSecretBox, parseEncryptionKey } from '../../../src/identity/secret-box.js';
 import { loadOrCreateKeyFile } from '../../../src/identity/secret-key-file.js';
+import { SessionTokenCodec } from '../../../src/identity/session-tokens.js';
+import { SigningKeyRing } from '../../../src/identity/signing-key-ring.js';
 import { MemoryStore } from '../../support/memory-store.js';
+import { sessionFixture } from './fixtures.js';
 
 const keyA = Buffer.alloc(32, 1);
 const keyB = Buffer.alloc(32, 2);
@@ -148,5 +152,37 @@ describe('resealCollection', () => {
         (v, r) => (v.secret ? { ...v, secret: r(v.secret, v.name) } : undefined),
       ),
     ).to.equal(0);
+  });
+});
+
+describe('resealIdentitySecrets', () => {
+  it('moves signing keys and provider secrets to the new key; sessions keep working', async () => {
+    const f = await sessionFixture();
+    await new AuthConfigStore(f.store, new AesGcmSecretBox(Buffer.alloc(32, 7))).put({
+      provider: 'github',
+      settings: { clientId: 'x', clientSecret: 'gh' },
+    });
+    const { token } = await f.codec.issue({ userId: 'u-abc123', provider: 'local' });
+    const rotating = new AesGcmSecretBox(keyB, { previousKeys: [Buffer.alloc(32, 7)] });
+    expect(await resealIdentitySecrets(f.store, rotating, f.clock.now)).to.equal(2);
+    expect(await resealIdentitySecrets(f.store, rotating, f.clock.now)).to.equal(0);
+    const onlyNew = new AesGcmSecretBox(keyB);
+    const ring = new SigningKeyRing(f.store, onlyNew, {
+      retainSeconds: 60,
+      runtime: { now: f.clock.now, randomBytes: (n) => Buffer.alloc(n, 1) },
+    });
+    await ring.start();
+    const codec = new SessionTokenCodec(ring, {
+      issuer: 'https://paddock.test',
+      audience: 'paddock',
+      ttlSeconds: 3600,
+      runtime: { now: f.clock.now, randomBytes: (n) => Buffer.alloc(n, 3) },
+    });
+    await codec.verify(token);
+    await codec.issue({ userId: 'u-abc123', provider: 'local' });
+    const configs = new AuthConfigStore(f.store, onlyNew);
+    expect(
+      configs.openSettings((await configs.collection.get('github'))!.value).clientSecret,
+    ).to.equal('gh');
   });
 });
