@@ -49,6 +49,7 @@ export class SigningKeyRing {
   private lastReload = Number.NEGATIVE_INFINITY;
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | undefined;
+  private rotating: Promise<string> | undefined;
 
   constructor(store: Store, box: SecretBox, options: SigningKeyRingOptions) {
     this.keys = store.collection(signingKeysCollection);
@@ -77,7 +78,11 @@ export class SigningKeyRing {
   async signingKey(): Promise<SigningKey> {
     let active = this.active();
     if (!active || this.runtime.now() - active.createdAt >= this.rotateAfterMs) {
-      await this.rotate();
+      // Single flight: a burst of logins at rotation time makes one new key, not one each.
+      this.rotating ??= this.rotate().finally(() => {
+        this.rotating = undefined;
+      });
+      await this.rotating;
       active = this.active();
     }
     if (!active) throw new PaddockError('INTERNAL', 'no session signing key');

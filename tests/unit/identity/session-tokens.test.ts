@@ -8,6 +8,7 @@ import {
   rejection,
   type SessionFixture,
   sessionFixture,
+  settle,
   testBox,
   testRuntime,
 } from './fixtures.js';
@@ -207,10 +208,15 @@ describe('SessionTokenCodec', () => {
     expect(err.code).to.equal('UNAUTHENTICATED');
   });
 
-  it('rotates by itself when the signing key is older than the rotation age', async () => {
+  it('rotates by itself when the signing key is older than the rotation age, once per burst', async () => {
     const kid = (await f.ring.signingKey()).kid;
     f.clock.advance(31 * 24 * 3600);
-    expect((await f.ring.signingKey()).kid).not.to.equal(kid);
+    const kids = new Set(
+      (await Promise.all([1, 2, 3].map(() => f.ring.signingKey()))).map((k) => k.kid),
+    );
+    expect(kids.size).to.equal(1);
+    expect(kids.has(kid)).to.equal(false);
+    expect(f.ring.publicJwks().keys).to.have.length(2);
   });
 
   it('verifies on another replica a token signed with a key that replica has not loaded yet', async () => {
@@ -230,6 +236,20 @@ describe('SessionTokenCodec', () => {
       runtime: testRuntime(f.clock),
     });
     expect((await replicaCodec.verify(token)).userId).to.equal('u-abc123');
+  });
+
+  it('signs with the newest key on every replica once the change feed delivers it', async () => {
+    const replica = new SigningKeyRing(f.store, testBox, {
+      retainSeconds: 86_400,
+      runtime: testRuntime(f.clock),
+    });
+    await replica.start();
+    f.clock.advance(1);
+    const newKid = await f.ring.rotate();
+    await settle();
+    await settle();
+    expect((await replica.signingKey()).kid).to.equal(newKid);
+    replica.close();
   });
 
   it('stores the private key only encrypted', async () => {
