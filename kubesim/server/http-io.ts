@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, internalError, type StatusBody, StatusError } from '../api/status.js';
+import { decodeEnvelope, isProtobuf } from '../protobuf/decode.js';
 
 export type ResponseForm =
   | { as: 'object' }
@@ -136,6 +137,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Decodes a JSON or YAML request body into an object. */
 export function decodeBody(raw: Buffer, contentType: string | undefined): unknown {
+  if (isProtobuf(contentType)) return decodeEnvelope(raw);
   const text = raw.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   const ct = (contentType ?? '').toLowerCase();
