@@ -1,0 +1,2 @@
+export { RedisStore, type RedisStoreOptions } from './redis-store.js';
+export { maskPassword, parseRedisUrl, type RedisTarget } from './redis-url.js';

@@ -1,0 +1,135 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, Socket } from 'node:net';
+import { makeTempDir } from './temp-dir.js';
+
+const INSTALL_HINT = 'redis-server is not installed: run `apt-get install -y redis-server`';
+
+/**
+ * A real redis-server on a random loopback port in a temp dir, with every write fsynced to the
+ * append-only file (so a crash test can demand that acknowledged writes survive).
+ */
+export class RedisServer {
+  private process: ChildProcess | undefined;
+  private output = '';
+
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly removeDir: () => Promise<void>,
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  static async start(): Promise<RedisServer> {
+    const dir = await makeTempDir('redis');
+    const server = new RedisServer(await freePort(), dir.path, dir.remove);
+    await server.launch();
+    return server;
+  }
+
+  /** Stops (SIGKILL when `crash`, else SIGTERM) and starts again on the same port and dir. */
+  async restart(options: { crash?: boolean } = {}): Promise<void> {
+    await this.kill(options.crash === true ? 'SIGKILL' : 'SIGTERM');
+    await this.launch();
+  }
+
+  /** Kills the server without removing its data (use `restart` or `stop` afterwards). */
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const child = this.process;
+    this.process = undefined;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    await exited;
+  }
+
+  async stop(): Promise<void> {
+    await this.kill('SIGTERM');
+    await this.removeDir();
+  }
+
+  private async launch(): Promise<void> {
+    this.output = '';
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--daemonize',
+        'no',
+        '--logfile',
+        '',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    this.process = child;
+    child.stdout?.on('data', (chunk: Buffer) => this.collect(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => this.collect(chunk));
+    const spawnError = new Promise<never>((_, reject) => {
+      child.once('error', (error: NodeJS.ErrnoException) => {
+        reject(error.code === 'ENOENT' ? new Error(INSTALL_HINT) : error);
+      });
+      child.once('exit', (code, signal) => {
+        reject(new Error(`redis-server exited early (${code ?? signal}):\n${this.output}`));
+      });
+    });
+    spawnError.catch(() => undefined);
+    await Promise.race([spawnError, this.waitForPing(10_000)]);
+  }
+
+  private collect(chunk: Buffer): void {
+    // Keep the tail only: enough to explain a failed start.
+    this.output = (this.output + chunk.toString()).slice(-4000);
+  }
+
+  private async waitForPing(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (await pingOnce(this.port)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`redis-server did not answer PING within ${timeoutMs} ms:\n${this.output}`);
+  }
+}
+
+function pingOnce(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    let reply = '';
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString();
+      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+    });
+    socket.connect(port, '127.0.0.1', () => socket.write('PING\r\n'));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  await once(server, 'close');
+  if (address === null || typeof address === 'string') throw new Error('no port assigned');
+  return address.port;
+}
