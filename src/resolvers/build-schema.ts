@@ -1,0 +1,39 @@
+/** Builds the executable GraphQL schema from the type-graphql resolver classes. */
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { ApiKeyResolver } from './api-key.resolver.js';
+import { authChecker } from './auth-checker.js';
+import { ClusterResolver } from './cluster.resolver.js';
+import { MeResolver } from './me.resolver.js';
+import { PrincipalResolver } from './principal.resolver.js';
+import { SessionResolver } from './session.resolver.js';
+import { SettingResolver } from './setting.resolver.js';
+import { UserResolver } from './user.resolver.js';
+
+export const resolverClasses = [
+  MeResolver,
+  ClusterResolver,
+  UserResolver,
+  PrincipalResolver,
+  ApiKeyResolver,
+  SessionResolver,
+  SettingResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/**
+ * The schema; built once per process because type-graphql keeps its metadata in globals.
+ * Resolvers take everything from the context, so one schema serves every request.
+ */
+export function buildPaddockSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [...resolverClasses],
+    authChecker,
+    authMode: 'error',
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return built;
+}

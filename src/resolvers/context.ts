@@ -1,0 +1,57 @@
+/**
+ * What every resolver gets: who is calling, the request's id and logger, per-request
+ * DataLoaders and the ports to everything outside the GraphQL layer. The server builds one per
+ * HTTP request or per WebSocket operation; resolvers never reach a concrete adapter.
+ */
+import type { ApiKeyManager } from '../domain/api-key-manager.js';
+import type { ClusterDirectory } from '../domain/cluster-directory.js';
+import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
+import type { Authenticator, Identity } from '../domain/identity.js';
+import type { Logger } from '../domain/logger.js';
+import type { PasswordLogin } from '../domain/password-login.js';
+import type { SettingsReader } from '../domain/settings.js';
+import type { PrincipalSearch, UserDirectory } from '../domain/user-directory.js';
+import type { Loaders } from './loaders.js';
+
+/** Everything the composition root hands to the GraphQL layer. */
+export interface GraphQLPorts {
+  readonly authenticator: Authenticator;
+  readonly login: PasswordLogin;
+  readonly apiKeys: ApiKeyManager;
+  readonly users: UserDirectory;
+  readonly principals: PrincipalSearch;
+  readonly clusters: ClusterDirectory;
+  readonly authorizer: GlobalAuthorizer;
+  readonly settings: SettingsReader;
+}
+
+/** A cookie a resolver wants set on the HTTP response (login, logout). */
+export interface ResponseCookie {
+  readonly name: string;
+  /** Empty with `maxAgeSeconds: 0` deletes the cookie. */
+  readonly value: string;
+  readonly maxAgeSeconds: number;
+}
+
+/** Facts about the transport a resolver may need. */
+export interface RequestFacts {
+  readonly remoteAddress?: string;
+  /** The request arrived over TLS, so cookies get `Secure`. */
+  readonly secure: boolean;
+  /** The session token this request authenticated with, for logout. Never log it. */
+  readonly sessionToken?: string;
+  /** Set cookies work only over HTTP, not on a WebSocket operation. */
+  readonly setCookie?: (cookie: ResponseCookie) => void;
+}
+
+export interface GraphQLContext {
+  /** Undefined for an anonymous request, which may reach only the login fields. */
+  readonly identity: Identity | undefined;
+  readonly requestId: string;
+  readonly logger: Logger;
+  readonly loaders: Loaders;
+  readonly ports: GraphQLPorts;
+  readonly request: RequestFacts;
+  /** The clock, injectable for tests (epoch milliseconds). */
+  readonly now: () => number;
+}

@@ -1,0 +1,69 @@
+/** GraphQL enums over the domain's string unions (values stay the domain's strings). */
+import { registerEnumType } from 'type-graphql';
+
+export const ProviderNameEnum = {
+  LOCAL: 'local',
+  OPENLDAP: 'openldap',
+  ACTIVEDIRECTORY: 'activedirectory',
+  GITHUB: 'github',
+  OIDC: 'oidc',
+} as const;
+registerEnumType(ProviderNameEnum, {
+  name: 'ProviderName',
+  description: 'An identity provider kind.',
+});
+
+export const PrincipalKindEnum = { USER: 'user', GROUP: 'group' } as const;
+registerEnumType(PrincipalKindEnum, { name: 'PrincipalKind' });
+
+export const TokenKindEnum = {
+  SESSION: 'session',
+  API_KEY: 'api-key',
+  KUBECONFIG: 'kubeconfig',
+} as const;
+registerEnumType(TokenKindEnum, {
+  name: 'TokenKind',
+  description: 'The kind of credential a request authenticated with.',
+});
+
+export const ApiKeyKindEnum = { API_KEY: 'api-key', KUBECONFIG: 'kubeconfig' } as const;
+registerEnumType(ApiKeyKindEnum, { name: 'ApiKeyKind' });
+
+export const ClusterStateEnum = {
+  PENDING: 'pending',
+  ACTIVE: 'active',
+  UNAVAILABLE: 'unavailable',
+  UNAUTHORIZED: 'unauthorized',
+} as const;
+registerEnumType(ClusterStateEnum, {
+  name: 'ClusterState',
+  valuesConfig: {
+    PENDING: { description: 'Registered, waiting for its import manifest to be applied.' },
+    ACTIVE: { description: 'The last health probe succeeded.' },
+    UNAVAILABLE: { description: 'The API server did not answer or is not ready.' },
+    UNAUTHORIZED: { description: "The API server refused Paddock's credentials." },
+  },
+});
+
+export const ClusterImportMethodEnum = {
+  DIRECT: 'direct',
+  KUBECONFIG: 'kubeconfig',
+  MANIFEST: 'manifest',
+} as const;
+registerEnumType(ClusterImportMethodEnum, { name: 'ClusterImportMethod' });
+
+export const ClusterErrorCodeEnum = {
+  UNREACHABLE: 'UNREACHABLE',
+  TIMEOUT: 'TIMEOUT',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  NOT_FOUND: 'NOT_FOUND',
+  INTERNAL: 'INTERNAL',
+} as const;
+registerEnumType(ClusterErrorCodeEnum, {
+  name: 'ClusterErrorCode',
+  description: 'Why one cluster contributed nothing to a cross-cluster answer.',
+});
+
+export const SettingSourceEnum = { DEFAULT: 'default', CONFIG: 'config', STORE: 'store' } as const;
+registerEnumType(SettingSourceEnum, { name: 'SettingSource' });
