@@ -75,6 +75,8 @@ interface Admitted {
   readonly headers: OutgoingHeaders;
   readonly path: string;
   readonly credentials: AuthRequest;
+  /** Read at admission: after the response the socket may already belong to another request. */
+  readonly remoteAddress: string | undefined;
 }
 
 /** `/k8s/clusters/{clusterId}/**`: the impersonating authentication proxy. */
@@ -139,7 +141,8 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
     assertOutgoingHeaders(Object.entries(headers), expected);
     const prefix = connection.endpoint.pathname.replace(/\/+$/, '');
     const path = `${prefix}${target.path}${target.query === '' ? '' : `?${target.query}`}`;
-    return { target, identity, connection, kind, headers, path, credentials };
+    const remoteAddress = req.socket.remoteAddress;
+    return { target, identity, connection, kind, headers, path, credentials, remoteAddress };
   }
 
   function logRefusal(err: unknown, ctx: ProxyRequestContext): void {
@@ -174,7 +177,7 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
         path: a.target.path,
         status,
         durationMs: now() - startedAt,
-        remoteAddress: req.socket.remoteAddress,
+        remoteAddress: a.remoteAddress,
       });
     } catch (err) {
       ctx.log.error({ err }, 'audit sink failed');
