@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiRequest } from '../api/api-request.js';
 import { parseRequestInfo, type RequestInfo } from '../api/request-info.js';
-import { methodNotAllowed, pathNotFound, unauthorized } from '../api/status.js';
+import { methodNotAllowed, pathNotFound, type StatusError, unauthorized } from '../api/status.js';
 import { anonymousUser, authenticate } from '../auth/authenticator.js';
 import { forbiddenStatus, impersonate, isImpersonationFailure } from '../auth/impersonation.js';
 import { type Attributes, authorize } from '../auth/rbac-authorizer.js';
@@ -38,14 +38,11 @@ function minorVersion(v: string): number {
 
 export type Authenticated =
   | { ok: true; user: UserInfo; info: RequestInfo; url: URL }
-  | { ok: false };
+  | { ok: false; error: StatusError }
+  | { ok: false; text: { code: number; text: string } };
 
-/** Runs authentication, impersonation and authorization; answers the request on failure. */
-export function authenticateAndAuthorize(
-  cluster: SimCluster,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Authenticated {
+/** Runs authentication, impersonation and authorization. */
+export function authenticateAndAuthorize(cluster: SimCluster, req: IncomingMessage): Authenticated {
   const url = new URL(req.url ?? '/', 'https://kubesim.local');
   const authn = authenticate(
     {
@@ -65,27 +62,26 @@ export function authenticateAndAuthorize(
   ) {
     user = anonymousUser();
   } else {
-    sendStatus(res, unauthorized());
-    return { ok: false };
+    return { ok: false, error: unauthorized() };
   }
   const imp = impersonate(cluster.rbac, user, req.headersDistinct, {
     missingUserAsBadRequest: minorVersion(cluster.kubeVersion) >= 35,
     requestUri: req.url ?? '/',
   });
   if (isImpersonationFailure(imp)) {
-    if (imp.kind === 'status') sendStatus(res, imp.error);
-    else sendText(res, imp.code, imp.text);
-    return { ok: false };
+    if (imp.kind === 'status') return { ok: false, error: imp.error };
+    return { ok: false, text: { code: imp.code, text: imp.text } };
   }
   user = imp;
   const info = parseRequestInfo(req.method ?? 'GET', url);
   const attrs = attributesOf(user, info);
   const decision = authorize(cluster.rbac, attrs);
-  if (!decision.allowed) {
-    sendStatus(res, forbiddenStatus(attrs, decision.reason));
-    return { ok: false };
-  }
+  if (!decision.allowed) return { ok: false, error: forbiddenStatus(attrs, decision.reason) };
   return { ok: true, user, info, url };
+}
+
+export function isMinorAtLeast(cluster: SimCluster, minor: number): boolean {
+  return minorVersion(cluster.kubeVersion) >= minor;
 }
 
 async function dispatch(
@@ -93,8 +89,12 @@ async function dispatch(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const auth = authenticateAndAuthorize(cluster, req, res);
-  if (!auth.ok) return;
+  const auth = authenticateAndAuthorize(cluster, req);
+  if (!auth.ok) {
+    if ('error' in auth) sendStatus(res, auth.error);
+    else sendText(res, auth.text.code, auth.text.text);
+    return;
+  }
   const { user, info, url } = auth;
   if (!info.isResourceRequest) {
     routeNonResource(cluster, req, res, url, info);
