@@ -21,6 +21,8 @@ export async function planImport(
   records: AsyncIterable<BackupRecord>,
   specs: readonly CollectionSpec<unknown>[],
   nowMs: number,
+  /** Names the position of a record in error messages (e.g. a line of a backup file). */
+  where: (position: number) => string = (position) => `record ${position}`,
 ): Promise<PlannedRecord[]> {
   const specByName = new Map(specs.map((spec) => [spec.name, spec]));
   const seen = new Set<string>();
@@ -29,17 +31,17 @@ export async function planImport(
   let position = 0;
   for await (const record of records) {
     position += 1;
-    const where = `record ${position}`;
+    const at = where(position);
     if (!isValidCollectionName(record.collection)) {
-      throw new PaddockError('VALIDATION_FAILED', `${where}: invalid collection name`);
+      throw new PaddockError('VALIDATION_FAILED', `${at}: invalid collection name`);
     }
     const problem = idProblem(record.id);
-    if (problem !== undefined) throw new PaddockError('VALIDATION_FAILED', `${where}: ${problem}`);
+    if (problem !== undefined) throw new PaddockError('VALIDATION_FAILED', `${at}: ${problem}`);
     const identity = `${record.collection}\n${record.id}`;
     if (seen.has(identity)) {
       throw new PaddockError(
         'VALIDATION_FAILED',
-        `${where}: duplicate record ${record.collection}/${record.id}`,
+        `${at}: duplicate record ${record.collection}/${record.id}`,
       );
     }
     seen.add(identity);
@@ -47,7 +49,7 @@ export async function planImport(
       record.expiresAt !== undefined &&
       (typeof record.expiresAt !== 'number' || !Number.isFinite(record.expiresAt))
     ) {
-      throw new PaddockError('VALIDATION_FAILED', `${where}: expiresAt must be a number`);
+      throw new PaddockError('VALIDATION_FAILED', `${at}: expiresAt must be a number`);
     }
     if (record.expiresAt !== undefined && record.expiresAt <= nowMs) continue;
     const json = toJson(record.collection, record.value);
@@ -56,7 +58,13 @@ export async function planImport(
     for (const entry of entries) {
       if (!entry.unique) continue;
       const slot = `${record.collection}\n${entry.index}\n${entry.key}`;
-      if (uniqueOwners.has(slot)) throw uniqueConflict(record.collection, entry);
+      if (uniqueOwners.has(slot)) {
+        const conflict = uniqueConflict(record.collection, entry);
+        throw new PaddockError('CONFLICT', `${at}: ${conflict.message}`, {
+          reason: conflict.reason,
+          details: { ...conflict.details, position },
+        });
+      }
       uniqueOwners.set(slot, record.id);
     }
     planned.push({

@@ -4,12 +4,14 @@ import { makeTempDir } from '../../support/temp-dir.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 
-defineStoreSuite('embedded (LMDB)', async () => {
-  const dir = await makeTempDir('store-embedded');
-  cleanups.push(dir.remove);
-  return EmbeddedStore.open({ dataDir: dir.path, sweepIntervalMs: 100 });
-});
+describe('Embedded store', () => {
+  defineStoreSuite('embedded (LMDB)', async () => {
+    const dir = await makeTempDir('store-embedded');
+    cleanups.push(dir.remove);
+    return EmbeddedStore.open({ dataDir: dir.path, sweepIntervalMs: 100 });
+  });
 
-after(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
+  after(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
 });
