@@ -166,6 +166,16 @@ export const configKeys = [
     secret: true,
   },
   {
+    key: 'apiKeyPepper',
+    env: 'PADDOCK_API_KEY_PEPPER',
+    flag: 'api-key-pepper',
+    schema: z.string().regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 bytes in base64 or base64url'),
+    form: '32 random bytes, base64 (openssl rand -base64 32)',
+    description:
+      'HMAC key under which API key hashes are stored (default: generated into the data dir)',
+    secret: true,
+  },
+  {
     key: 'importKubeconfig',
     env: 'PADDOCK_IMPORT_KUBECONFIG',
     flag: 'import-kubeconfig',

@@ -15,6 +15,7 @@ export interface PaddockConfig {
   readonly maxBodyBytes: number;
   readonly bootstrapPassword?: string;
   readonly encryptionKey?: string;
+  readonly apiKeyPepper?: string;
   readonly importKubeconfig: boolean;
   /** Provider and other sections of the YAML file, validated by their owners. */
   readonly sections: Readonly<Record<string, unknown>>;

@@ -1,3 +1,6 @@
+export type { AuthRoutesOptions } from './auth/auth-routes.js';
+export { authRoutes } from './auth/auth-routes.js';
+export { readCookie, secureCookie } from './cookies.js';
 export { createLogger } from './create-logger.js';
 export type { ReadinessCheck } from './health-routes.js';
 export { healthRoutes } from './health-routes.js';
@@ -6,6 +9,7 @@ export { createHttpMetrics } from './http-metrics.js';
 export type { HttpHandler, HttpRoute, RequestContext, UpgradeHandler } from './http-route.js';
 export type { PaddockServer, PaddockServerOptions } from './paddock-server.js';
 export { createPaddockServer } from './paddock-server.js';
+export { readJsonBody } from './read-json-body.js';
 export { sendError, sendJson } from './send-json.js';
 export type { ServingTls, ServingTlsOptions } from './tls/serving-tls.js';
 export { loadServingTls } from './tls/serving-tls.js';

@@ -34,6 +34,7 @@ export type { OidcProviderOptions } from './oidc-provider.js';
 export { OidcProvider } from './oidc-provider.js';
 export { checkCallback, newPendingLogin, pkceS256Challenge } from './pending-login.js';
 export { PendingLoginStore, pendingLoginsCollection } from './pending-login-store.js';
+export { StoredRedirectLoginFlow } from './redirect-login-flow.js';
 export {
   openRefreshMaterial,
   requireRefreshMaterial,

@@ -8,6 +8,7 @@ import type { GraphQLContext, GraphQLPorts, ResponseCookie } from '../../resolve
 import type { HttpHandler } from '../http-route.js';
 import { sendJson } from '../send-json.js';
 import { createGraphQLContext } from './graphql-context-factory.js';
+import { legacyJsonStatus } from './legacy-json-status.js';
 import { readBody } from './read-body.js';
 import { serializeCookie } from './session-cookie.js';
 
@@ -96,7 +97,7 @@ async function writeResponse(
   for (const [name, value] of response.headers) res.setHeader(name, value);
   if (!response.headers.has('cache-control')) res.setHeader('cache-control', 'no-store');
   if (setCookies.length > 0) res.setHeader('set-cookie', setCookies);
-  res.statusCode = response.status ?? 200;
+  res.statusCode = legacyJsonStatus(response);
   if (response.body.kind === 'complete') {
     res.end(response.body.string);
     return;

@@ -1,0 +1,9 @@
+import type { CollectionSpec } from '../domain/index.js';
+import { identityCollectionSpecs } from '../identity/index.js';
+import { pendingLoginsCollection } from '../identity/oauth/index.js';
+
+/** Every collection any module keeps, so a restore can rebuild all secondary indexes. */
+export const allCollectionSpecs: readonly CollectionSpec<unknown>[] = [
+  ...identityCollectionSpecs,
+  pendingLoginsCollection as CollectionSpec<unknown>,
+];

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { backupCommand, restoreCommand } from './backup-commands.js';
+import { type CliIo, exitCodes } from './cli-io.js';
+import { serveCommand } from './serve-command.js';
+
+const usage = `Usage: paddock <command> [flags]
+
+Commands:
+  serve                 run the gateway (default)
+  backup --out FILE     write every record of the store to FILE (JSON Lines)
+  restore --in FILE     replace the store's content with FILE
+  version               print the version
+
+Run 'paddock <command> --help' for the settings of a command.
+`;
+
+/** Dispatches `paddock <command>`; resolves to the process exit status. */
+export async function runCli(io: CliIo): Promise<number> {
+  const [first, ...rest] = io.argv;
+  const command = first === undefined || first.startsWith('-') ? 'serve' : first;
+  const argv = command === first ? rest : io.argv;
+  switch (command) {
+    case 'serve':
+      return serveCommand(io, argv);
+    case 'backup':
+      return backupCommand(io, argv);
+    case 'restore':
+      return restoreCommand(io, argv);
+    case 'version':
+      io.stdout(`${packageVersion()}\n`);
+      return exitCodes.ok;
+    case 'help':
+      io.stdout(usage);
+      return exitCodes.ok;
+    default:
+      io.stderr(`paddock: unknown command '${command}'\n\n${usage}`);
+      return exitCodes.usage;
+  }
+}
+
+function packageVersion(): string {
+  const url = new URL('../../../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+}
