@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, Socket } from 'node:net';
 import { makeTempDir } from './temp-dir.js';
@@ -17,16 +17,22 @@ export class RedisServer {
     readonly port: number,
     readonly dir: string,
     private readonly removeDir: () => Promise<void>,
+    private readonly extraArgs: readonly string[],
   ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
+  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
     const dir = await makeTempDir('redis');
-    const server = new RedisServer(await freePort(), dir.path, dir.remove);
-    await server.launch();
+    const server = new RedisServer(await freePort(), dir.path, dir.remove, extraArgs);
+    try {
+      await server.launch();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
     return server;
   }
 
@@ -72,6 +78,7 @@ export class RedisServer {
         'no',
         '--logfile',
         '',
+        ...this.extraArgs,
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -103,6 +110,79 @@ export class RedisServer {
     }
     throw new Error(`redis-server did not answer PING within ${timeoutMs} ms:\n${this.output}`);
   }
+}
+
+/**
+ * A three-master Redis Cluster on loopback (no replicas), built with `redis-cli --cluster
+ * create` from the redis-tools package that redis-server depends on.
+ */
+export class RedisClusterFixture {
+  private constructor(readonly nodes: readonly RedisServer[]) {}
+
+  get url(): string {
+    return `redis+cluster://${this.nodes.map((n) => `127.0.0.1:${n.port}`).join(',')}`;
+  }
+
+  static async start(): Promise<RedisClusterFixture> {
+    const nodes: RedisServer[] = [];
+    const fixture = new RedisClusterFixture(nodes);
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        nodes.push(
+          await RedisServer.start([
+            '--cluster-enabled',
+            'yes',
+            '--cluster-config-file',
+            'nodes.conf',
+            '--cluster-node-timeout',
+            '2000',
+          ]),
+        );
+      }
+      await redisCli([
+        '--cluster',
+        'create',
+        ...nodes.map((n) => `127.0.0.1:${n.port}`),
+        '--cluster-replicas',
+        '0',
+        '--cluster-yes',
+      ]);
+      const deadline = Date.now() + 20_000;
+      for (const node of nodes) {
+        for (;;) {
+          const info = await redisCli(['-p', String(node.port), 'cluster', 'info']);
+          if (info.includes('cluster_state:ok')) break;
+          if (Date.now() > deadline) throw new Error(`cluster never became ok:\n${info}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+    } catch (error) {
+      await fixture.stop();
+      throw error;
+    }
+    return fixture;
+  }
+
+  async stop(): Promise<void> {
+    for (const node of this.nodes) await node.stop();
+  }
+}
+
+function redisCli(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('redis-cli', args, { timeout: 20_000 }, (error, stdout, stderr) => {
+      if (error !== null) {
+        const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+        reject(
+          missing
+            ? new Error('redis-cli is not installed: run `apt-get install -y redis-server`')
+            : new Error(`redis-cli ${args.join(' ')} failed: ${stderr || stdout}`),
+        );
+        return;
+      }
+      resolve(stdout);
+    });
+  });
 }
 
 function pingOnce(port: number): Promise<boolean> {
