@@ -59,6 +59,7 @@ export async function startKubesim(options: KubesimOptions = {}): Promise<Kubesi
   const caFile = join(dir, 'ca.crt');
   writeFileSync(caFile, tls.caPem);
 
+  const serverTls = { certPem: tls.certPem, keyPem: tls.keyPem };
   const handles = new Map<string, ClusterHandle>();
   const servers: ClusterServer[] = [];
   let admin: { server: Server; url: string } | undefined;
@@ -82,11 +83,7 @@ export async function startKubesim(options: KubesimOptions = {}): Promise<Kubesi
         historySize: options.historySize,
       });
       if (options.seed && options.seed !== 'none') applySeed(sim, options.seed, i);
-      const server = new ClusterServer(
-        sim,
-        { certPem: tls.certPem, keyPem: tls.keyPem },
-        options.host,
-      );
+      const server = new ClusterServer(sim, serverTls, options.host);
       servers.push(server);
       await server.listen(options.port ? options.port + i : 0);
       handles.set(name, new ClusterHandle(sim, server, caFile));

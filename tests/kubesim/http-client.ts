@@ -19,7 +19,13 @@ export function api(
   cluster: ClusterRef,
   method: string,
   path: string,
-  opts: { token?: string; headers?: Record<string, string | string[]>; body?: unknown } = {},
+  opts: {
+    token?: string;
+    headers?: Record<string, string | string[]>;
+    body?: unknown;
+    /** a new connection instead of a pooled keep-alive one */
+    fresh?: boolean;
+  } = {},
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | string[]> = {
@@ -34,7 +40,7 @@ export function api(
     }
     const req = request(
       new URL(path, cluster.url),
-      { method, headers, ca: cluster.caPem },
+      { method, headers, ca: cluster.caPem, ...(opts.fresh ? { agent: false } : {}) },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -116,12 +116,10 @@ describe('kubesim streams with kubectl and @kubernetes/client-node', function ()
       timeoutMs: 15_000,
     });
     await until(() => sim.cluster(c.name).sim.watches.size > 0, 'kubectl watch to start');
-    sim
-      .cluster(c.name)
-      .create('configmaps', {
-        metadata: { name: 'later', namespace: 'payments' },
-        data: { x: 'y' },
-      });
+    sim.cluster(c.name).create('configmaps', {
+      metadata: { name: 'later', namespace: 'payments' },
+      data: { x: 'y' },
+    });
     const r = await watching;
     expect(r.stdout).to.match(/^NAME\s+DATA\s+AGE$/m);
     expect(r.stdout).to.match(/^later\s+1\s+\d+s$/m);
