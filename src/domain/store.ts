@@ -34,6 +34,7 @@ export interface WriteOptions {
   readonly ttlSeconds?: number;
 }
 
+/** Without `ttlSeconds`, an update keeps the record's current expiry (if any). */
 export interface UpdateOptions extends WriteOptions {
   /** When given, the update succeeds only if the record is still at this version. */
   readonly resourceVersion?: string;

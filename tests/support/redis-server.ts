@@ -1,9 +1,17 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
+import { join } from 'node:path';
 import { makeTempDir } from './temp-dir.js';
 
 const INSTALL_HINT = 'redis-server is not installed: run `apt-get install -y redis-server`';
+
+export interface RedisServerOptions {
+  readonly extraArgs?: readonly string[];
+  /** Run as a Sentinel watching the master on this port, under the name `mymaster`. */
+  readonly sentinelOfPort?: number;
+}
 
 /**
  * A real redis-server on a random loopback port in a temp dir, with every write fsynced to the
@@ -17,16 +25,16 @@ export class RedisServer {
     readonly port: number,
     readonly dir: string,
     private readonly removeDir: () => Promise<void>,
-    private readonly extraArgs: readonly string[],
+    private readonly options: RedisServerOptions,
   ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(extraArgs: readonly string[] = []): Promise<RedisServer> {
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
     const dir = await makeTempDir('redis');
-    const server = new RedisServer(await freePort(), dir.path, dir.remove, extraArgs);
+    const server = new RedisServer(await freePort(), dir.path, dir.remove, options);
     try {
       await server.launch();
     } catch (error) {
@@ -59,26 +67,35 @@ export class RedisServer {
 
   private async launch(): Promise<void> {
     this.output = '';
+    const sentinelOf = this.options.sentinelOfPort;
+    let leading: string[] = [];
+    if (sentinelOf !== undefined) {
+      // Sentinel insists on a writable config file, where it records what it learns.
+      const conf = join(this.dir, 'sentinel.conf');
+      await writeFile(
+        conf,
+        `sentinel monitor mymaster 127.0.0.1 ${sentinelOf} 1\nsentinel down-after-milliseconds mymaster 2000\n`,
+      );
+      leading = [conf, '--sentinel'];
+    }
     const child = spawn(
       'redis-server',
       [
+        ...leading,
         '--port',
         String(this.port),
         '--bind',
         '127.0.0.1',
         '--dir',
         this.dir,
-        '--appendonly',
-        'yes',
-        '--appendfsync',
-        'always',
-        '--save',
-        '',
         '--daemonize',
         'no',
         '--logfile',
         '',
-        ...this.extraArgs,
+        ...(sentinelOf === undefined
+          ? ['--appendonly', 'yes', '--appendfsync', 'always', '--save', '']
+          : []),
+        ...(this.options.extraArgs ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -129,14 +146,16 @@ export class RedisClusterFixture {
     try {
       for (let i = 0; i < 3; i += 1) {
         nodes.push(
-          await RedisServer.start([
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            'nodes.conf',
-            '--cluster-node-timeout',
-            '2000',
-          ]),
+          await RedisServer.start({
+            extraArgs: [
+              '--cluster-enabled',
+              'yes',
+              '--cluster-config-file',
+              'nodes.conf',
+              '--cluster-node-timeout',
+              '2000',
+            ],
+          }),
         );
       }
       await redisCli([
