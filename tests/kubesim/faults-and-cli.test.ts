@@ -94,13 +94,13 @@ describe('kubesim faults, CLI and scale', function () {
     }
     expect((error as NodeJS.ErrnoException | undefined)?.code).to.equal('ECONNREFUSED');
     await sim.cluster(c.name).setFaults({ down: false });
-    expect((await api(c, 'GET', '/version')).status).to.equal(200);
+    expect((await api(c, 'GET', '/version', { fresh: true })).status).to.equal(200);
   });
 
   it('hangs requests without answering', async () => {
     await sim.cluster(c.name).setFaults({ hang: true });
     const outcome = await Promise.race([
-      api(c, 'GET', '/version').then(() => 'answered'),
+      api(c, 'GET', '/version', { fresh: true }).then(() => 'answered'),
       new Promise((r) => setTimeout(() => r('hung'), 300)),
     ]);
     expect(outcome).to.equal('hung');
