@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseAllDocuments } from 'yaml';
 import { renderImportManifest } from '../../../src/datasources/import-manifest.js';
+import { repoRoot } from '../../support/repo-root.js';
 
 type Obj = {
   kind: string;
@@ -19,7 +21,7 @@ function objects(text: string): Obj[] {
 describe('the import manifest', () => {
   it('is the same file as deploy/downstream/paddock-downstream.yaml', async () => {
     const committed = await readFile(
-      new URL('../../../../../deploy/downstream/paddock-downstream.yaml', import.meta.url),
+      join(repoRoot(), 'deploy/downstream/paddock-downstream.yaml'),
       'utf8',
     );
     expect(committed).to.equal(renderImportManifest());
