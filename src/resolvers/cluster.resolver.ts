@@ -14,9 +14,12 @@ export class ClusterResolver {
   })
   async clusters(
     @Ctx() ctx: GraphQLContext,
-    @Arg('filter', () => ClusterFilter, { nullable: true }) filter: ClusterFilter | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => ClusterFilter, { nullable: true }) filter:
+      | ClusterFilter
+      | null
+      | undefined,
+    @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
+    @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
   ): Promise<ClusterList> {
     const visible = await ctx.loaders.visibleClusters();
     const page = paginate(visible.filter(matches(filter)), (c) => [c.name, c.id], {
@@ -48,8 +51,8 @@ export class ClusterResolver {
   }
 }
 
-function matches(filter: ClusterFilter | null): (c: ClusterSummary) => boolean {
-  if (filter === null) return () => true;
+function matches(filter: ClusterFilter | null | undefined): (c: ClusterSummary) => boolean {
+  if (filter == null) return () => true;
   const ids = filter.clusterIds ? new Set(filter.clusterIds) : undefined;
   const states = filter.states ? new Set(filter.states) : undefined;
   const text = filter.nameContains?.toLowerCase();

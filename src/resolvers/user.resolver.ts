@@ -12,9 +12,9 @@ export class UserResolver {
   @Query(() => UserList, { description: 'Every Paddock user (needs the users-view permission).' })
   async users(
     @Ctx() ctx: GraphQLContext,
-    @Arg('filter', () => UserFilter, { nullable: true }) filter: UserFilter | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('filter', () => UserFilter, { nullable: true }) filter: UserFilter | null | undefined,
+    @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
+    @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
   ): Promise<UserList> {
     const all = await ctx.ports.users.list();
     const page = paginate(all.filter(matches(filter)), (u) => [u.username.toLowerCase(), u.id], {
@@ -44,8 +44,8 @@ export class UserResolver {
   }
 }
 
-function matches(filter: UserFilter | null): (u: UserView) => boolean {
-  if (filter === null) return () => true;
+function matches(filter: UserFilter | null | undefined): (u: UserView) => boolean {
+  if (filter == null) return () => true;
   const text = filter.nameContains?.toLowerCase();
   return (u) =>
     (text === undefined ||

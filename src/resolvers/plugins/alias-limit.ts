@@ -20,7 +20,7 @@ export function aliasLimitRule(maxAliases: number): ValidationRule {
           context.reportError(
             new GraphQLError(`the document uses more than ${maxAliases} aliases`, {
               nodes: [node],
-              extensions: { code: 'TOO_MANY_ALIASES', maxAliases },
+              extensions: { reason: 'too_many_aliases', maxAliases },
             }),
           );
         }

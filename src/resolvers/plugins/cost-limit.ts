@@ -5,7 +5,13 @@
  */
 import { createRequire } from 'node:module';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  getVariableValues,
+} from 'graphql';
 import type * as QueryComplexity from 'graphql-query-complexity';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import type { GraphQLContext } from '../context.js';
@@ -47,14 +53,45 @@ export function operationCost(query: CostQuery): number {
   });
 }
 
-/** The error for an operation over the limit, or undefined when it may run. */
+/**
+ * The error for an operation over the limit, or undefined when it may run. Variables that do
+ * not coerce are left to execution, which refuses them before any resolver runs.
+ */
 export function costLimitError(query: CostQuery, maxCost: number): GraphQLError | undefined {
-  const cost = operationCost(query);
+  if (!variablesCoerce(query)) return undefined;
+  let cost: number;
+  try {
+    cost = operationCost(query);
+  } catch (err) {
+    return refusal(`cannot estimate the operation's cost: ${(err as Error).message}`, {});
+  }
   if (cost <= maxCost) return undefined;
-  return new GraphQLError(
+  return refusal(
     `operation cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages or fewer fields`,
-    { extensions: { code: 'QUERY_TOO_COSTLY', cost, maxCost, http: { status: 400 } } },
+    { cost, maxCost },
   );
+}
+
+function refusal(message: string, extra: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: {
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      reason: 'query_too_costly',
+      ...extra,
+      http: { status: 400 },
+    },
+  });
+}
+
+function variablesCoerce(query: CostQuery): boolean {
+  const operation = getOperationAST(query.document, query.operationName ?? undefined);
+  if (!operation) return false;
+  const { errors } = getVariableValues(
+    query.schema,
+    operation.variableDefinitions ?? [],
+    query.variables ?? {},
+  );
+  return errors === undefined || errors.length === 0;
 }
 
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin<GraphQLContext> {

@@ -25,7 +25,7 @@ export function depthLimitRule(maxDepth: number): ValidationRule {
         context.reportError(
           new GraphQLError(
             `operation ${operation.name?.value ?? '(anonymous)'} is nested deeper than ${maxDepth} levels`,
-            { nodes: [operation], extensions: { code: 'QUERY_TOO_DEEP', maxDepth } },
+            { nodes: [operation], extensions: { reason: 'query_too_deep', maxDepth } },
           ),
         );
       }

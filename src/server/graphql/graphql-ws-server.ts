@@ -109,15 +109,20 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
         try {
           document = parse(payload.query, rules.parseOptions);
         } catch (err) {
-          return [err instanceof GraphQLError ? err : new GraphQLError('cannot parse the query')];
+          return [
+            withCode(
+              err instanceof GraphQLError ? err : new GraphQLError('cannot parse the query'),
+              'GRAPHQL_PARSE_FAILED',
+            ),
+          ];
         }
         const errors = validate(schema, document, validationRules);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) {
           return [
             new GraphQLError('cannot determine which operation to run', {
-              extensions: { code: 'BAD_USER_INPUT' },
+              extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
             }),
           ];
         }
@@ -156,7 +161,10 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
         if (!result.errors) return undefined;
         const requestId = requestIdOf(ctx.extra, id);
         const log = connectionOf(ctx.extra).request.log;
-        const errors: GraphQLFormattedError[] = result.errors.map((e) => {
+        // Without `data` execution never started: the variables did not coerce.
+        const requestError = !('data' in result);
+        const errors: GraphQLFormattedError[] = result.errors.map((raw) => {
+          const e = requestError ? withCode(raw, 'BAD_USER_INPUT') : raw;
           const formatted = stampRequestId(formatError(e.toJSON(), e), requestId);
           if (formatted.extensions?.code === INTERNAL_CODE) {
             log.error(
@@ -194,4 +202,17 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** The code Apollo gives the same error over HTTP, so both transports answer alike. */
+function withCode(error: GraphQLError, code: string): GraphQLError {
+  if (error.extensions.code !== undefined) return error;
+  return new GraphQLError(error.message, {
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source ? { source: error.source } : {}),
+    ...(error.positions ? { positions: error.positions } : {}),
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.originalError ? { originalError: error.originalError } : {}),
+    extensions: { ...error.extensions, code },
+  });
 }

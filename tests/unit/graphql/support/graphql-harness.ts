@@ -25,8 +25,15 @@ export function memoryLogger(lines: LogLine[] = []): Logger {
     (level: string, bindings: Record<string, unknown>) =>
     (objOrMsg: object | string, msg?: string): void => {
       if (typeof objOrMsg === 'string') lines.push({ level, obj: { ...bindings }, msg: objOrMsg });
-      else
-        lines.push({ level, obj: { ...bindings, ...(objOrMsg as Record<string, unknown>) }, msg });
+      else {
+        const obj: Record<string, unknown> = {
+          ...bindings,
+          ...(objOrMsg as Record<string, unknown>),
+        };
+        // Errors keep message and stack out of JSON; tests assert on what was logged.
+        if (obj.err instanceof Error) obj.err = { message: obj.err.message, stack: obj.err.stack };
+        lines.push({ level, obj, msg });
+      }
     };
   const make = (bindings: Record<string, unknown>): Logger => ({
     fatal: at('fatal', bindings),
