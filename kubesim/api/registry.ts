@@ -34,8 +34,11 @@ export class ResourceRegistry {
   }
 
   add(t: ResourceType): void {
-    this.remove(t.group, t.resource);
-    this.types.push(t);
+    const i = this.types.findIndex(
+      (x) => x.group === t.group && x.version === t.version && x.resource === t.resource,
+    );
+    if (i >= 0) this.types.splice(i, 1, t);
+    else this.types.push(t);
     this.generation++;
   }
 

@@ -23,6 +23,17 @@ export interface ResourceType {
   subresources?: SubresourceType[];
   /** create-only virtual resources (reviews) are not stored */
   virtual?: boolean;
+  /** served from a CustomResourceDefinition (unstructured, no strategic merge patch) */
+  custom?: boolean;
+  /** additionalPrinterColumns of a CRD version */
+  printerColumns?: {
+    name: string;
+    type: string;
+    jsonPath: string;
+    priority?: number;
+    description?: string;
+    format?: string;
+  }[];
 }
 
 const CRUD = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -14,8 +14,20 @@ export function stableUid(key: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
+/** Canonical JSON (sorted keys, no nulls) so equal templates hash equally whatever their order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>)
+      .filter(([, x]) => x !== null && x !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 export function podTemplateHash(template: unknown): string {
-  const h = createHash('sha256').update(JSON.stringify(template)).digest();
+  const h = createHash('sha256').update(canonical(template)).digest();
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let s = '';
   for (let i = 0; i < 10; i++) s += alphabet[(h[i] ?? 0) % alphabet.length];

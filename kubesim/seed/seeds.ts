@@ -34,7 +34,17 @@ function crashLoop(i: number, base: JsonObject): JsonObject {
       },
     },
   }));
-  return { ...base, containerStatuses: cs };
+  const conditions = (base.conditions as JsonObject[]).map((c) =>
+    c.type === 'Ready' || c.type === 'ContainersReady'
+      ? {
+          ...c,
+          status: 'False',
+          reason: 'ContainersNotReady',
+          message: 'containers with unready status: [worker]',
+        }
+      : c,
+  );
+  return { ...base, conditions, containerStatuses: cs };
 }
 
 export function seedDemo(sim: SimCluster, index: number): void {

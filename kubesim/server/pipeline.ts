@@ -106,6 +106,7 @@ async function dispatch(
   if (info.verb === '') throw methodNotAllowed();
   const form = negotiate(req.headers.accept, 'resource') ?? { as: 'object' as const };
   const ar: ApiRequest = { ctx: cluster, req, res, url, info, user, t, form };
+  if (t.custom) ar.customColumns = t.printerColumns ?? [];
   await routeResource(cluster, ar);
 }
 

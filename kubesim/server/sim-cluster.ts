@@ -17,6 +17,8 @@ import {
   onNamespaceWritten,
   onSecretWritten,
 } from '../controllers/core-controllers.js';
+import { onCrdDeleted, onCrdWritten } from '../controllers/crds.js';
+import { ownerOf, syncDeployment, syncReplicaSet } from '../controllers/deployments.js';
 import { onPodWritten } from '../controllers/kubelet.js';
 import { onWorkloadWritten } from '../controllers/workload-status.js';
 import { FaultState } from '../faults/faults.js';
@@ -87,6 +89,7 @@ export class SimCluster implements ClusterContext {
   private podIpCounter = 1;
   private nodePortCounter = 30000;
   private aggregating = false;
+  private readonly pendingSyncs = new Map<string, () => void>();
   private stopped = false;
 
   constructor(opts: SimClusterOptions) {
@@ -191,6 +194,18 @@ export class SimCluster implements ClusterContext {
         break;
       case 'pods':
         onPodWritten(this, obj, previous);
+        this.syncOwner(obj);
+        break;
+      case 'deployments.apps':
+        this.scheduleSync(`d/${obj.metadata.namespace}/${obj.metadata.name}`, () =>
+          syncDeployment(this, obj.metadata.namespace ?? '', obj.metadata.name ?? ''),
+        );
+        break;
+      case 'replicasets.apps':
+        this.scheduleSync(`rs/${obj.metadata.namespace}/${obj.metadata.name}`, () =>
+          syncReplicaSet(this, obj.metadata.namespace ?? '', obj.metadata.name ?? ''),
+        );
+        this.syncOwner(obj);
         break;
       case 'clusterroles.rbac.authorization.k8s.io':
         if (!this.aggregating) {
@@ -202,8 +217,9 @@ export class SimCluster implements ClusterContext {
           }
         }
         break;
-      case 'deployments.apps':
-      case 'replicasets.apps':
+      case 'customresourcedefinitions.apiextensions.k8s.io':
+        onCrdWritten(this, obj, t);
+        break;
       case 'statefulsets.apps':
       case 'daemonsets.apps':
       case 'jobs.batch':
@@ -215,8 +231,31 @@ export class SimCluster implements ClusterContext {
     finishControllerFinalizers(this, t, obj);
   }
 
-  private afterDelete(_t: ResourceType, obj: KubeObject): void {
+  private afterDelete(t: ResourceType, obj: KubeObject): void {
+    if (t.resource === 'customresourcedefinitions') onCrdDeleted(this, obj);
     collectGarbage(this, obj);
+    this.syncOwner(obj);
+  }
+
+  /** Coalesces controller passes: many writes in one tick give one sync per object. */
+  private scheduleSync(key: string, fn: () => void): void {
+    if (this.pendingSyncs.has(key)) return;
+    this.pendingSyncs.set(key, fn);
+    if (this.pendingSyncs.size === 1) {
+      this.later(0, () => {
+        const work = [...this.pendingSyncs.values()];
+        this.pendingSyncs.clear();
+        for (const f of work) f();
+      });
+    }
+  }
+
+  private syncOwner(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? '';
+    const rs = ownerOf(obj, 'ReplicaSet');
+    if (rs) this.scheduleSync(`rs/${ns}/${rs}`, () => syncReplicaSet(this, ns, rs));
+    const d = ownerOf(obj, 'Deployment');
+    if (d) this.scheduleSync(`d/${ns}/${d}`, () => syncDeployment(this, ns, d));
   }
 
   private bootstrap(opts: SimClusterOptions): void {

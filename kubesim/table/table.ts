@@ -6,6 +6,7 @@ import type { ResourceType } from '../api/resources.js';
 import { typeKey } from '../api/resources.js';
 import { asObject, type JsonObject } from '../storage/types.js';
 import { COLUMNS, type ColumnDefinition, DEFAULT_COLUMNS } from './columns.js';
+import { since } from './format.js';
 import { type Cell, CORE_ROWS, type RowFn } from './rows-core.js';
 import { OTHER_ROWS } from './rows-other.js';
 
@@ -73,7 +74,7 @@ function rowFor(t: ResourceType, o: JsonObject, opts: TableOptions): JsonObject 
       String(meta.name ?? ''),
       ...opts.customColumns.map((c) => {
         const v = evalJsonPath(o, c.jsonPath);
-        if (c.type === 'date' && typeof v === 'string') return v;
+        if (c.type === 'date' && typeof v === 'string') return since(v, opts.now);
         return v === undefined || v === null ? '' : (v as Cell);
       }),
     ];
