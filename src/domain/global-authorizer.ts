@@ -1,24 +1,23 @@
 /**
- * What the global layer asks authorization: may this identity do a global thing, and which
- * clusters may it see. `src/rbac` (global roles, cluster and project bindings) implements it.
+ * What the GraphQL layer asks authorization about Paddock's own objects: may this identity do
+ * this verb to this resource (the shape of `can()` in `src/rbac`), and which clusters may it
+ * see. The composition root implements it over `src/rbac` and the stored bindings.
  */
 import type { Identity } from './identity.js';
 
-/** Named after the global roles that grant them; `admin` grants every one. */
-export type GlobalPermission =
-  | 'users-view'
-  | 'users-manage'
-  | 'clusters-view-all'
-  | 'clusters-create'
-  | 'settings-manage'
-  | 'authn-manage'
-  | 'roles-manage';
+/** A verb on one of Paddock's own resources (`list users`, `get settings`, ...). */
+export interface GlobalAccessRequest {
+  readonly verb: string;
+  /** A Paddock resource in `management.paddock.io`: `users`, `settings`, `apikeys`, ... */
+  readonly resource: string;
+  readonly name?: string;
+}
 
 export interface GlobalAuthorizer {
-  hasPermission(identity: Identity, permission: GlobalPermission): Promise<boolean>;
+  allows(identity: Identity, request: GlobalAccessRequest): Promise<boolean>;
   /**
-   * The clusters the identity is a member of (cluster or project binding), or `all` for those
-   * who may see every cluster.
+   * The clusters the identity holds any binding in (cluster or project), or `all` for those
+   * who may list every cluster.
    */
   visibleClusterIds(identity: Identity): Promise<'all' | ReadonlySet<string>>;
 }

@@ -23,7 +23,7 @@ export class ApiKeyResolver {
     return keys.map(toApiKey);
   }
 
-  @Authorized()
+  @Authorized('create:apikeys')
   @Mutation(() => CreatedApiKey, {
     description: 'Makes an API key for the caller; the returned token is shown this once only.',
   })

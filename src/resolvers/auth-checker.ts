@@ -1,28 +1,38 @@
 /**
- * type-graphql's `@Authorized(...)` check: an anonymous caller gets UNAUTHENTICATED, a caller
- * without every named global permission gets FORBIDDEN. Roles are `GlobalPermission` names.
+ * type-graphql's `@Authorized(...)` check. Roles are `verb:resource` pairs on Paddock's own
+ * objects (`list:users`), asked of the GlobalAuthorizer port: an anonymous caller gets
+ * UNAUTHENTICATED, a caller missing any of them gets FORBIDDEN.
  */
 import type { AuthCheckerFn } from 'type-graphql';
-import type { GlobalPermission } from '../domain/global-authorizer.js';
+import type { GlobalAccessRequest } from '../domain/global-authorizer.js';
 import type { Identity } from '../domain/identity.js';
 import { PaddockError } from '../errors/index.js';
 import type { GraphQLContext } from './context.js';
 
-export const authChecker: AuthCheckerFn<GraphQLContext, GlobalPermission> = async (
-  { context },
-  permissions,
-) => {
+export const authChecker: AuthCheckerFn<GraphQLContext, string> = async ({ context }, roles) => {
   const identity = requireIdentity(context);
-  for (const permission of permissions) {
-    if (!(await context.ports.authorizer.hasPermission(identity, permission))) {
-      throw new PaddockError('FORBIDDEN', `this needs the global permission ${permission}`, {
-        reason: 'missing_permission',
-        details: { permission },
-      });
+  for (const role of roles) {
+    const request = accessRequestOf(role);
+    if (!(await context.ports.authorizer.allows(identity, request))) {
+      throw forbidden(request);
     }
   }
   return true;
 };
+
+/** `list:users` → `{ verb: 'list', resource: 'users' }`. */
+export function accessRequestOf(role: string): GlobalAccessRequest {
+  const colon = role.indexOf(':');
+  if (colon <= 0) throw new Error(`@Authorized role ${role} is not verb:resource`);
+  return { verb: role.slice(0, colon), resource: role.slice(colon + 1) };
+}
+
+export function forbidden(request: GlobalAccessRequest): PaddockError {
+  return new PaddockError('FORBIDDEN', `not allowed to ${request.verb} ${request.resource}`, {
+    reason: 'missing_permission',
+    details: { verb: request.verb, resource: request.resource },
+  });
+}
 
 /** The caller's identity, or UNAUTHENTICATED. */
 export function requireIdentity(context: Pick<GraphQLContext, 'identity'>): Identity {

@@ -1,13 +1,15 @@
-import { Authorized, Ctx, Query, Resolver } from 'type-graphql';
+import { Authorized, Ctx, Extensions, Query, Resolver } from 'type-graphql';
 import type { Principal as DomainPrincipal } from '../domain/principal.js';
 import { requireIdentity } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { Me } from './me.type.js';
+import { BEFORE_PASSWORD_CHANGE_EXTENSION } from './plugins/password-change-gate.js';
 import { principalFromId } from './principal.type.js';
 
 @Resolver()
 export class MeResolver {
   @Authorized()
+  @Extensions({ [BEFORE_PASSWORD_CHANGE_EXTENSION]: true })
   @Query(() => Me, { description: 'The caller.' })
   async me(@Ctx() ctx: GraphQLContext): Promise<Me> {
     const identity = requireIdentity(ctx);

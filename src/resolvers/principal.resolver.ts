@@ -9,7 +9,7 @@ const MAX_RESULTS = 100;
 
 @Resolver()
 export class PrincipalResolver {
-  @Authorized()
+  @Authorized('list:principals')
   @Query(() => [Principal], {
     description: 'Users and groups whose name matches, across the enabled providers.',
   })

@@ -5,10 +5,11 @@ import type { GraphQLContext } from './context.js';
 import { LoginInput } from './login.input.js';
 import { LoginPayload } from './login-payload.type.js';
 import { ANONYMOUS_EXTENSION } from './plugins/anonymous-gate.js';
+import { BEFORE_PASSWORD_CHANGE_EXTENSION } from './plugins/password-change-gate.js';
 
 @Resolver()
 export class SessionResolver {
-  @Extensions({ [ANONYMOUS_EXTENSION]: true })
+  @Extensions({ [ANONYMOUS_EXTENSION]: true, [BEFORE_PASSWORD_CHANGE_EXTENSION]: true })
   @Mutation(() => LoginPayload, {
     description:
       'Logs in at a password provider. Over HTTP the session is also set as the `paddock_session` cookie.',
@@ -37,6 +38,7 @@ export class SessionResolver {
   }
 
   @Authorized()
+  @Extensions({ [BEFORE_PASSWORD_CHANGE_EXTENSION]: true })
   @Mutation(() => Boolean, {
     description:
       "Ends the caller's session everywhere; false when the request did not use a session (revoke API keys instead).",

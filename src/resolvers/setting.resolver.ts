@@ -5,14 +5,14 @@ import { Setting } from './setting.type.js';
 
 @Resolver()
 export class SettingResolver {
-  @Authorized()
+  @Authorized('list:settings')
   @Query(() => [Setting], { description: 'Global settings, sorted by name.' })
   async settings(@Ctx() ctx: GraphQLContext): Promise<Setting[]> {
     const all = await ctx.ports.settings.list();
     return [...all].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(toSetting);
   }
 
-  @Authorized()
+  @Authorized('get:settings')
   @Query(() => Setting, { nullable: true })
   async setting(@Ctx() ctx: GraphQLContext, @Arg('name') name: string): Promise<Setting | null> {
     const found = await ctx.ports.settings.get(name);

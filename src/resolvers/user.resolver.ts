@@ -8,8 +8,8 @@ import { UserFilter } from './user-filter.input.js';
 
 @Resolver()
 export class UserResolver {
-  @Authorized('users-view')
-  @Query(() => UserList, { description: 'Every Paddock user (needs the users-view permission).' })
+  @Authorized('list:users')
+  @Query(() => UserList, { description: 'Every Paddock user (needs `list users`).' })
   async users(
     @Ctx() ctx: GraphQLContext,
     @Arg('filter', () => UserFilter, { nullable: true }) filter: UserFilter | null | undefined,
@@ -31,13 +31,18 @@ export class UserResolver {
   @Authorized()
   @Query(() => User, {
     nullable: true,
-    description: 'One user: the caller itself, or anyone with the users-view permission.',
+    description: 'One user: the caller itself, or anyone to a caller allowed to `get users`.',
   })
   async user(@Ctx() ctx: GraphQLContext, @Arg('id', () => ID) id: string): Promise<User | null> {
     const identity = requireIdentity(ctx);
     if (id !== identity.userId) {
       // Answer null rather than FORBIDDEN so ids cannot be probed for existence.
-      if (!(await ctx.ports.authorizer.hasPermission(identity, 'users-view'))) return null;
+      const allowed = await ctx.ports.authorizer.allows(identity, {
+        verb: 'get',
+        resource: 'users',
+        name: id,
+      });
+      if (!allowed) return null;
     }
     const found = await ctx.loaders.userById.load(id);
     return found === undefined ? null : toUser(found);

@@ -25,6 +25,7 @@ import type { GraphQLPorts } from '../../resolvers/context.js';
 import { costLimitError } from '../../resolvers/plugins/cost-limit.js';
 import { introspectionRules } from '../../resolvers/plugins/introspection.js';
 import { formatError, INTERNAL_CODE, stampRequestId } from '../../resolvers/plugins/mask-errors.js';
+import { passwordChangeError } from '../../resolvers/plugins/password-change-gate.js';
 import type { RequestContext, UpgradeHandler } from '../http-route.js';
 import { authenticateCaller } from './authenticate-caller.js';
 import { createGraphQLContext } from './graphql-context-factory.js';
@@ -126,6 +127,8 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
             }),
           ];
         }
+        const gateError = passwordChangeError(identity, schema, document, operation);
+        if (gateError) return [gateError];
         const costError = costLimitError(
           {
             schema,

@@ -145,7 +145,7 @@ describe('GraphQL global layer', () => {
       });
     });
 
-    it('refuses the user list to a caller without users-view with FORBIDDEN', async () => {
+    it('refuses the user list to a caller not allowed to list users with FORBIDDEN', async () => {
       const res = await h.post('{ users { totalCount } }', { token: 't-nobody' });
       expect(res.json.data).to.equal(null);
       expect(res.json.errors?.[0]?.extensions).to.include({
@@ -286,6 +286,57 @@ describe('GraphQL global layer', () => {
         .and.include('Max-Age=0');
       const after = await h.post('{ me { id } }', { token });
       expect(after.status).to.equal(401);
+    });
+  });
+
+  describe('a user who must change the password', () => {
+    before(() => {
+      h.ports.tokens.set('t-must-change', {
+        ...(h.ports.tokens.get('t-nobody') ?? ({} as never)),
+        mustChangePassword: true,
+      });
+    });
+
+    it('may ask who it is and log out', async () => {
+      const res = await h.post('{ me { id mustChangePassword } }', { token: 't-must-change' });
+      expect(res.json.data?.me).to.deep.equal({ id: 'u-nobody', mustChangePassword: true });
+    });
+
+    it('may do nothing else until the password changed', async () => {
+      const res = await h.post('{ me { id } settings { name } }', { token: 't-must-change' });
+      expect(res.status).to.equal(403);
+      expect(res.json.errors?.[0]?.extensions).to.include({
+        code: 'FORBIDDEN',
+        reason: 'must_change_password',
+      });
+    });
+  });
+
+  describe('a caller without any global role', () => {
+    before(() => {
+      h.ports.tokens.set('t-guest', {
+        ...(h.ports.tokens.get('t-nobody') ?? ({} as never)),
+        userId: 'u-guest',
+      });
+    });
+
+    it('may still ask who it is', async () => {
+      const res = await h.post('{ me { id } }', { token: 't-guest' });
+      expect(res.json.data?.me).to.deep.equal({ id: 'u-guest' });
+    });
+
+    it('may not read settings, search principals or create API keys', async () => {
+      for (const query of [
+        '{ settings { name } }',
+        '{ principals(search: "a") { id } }',
+        'mutation { createApiKey(input: {}) { token } }',
+      ]) {
+        const res = await h.post(query, { token: 't-guest' });
+        expect(res.json.errors?.[0]?.extensions, query).to.include({
+          code: 'FORBIDDEN',
+          reason: 'missing_permission',
+        });
+      }
     });
   });
 

@@ -5,8 +5,8 @@
 import type { ApiKeyManager, NewApiKeyRequest } from '../../../../src/domain/api-key-manager.js';
 import type { ClusterSummary } from '../../../../src/domain/cluster.js';
 import type {
+  GlobalAccessRequest,
   GlobalAuthorizer,
-  GlobalPermission,
 } from '../../../../src/domain/global-authorizer.js';
 import type {
   ApiKeySummary,
@@ -218,9 +218,13 @@ export function createFakePorts(): FakePorts {
     },
   };
 
+  const userBase = new Set(['list:settings', 'get:settings', 'list:principals', 'create:apikeys']);
   const authorizer: GlobalAuthorizer = {
-    async hasPermission(identity: Identity, _permission: GlobalPermission) {
-      return identity.userId === 'u-admin';
+    async allows(identity: Identity, request: GlobalAccessRequest) {
+      if (identity.userId === 'u-admin') return true;
+      // `u-guest` holds no global role at all, not even user-base.
+      if (identity.userId === 'u-guest') return false;
+      return userBase.has(`${request.verb}:${request.resource}`);
     },
     async visibleClusterIds(identity: Identity) {
       if (identity.userId === 'u-admin') return 'all';
