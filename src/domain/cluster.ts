@@ -80,3 +80,9 @@ export interface ClusterRegistry {
  */
 export const EXTRA_PRINCIPAL_ID = 'paddock.io/principal-id';
 export const EXTRA_USERNAME = 'paddock.io/username';
+
+/** Renders the manifest an operator applies to import a registered cluster. */
+export interface ImportManifestSource {
+  /** Multi-document YAML; `NOT_FOUND` for an unknown cluster. */
+  importManifest(clusterId: string): Promise<string>;
+}
