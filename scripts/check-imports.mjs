@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Enforces the one-way dependency direction of ARCHITECTURE.md:
-//   config, errors -> domain -> rbac -> adapters (store, identity, datasources)
+//   config, errors -> domain -> rbac -> adapters (store, identity, datasources, access)
 //   -> entry points (resolvers, authproxy) -> server -> main/cli
 // A module may import from a lower layer or from its own folder. Adapters never import each
 // other, entry points never import each other nor an adapter, and src/ never imports
@@ -19,13 +19,14 @@ const layerOf = {
   store: 3,
   identity: 3,
   datasources: 3,
+  access: 3,
   resolvers: 4,
   authproxy: 4,
   server: 5,
   cli: 6,
   'main.ts': 6,
 };
-const adapters = new Set(['store', 'identity', 'datasources']);
+const adapters = new Set(['store', 'identity', 'datasources', 'access']);
 const entryPoints = new Set(['resolvers', 'authproxy']);
 
 function* walk(dir) {

@@ -1,0 +1,443 @@
+/**
+ * The authorization-checked management API behind GraphQL (`AccessAdmin`): global roles,
+ * role templates, bindings, projects, members, explainAccess and the push-down's status. Every
+ * method asks `can` first; the stores below do no permission checks of their own.
+ */
+import type {
+  AccessAdmin,
+  AccessExplanationView,
+  ExplainAccessInput,
+  GlobalRoleInput,
+  ProjectInput,
+  RoleTemplateInput,
+} from '../domain/access-admin.js';
+import type { Identity } from '../domain/identity.js';
+import type {
+  AccessState,
+  ClusterRoleBinding,
+  GlobalRole,
+  GlobalRoleBinding,
+  Project,
+  ProjectRoleBinding,
+  RoleTemplate,
+  RoleTemplateContext,
+} from '../domain/rbac.js';
+import type {
+  DownstreamRbacReader,
+  RbacSyncStatus,
+  RbacSyncStatusReader,
+} from '../domain/rbac-downstream.js';
+import { PaddockError } from '../errors/index.js';
+import {
+  type AccessScope,
+  assertQuotaFits,
+  GLOBAL_SCOPE,
+  namespaceProject,
+  type PaddockRequest,
+  subjectForPrincipal,
+  type UserPrincipalLookup,
+} from '../rbac/index.js';
+import type { StoreAccessState } from './access-state.js';
+import type { BindingStore } from './binding-store.js';
+import { callerCan, forbidden } from './caller-policy.js';
+import { explainFor, type UserGroupsLookup } from './explain.js';
+import type { ProjectStore } from './project-store.js';
+import type { RoleCatalog } from './role-catalog.js';
+
+export interface AccessServiceDeps {
+  readonly catalog: RoleCatalog;
+  readonly bindings: BindingStore;
+  readonly projects: ProjectStore;
+  readonly state: StoreAccessState;
+  /** Maps a user principal to its Paddock user id (identity's `findByPrincipal`). */
+  readonly userForPrincipal: UserPrincipalLookup;
+  /** A user's group principals, for explaining someone else's access. */
+  readonly groupsOfUser: UserGroupsLookup;
+  /** Downstream reads (explainAccess, quota checks); absent = no cluster access wired. */
+  readonly downstream?: DownstreamRbacReader;
+  readonly syncStatus?: RbacSyncStatusReader;
+}
+
+const cluster = (clusterId: string): AccessScope => ({ kind: 'cluster', clusterId });
+const project = (clusterId: string, projectId: string): AccessScope => ({
+  kind: 'project',
+  clusterId,
+  projectId,
+});
+
+export class AccessService implements AccessAdmin {
+  readonly #d: AccessServiceDeps;
+
+  constructor(deps: AccessServiceDeps) {
+    this.#d = deps;
+  }
+
+  async #require(caller: Identity, request: PaddockRequest, scope: AccessScope = GLOBAL_SCOPE) {
+    const state = await this.#d.state.snapshot();
+    if (!callerCan(state, caller, request, scope)) throw forbidden(request, scope);
+    return state;
+  }
+
+  async #may(caller: Identity, request: PaddockRequest, scope: AccessScope = GLOBAL_SCOPE) {
+    return callerCan(await this.#d.state.snapshot(), caller, request, scope);
+  }
+
+  #written<T>(value: T, clusterId?: string): T {
+    this.#d.state.invalidate(clusterId);
+    return value;
+  }
+
+  // -- global roles ------------------------------------------------------------------------
+
+  async globalRoles(caller: Identity): Promise<GlobalRole[]> {
+    await this.#require(caller, { verb: 'list', resource: 'globalroles' });
+    return this.#d.catalog.globalRoles();
+  }
+
+  async createGlobalRole(caller: Identity, input: GlobalRoleInput): Promise<GlobalRole> {
+    await this.#require(caller, { verb: 'create', resource: 'globalroles' });
+    return this.#written(await this.#d.catalog.createGlobalRole(input));
+  }
+
+  async updateGlobalRole(caller: Identity, input: GlobalRoleInput): Promise<GlobalRole> {
+    await this.#require(caller, { verb: 'update', resource: 'globalroles', name: input.id });
+    return this.#written(await this.#d.catalog.updateGlobalRole(input));
+  }
+
+  async deleteGlobalRole(caller: Identity, id: string): Promise<boolean> {
+    const state = await this.#require(caller, {
+      verb: 'delete',
+      resource: 'globalroles',
+      name: id,
+    });
+    if (state.globalRoleBindings.some((b) => b.globalRoleId === id)) {
+      throw new PaddockError('CONFLICT', `global role ${id} is still bound`, { reason: 'in_use' });
+    }
+    return this.#written(await this.#d.catalog.deleteGlobalRole(id));
+  }
+
+  async globalRoleBindings(caller: Identity): Promise<GlobalRoleBinding[]> {
+    await this.#require(caller, { verb: 'list', resource: 'globalrolebindings' });
+    return this.#d.bindings.globalBindings();
+  }
+
+  async bindGlobalRole(caller: Identity, principal: string, globalRoleId: string) {
+    await this.#require(caller, { verb: 'create', resource: 'globalrolebindings' });
+    if (!(await this.#d.catalog.globalRole(globalRoleId))) {
+      throw new PaddockError('NOT_FOUND', `global role ${globalRoleId} not found`, {
+        reason: 'global_role_not_found',
+      });
+    }
+    const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
+    return this.#written(await this.#d.bindings.bindGlobal(globalRoleId, subject));
+  }
+
+  async unbindGlobalRole(caller: Identity, bindingId: string): Promise<boolean> {
+    await this.#require(caller, { verb: 'delete', resource: 'globalrolebindings' });
+    return this.#written(await this.#d.bindings.global.delete(bindingId));
+  }
+
+  // -- role templates ----------------------------------------------------------------------
+
+  async roleTemplates(caller: Identity): Promise<RoleTemplate[]> {
+    await this.#require(caller, { verb: 'list', resource: 'roletemplates' });
+    return this.#d.catalog.roleTemplates();
+  }
+
+  async createRoleTemplate(caller: Identity, input: RoleTemplateInput): Promise<RoleTemplate> {
+    await this.#require(caller, { verb: 'create', resource: 'roletemplates' });
+    return this.#written(await this.#d.catalog.createRoleTemplate(input));
+  }
+
+  async updateRoleTemplate(caller: Identity, input: RoleTemplateInput): Promise<RoleTemplate> {
+    await this.#require(caller, { verb: 'update', resource: 'roletemplates', name: input.id });
+    return this.#written(await this.#d.catalog.updateRoleTemplate(input));
+  }
+
+  async deleteRoleTemplate(caller: Identity, id: string): Promise<boolean> {
+    await this.#require(caller, { verb: 'delete', resource: 'roletemplates', name: id });
+    if ((await this.#d.bindings.countUsingTemplate(id)) > 0) {
+      throw new PaddockError('CONFLICT', `role template ${id} is still bound`, {
+        reason: 'in_use',
+      });
+    }
+    return this.#written(await this.#d.catalog.deleteRoleTemplate(id));
+  }
+
+  /** The template, if it exists, has this context and may be newly bound. */
+  async #bindableTemplate(id: string, context: RoleTemplateContext): Promise<RoleTemplate> {
+    const template = await this.#d.catalog.roleTemplate(id);
+    if (!template) {
+      throw new PaddockError('NOT_FOUND', `role template ${id} not found`, {
+        reason: 'role_template_not_found',
+      });
+    }
+    if (template.context !== context) {
+      throw new PaddockError('VALIDATION_FAILED', `${id} is a ${template.context} role template`, {
+        reason: 'context_mismatch',
+      });
+    }
+    if (template.locked) {
+      throw new PaddockError('VALIDATION_FAILED', `role template ${id} is locked`, {
+        reason: 'template_locked',
+      });
+    }
+    return template;
+  }
+
+  // -- cluster members ---------------------------------------------------------------------
+
+  async clusterMembers(caller: Identity, clusterId: string): Promise<ClusterRoleBinding[]> {
+    await this.#require(
+      caller,
+      { verb: 'list', resource: 'clusterroletemplatebindings' },
+      cluster(clusterId),
+    );
+    return this.#d.bindings.clusterBindings(clusterId);
+  }
+
+  async addClusterMember(
+    caller: Identity,
+    clusterId: string,
+    principal: string,
+    roleTemplateId: string,
+  ) {
+    await this.#require(
+      caller,
+      { verb: 'create', resource: 'clusterroletemplatebindings' },
+      cluster(clusterId),
+    );
+    await this.#bindableTemplate(roleTemplateId, 'cluster');
+    const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
+    return this.#written(
+      await this.#d.bindings.bindCluster(clusterId, roleTemplateId, subject),
+      clusterId,
+    );
+  }
+
+  async changeClusterMemberRole(caller: Identity, bindingId: string, roleTemplateId: string) {
+    const current = await this.#d.bindings.cluster.get(bindingId);
+    if (!current) throw notFoundBinding(bindingId);
+    const { clusterId } = current.value;
+    await this.#require(
+      caller,
+      { verb: 'update', resource: 'clusterroletemplatebindings' },
+      cluster(clusterId),
+    );
+    await this.#bindableTemplate(roleTemplateId, 'cluster');
+    // Bindings are immutable downstream (roleRef), so a role change is a new binding.
+    const next = await this.#d.bindings.bindCluster(
+      clusterId,
+      roleTemplateId,
+      current.value.subject,
+    );
+    await this.#d.bindings.cluster.delete(bindingId);
+    return this.#written(next, clusterId);
+  }
+
+  async removeClusterMember(caller: Identity, bindingId: string): Promise<boolean> {
+    const current = await this.#d.bindings.cluster.get(bindingId);
+    if (!current) return false;
+    const { clusterId } = current.value;
+    await this.#require(
+      caller,
+      { verb: 'delete', resource: 'clusterroletemplatebindings' },
+      cluster(clusterId),
+    );
+    return this.#written(await this.#d.bindings.cluster.delete(bindingId), clusterId);
+  }
+
+  // -- projects ----------------------------------------------------------------------------
+
+  async projects(caller: Identity, clusterId: string): Promise<Project[]> {
+    const all = await this.#d.projects.list(clusterId);
+    if (await this.#may(caller, { verb: 'list', resource: 'projects' }, cluster(clusterId)))
+      return all;
+    const state = await this.#d.state.snapshot();
+    return all.filter((p) =>
+      callerCan(state, caller, { verb: 'get', resource: 'projects' }, project(clusterId, p.id)),
+    );
+  }
+
+  async project(caller: Identity, clusterId: string, projectId: string) {
+    if (
+      !(await this.#may(
+        caller,
+        { verb: 'get', resource: 'projects' },
+        project(clusterId, projectId),
+      ))
+    ) {
+      return undefined;
+    }
+    return this.#d.projects.get(clusterId, projectId);
+  }
+
+  async createProject(caller: Identity, clusterId: string, input: ProjectInput): Promise<Project> {
+    await this.#require(caller, { verb: 'create', resource: 'projects' }, cluster(clusterId));
+    const created = await this.#d.projects.create(clusterId, input);
+    // As in Rancher, whoever creates a project owns it.
+    await this.#d.bindings.bindProject(clusterId, created.id, 'project-owner', {
+      kind: 'user',
+      userId: caller.userId,
+    });
+    return this.#written(created, clusterId);
+  }
+
+  async updateProject(
+    caller: Identity,
+    clusterId: string,
+    projectId: string,
+    input: Partial<ProjectInput>,
+  ) {
+    await this.#require(
+      caller,
+      { verb: 'update', resource: 'projects', name: projectId },
+      project(clusterId, projectId),
+    );
+    if (input.quota && this.#d.downstream) {
+      const downstream = await this.#d.downstream.read(clusterId);
+      const count = downstream.namespaces.filter((ns) => {
+        const ref = namespaceProject(ns);
+        return ref?.clusterId === clusterId && ref.projectId === projectId;
+      }).length;
+      assertQuotaFits(input.quota, count);
+    }
+    return this.#written(await this.#d.projects.update(clusterId, projectId, input), clusterId);
+  }
+
+  async deleteProject(caller: Identity, clusterId: string, projectId: string): Promise<boolean> {
+    await this.#require(
+      caller,
+      { verb: 'delete', resource: 'projects', name: projectId },
+      project(clusterId, projectId),
+    );
+    for (const b of await this.#d.bindings.projectBindings(clusterId, projectId)) {
+      await this.#d.bindings.project.delete(b.id);
+    }
+    return this.#written(await this.#d.projects.delete(projectId), clusterId);
+  }
+
+  // -- project members ---------------------------------------------------------------------
+
+  async projectMembers(caller: Identity, clusterId: string, projectId: string) {
+    await this.#require(
+      caller,
+      { verb: 'list', resource: 'projectroletemplatebindings' },
+      project(clusterId, projectId),
+    );
+    return this.#d.bindings.projectBindings(clusterId, projectId);
+  }
+
+  async addProjectMember(
+    caller: Identity,
+    clusterId: string,
+    projectId: string,
+    principal: string,
+    roleTemplateId: string,
+  ): Promise<ProjectRoleBinding> {
+    await this.#require(
+      caller,
+      { verb: 'create', resource: 'projectroletemplatebindings' },
+      project(clusterId, projectId),
+    );
+    if (!(await this.#d.projects.get(clusterId, projectId))) {
+      throw new PaddockError('NOT_FOUND', `project ${projectId} not found`, {
+        reason: 'project_not_found',
+      });
+    }
+    await this.#bindableTemplate(roleTemplateId, 'project');
+    const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
+    return this.#written(
+      await this.#d.bindings.bindProject(clusterId, projectId, roleTemplateId, subject),
+      clusterId,
+    );
+  }
+
+  async changeProjectMemberRole(caller: Identity, bindingId: string, roleTemplateId: string) {
+    const current = await this.#d.bindings.project.get(bindingId);
+    if (!current) throw notFoundBinding(bindingId);
+    const { clusterId, projectId, subject } = current.value;
+    await this.#require(
+      caller,
+      { verb: 'update', resource: 'projectroletemplatebindings' },
+      project(clusterId, projectId),
+    );
+    await this.#bindableTemplate(roleTemplateId, 'project');
+    const next = await this.#d.bindings.bindProject(clusterId, projectId, roleTemplateId, subject);
+    await this.#d.bindings.project.delete(bindingId);
+    return this.#written(next, clusterId);
+  }
+
+  async removeProjectMember(caller: Identity, bindingId: string): Promise<boolean> {
+    const current = await this.#d.bindings.project.get(bindingId);
+    if (!current) return false;
+    const { clusterId, projectId } = current.value;
+    await this.#require(
+      caller,
+      { verb: 'delete', resource: 'projectroletemplatebindings' },
+      project(clusterId, projectId),
+    );
+    return this.#written(await this.#d.bindings.project.delete(bindingId), clusterId);
+  }
+
+  // -- explain and status ------------------------------------------------------------------
+
+  async explainAccess(caller: Identity, input: ExplainAccessInput): Promise<AccessExplanationView> {
+    const state: AccessState = await this.#d.state.snapshot();
+    const subject = await explainSubjectOf(input.principal, this.#d);
+    const self = subject.userId === caller.userId;
+    if (
+      !self &&
+      !callerCan(
+        state,
+        caller,
+        { verb: 'list', resource: 'clusterroletemplatebindings' },
+        cluster(input.clusterId),
+      )
+    ) {
+      throw forbidden(
+        { verb: 'list', resource: 'clusterroletemplatebindings' },
+        cluster(input.clusterId),
+      );
+    }
+    if (!this.#d.downstream) {
+      throw new PaddockError('UPSTREAM_UNAVAILABLE', 'no downstream reader is configured', {
+        reason: 'not_configured',
+      });
+    }
+    return explainFor({
+      input,
+      subject,
+      state,
+      downstream: await this.#d.downstream.read(input.clusterId),
+      syncStatus: this.#d.syncStatus?.status(input.clusterId),
+    });
+  }
+
+  async syncStatus(caller: Identity, clusterId: string): Promise<RbacSyncStatus | undefined> {
+    await this.#require(
+      caller,
+      { verb: 'get', resource: 'clusterroletemplatebindings' },
+      cluster(clusterId),
+    );
+    return this.#d.syncStatus?.status(clusterId);
+  }
+}
+
+async function explainSubjectOf(principal: string, d: AccessServiceDeps) {
+  const userId = /^u-[a-z0-9]+$/.test(principal)
+    ? principal
+    : await subjectForPrincipal(principal, d.userForPrincipal).then((s) => {
+        if (s.kind !== 'user') {
+          throw new PaddockError('VALIDATION_FAILED', 'explainAccess needs a user principal', {
+            reason: 'invalid_principal',
+          });
+        }
+        return s.userId;
+      });
+  return { userId, groupPrincipalIds: await d.groupsOfUser(userId) };
+}
+
+function notFoundBinding(id: string): PaddockError {
+  return new PaddockError('NOT_FOUND', `binding ${id} not found`, { reason: 'binding_not_found' });
+}

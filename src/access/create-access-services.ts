@@ -1,0 +1,54 @@
+/** Builds the access adapter over one Store: the composition root calls this once. */
+import type { DownstreamRbacReader, RbacSyncStatusReader } from '../domain/rbac-downstream.js';
+import type { Store } from '../domain/store.js';
+import type { UserPrincipalLookup } from '../rbac/index.js';
+import { AccessAuthorizer } from './access-authorizer.js';
+import { type AccessRuntime, systemAccessRuntime } from './access-runtime.js';
+import { AccessService } from './access-service.js';
+import { StoreAccessState } from './access-state.js';
+import { BindingStore } from './binding-store.js';
+import type { UserGroupsLookup } from './explain.js';
+import { ProjectStore } from './project-store.js';
+import { RoleCatalog } from './role-catalog.js';
+
+export interface AccessServicesOptions {
+  readonly store: Store;
+  readonly userForPrincipal: UserPrincipalLookup;
+  readonly groupsOfUser: UserGroupsLookup;
+  readonly downstream?: DownstreamRbacReader;
+  readonly syncStatus?: RbacSyncStatusReader;
+  readonly runtime?: AccessRuntime;
+}
+
+export interface AccessServices {
+  readonly catalog: RoleCatalog;
+  readonly bindings: BindingStore;
+  readonly projects: ProjectStore;
+  /** The push-down's `AccessStateSource`. */
+  readonly state: StoreAccessState;
+  /** The GraphQL layer's `GlobalAuthorizer`; also `hasAnyMembership` for identity. */
+  readonly authorizer: AccessAuthorizer;
+  /** The GraphQL layer's `AccessAdmin`. */
+  readonly service: AccessService;
+  close(): void;
+}
+
+export function createAccessServices(options: AccessServicesOptions): AccessServices {
+  const runtime = options.runtime ?? systemAccessRuntime;
+  const catalog = new RoleCatalog(options.store);
+  const bindings = new BindingStore(options.store, runtime);
+  const projects = new ProjectStore(options.store, runtime);
+  const state = new StoreAccessState(catalog, bindings, projects);
+  const authorizer = new AccessAuthorizer(options.store, state, bindings, runtime);
+  const service = new AccessService({
+    catalog,
+    bindings,
+    projects,
+    state,
+    userForPrincipal: options.userForPrincipal,
+    groupsOfUser: options.groupsOfUser,
+    ...(options.downstream ? { downstream: options.downstream } : {}),
+    ...(options.syncStatus ? { syncStatus: options.syncStatus } : {}),
+  });
+  return { catalog, bindings, projects, state, authorizer, service, close: () => state.close() };
+}
