@@ -30,6 +30,15 @@ import { readKubeconfigContext } from './kubeconfig-context.js';
 import { type LiveCluster, LiveClusters } from './live-clusters.js';
 import { installImportManifest, readServiceAccountTokens } from './manifest-installer.js';
 
+/** What Paddock's own work on a cluster needs; the token is the manager's. Never log it. */
+export interface ManagerConnection {
+  readonly clusterId: string;
+  readonly endpoint: URL;
+  readonly dispatcher: LiveCluster['dispatcher'];
+  readonly managerToken: string;
+  readonly gate: ClusterConnection['gate'];
+}
+
 export interface ClusterRegistryOptions {
   readonly store: Store;
   readonly secretBox: SecretBox;
@@ -94,7 +103,9 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   start(): void {
     if (this.#timer !== undefined) return;
     this.#unwatch = this.#clusters.watch((event) => {
+      // Another replica (or this one) deleted the cluster or changed its endpoint or tokens.
       if (event.type === 'deleted') void this.#live.drop(event.id);
+      else if (event.value !== undefined) void this.#live.refresh(event.value);
     });
     const loop = () => {
       this.#timer = setTimeout(() => {
@@ -122,6 +133,24 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     if (cached !== undefined) return cached;
     const stored = await this.#clusters.get(clusterId);
     return stored === undefined ? undefined : this.#live.for(stored);
+  }
+
+  /**
+   * Paddock's own access to a cluster with the manager token (RBAC push-down, namespaces,
+   * quotas); undefined for an unknown cluster or one still waiting for its manifest.
+   */
+  async managerConnection(clusterId: string): Promise<ManagerConnection | undefined> {
+    const stored = await this.#clusters.get(clusterId);
+    if (stored === undefined || !stored.value.managerToken || !stored.value.endpoint)
+      return undefined;
+    const live = this.#live.for(stored);
+    return {
+      clusterId,
+      endpoint: live.endpoint,
+      dispatcher: live.dispatcher,
+      managerToken: live.managerToken,
+      gate: live.gate,
+    };
   }
 
   // -- reads -------------------------------------------------------------------------------

@@ -85,6 +85,13 @@ export class LiveClusters {
     return live;
   }
 
+  /** Drops the live cluster if the record changed what its sockets depend on. */
+  async refresh(record: ClusterRecord): Promise<void> {
+    const live = this.#live.get(record.id);
+    if (live !== undefined && live.fingerprint !== fingerprintOf(record))
+      await this.drop(record.id);
+  }
+
   peek(id: string): LiveCluster | undefined {
     return this.#live.get(id);
   }
@@ -106,7 +113,8 @@ export class LiveClusters {
   }
 }
 
-function fingerprintOf(r: ClusterRecord): string {
+/** What the sockets of a cluster depend on; a change means new transports. */
+export function fingerprintOf(r: ClusterRecord): string {
   return JSON.stringify([
     r.endpoint,
     r.caPem,

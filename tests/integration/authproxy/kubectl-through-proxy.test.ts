@@ -178,6 +178,26 @@ describe('kubectl through the Paddock proxy to kubesim', function () {
     }
   });
 
+  it('runs a command in a pod with kubectl exec through the tunnel', async () => {
+    const r = await kubectl(alice.kubeconfig, ['exec', 'logger', '--', 'echo', 'through-paddock']);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout.trim()).to.equal('through-paddock');
+    const tunnels = p.audit.filter((e) => e.userId === alice.userId && e.path.endsWith('/exec'));
+    expect(tunnels.length).to.be.greaterThan(0);
+  });
+
+  it('passes stdin through an interactive exec', async () => {
+    const r = await kubectl(alice.kubeconfig, ['exec', '-i', 'logger', '--', 'cat'], 'piped-in\n');
+    expect(r.code, r.stderr).to.equal(0);
+    expect(r.stdout).to.equal('piped-in\n');
+  });
+
+  it('refuses exec to a user with only view rights, with the downstream 403', async () => {
+    const r = await kubectl(carol.kubeconfig, ['exec', 'logger', '--', 'echo', 'x']);
+    expect(r.code).to.not.equal(0);
+    expect(r.stderr).to.match(/[Ff]orbidden/);
+  });
+
   it('reaches the second cluster, imported through the manifest', async () => {
     const dave = await p.addUser('dave', { cluster: 'two' });
     const r = await kubectl(dave.kubeconfig, [
@@ -215,6 +235,25 @@ describe('kubectl through the Paddock proxy to kubesim', function () {
     } finally {
       watch.stop();
     }
+  });
+
+  it('answers 503 fast for a cluster that is down and recovers once it is back', async () => {
+    const dave = await p.addUser('gina', { cluster: 'two' });
+    await p.sim.cluster('two').setFaults({ down: true });
+    try {
+      const health = await p.registry.probe('two');
+      expect(health.state).to.equal('unavailable');
+      const started = Date.now();
+      const r = await kubectl(dave.kubeconfig, ['auth', 'whoami']);
+      expect(r.code).to.not.equal(0);
+      expect(r.stderr, r.stderr).to.match(/unavailable|ServiceUnavailable|503/i);
+      expect(Date.now() - started).to.be.lessThan(5000);
+    } finally {
+      await p.sim.cluster('two').clearFaults();
+    }
+    expect((await p.registry.probe('two')).state).to.equal('active');
+    const back = await kubectl(dave.kubeconfig, ['auth', 'whoami']);
+    expect(back.code, back.stderr).to.equal(0);
   });
 
   it('lists API resources through the proxy', async () => {

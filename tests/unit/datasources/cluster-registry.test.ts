@@ -260,6 +260,31 @@ describe('DatasourceClusterRegistry', () => {
     expect(stored?.value.health?.state).to.equal('active');
   });
 
+  it('follows credential changes made by another replica', async () => {
+    healthyCluster(api, { imp: 'imp-2', mgr: 'mgr-token' });
+    await registry.importDirect(direct());
+    registry.start();
+    const other = new DatasourceClusterRegistry({
+      store,
+      secretBox: box,
+      logger: createTestLogger(),
+    });
+    const before = await registry.connection('c-one');
+    expect(before?.impersonatorToken).to.equal('imp-token');
+    await other.completeManifestImport('c-one', {
+      endpoint: api.url,
+      caPem: api.caPem,
+      impersonatorToken: 'imp-2',
+      managerToken: 'mgr-token',
+    });
+    await other.stop();
+    const deadline = Date.now() + 2000;
+    while ((await registry.connection('c-one'))?.impersonatorToken !== 'imp-2') {
+      if (Date.now() > deadline) throw new Error('the registry kept the old token');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  });
+
   it('forgets a removed cluster', async () => {
     healthyCluster(api);
     await registry.importDirect(direct());

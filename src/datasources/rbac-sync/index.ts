@@ -1,0 +1,11 @@
+export { readDownstreamRbac, readNamespaces } from './downstream-reader.js';
+export { collectionPath, NAMESPACES_PATH, objectPath } from './kube-paths.js';
+export { ManagerClient } from './manager-client.js';
+export { NamespaceWatch } from './namespace-watch.js';
+export {
+  type ManagedClusters,
+  RbacSyncController,
+  type RbacSyncOptions,
+} from './rbac-sync-controller.js';
+export { type ReconcileOutcome, reconcileCluster, type SyncChange } from './reconcile-cluster.js';
+export { sameObject } from './same-object.js';
