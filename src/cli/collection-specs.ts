@@ -1,3 +1,4 @@
+import { datasourceCollectionSpecs } from '../datasources/index.js';
 import type { CollectionSpec } from '../domain/index.js';
 import { identityCollectionSpecs } from '../identity/index.js';
 import { pendingLoginsCollection } from '../identity/oauth/index.js';
@@ -5,5 +6,6 @@ import { pendingLoginsCollection } from '../identity/oauth/index.js';
 /** Every collection any module keeps, so a restore can rebuild all secondary indexes. */
 export const allCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   ...identityCollectionSpecs,
+  ...datasourceCollectionSpecs,
   pendingLoginsCollection as CollectionSpec<unknown>,
 ];

@@ -1,4 +1,6 @@
+import { createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
+import { DatasourceClusterRegistry } from '../datasources/index.js';
 import type { Logger, Store } from '../domain/index.js';
 import { createIdentityServices, type IdentityServices } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
@@ -8,16 +10,23 @@ import {
   type HttpMetrics,
   type HttpRoute,
   healthRoutes,
+  kubeconfigRoute,
+  loadServingTls,
+  type ServingTls,
 } from '../server/index.js';
 import { openStore } from '../store/index.js';
+import { importKubeconfigContexts } from './import-kubeconfig.js';
 import { loadServerKeys } from './server-keys.js';
 
 /** Everything `paddock serve` runs, built from the configuration; `close` undoes it in order. */
 export interface App {
   readonly store: Store;
   readonly identity: IdentityServices;
+  readonly clusters: DatasourceClusterRegistry;
   readonly routes: readonly HttpRoute[];
   readonly metrics: HttpMetrics;
+  /** Undefined when serving plain HTTP behind a TLS-terminating load balancer. */
+  readonly tls: ServingTls | undefined;
   /** The first admin's generated password, to print once; undefined if none was generated. */
   readonly bootstrapPassword?: { username: string; password: string };
   close(): Promise<void>;
@@ -53,11 +62,33 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     await identity.start();
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     const metrics = createHttpMetrics();
+    const tls = config.insecureHttp
+      ? undefined
+      : await loadServingTls({
+          dataDir: config.dataDir,
+          certFile: config.tlsCertFile,
+          keyFile: config.tlsKeyFile,
+          caFile: config.tlsCaFile,
+        });
     const redirectLogin = new StoredRedirectLoginFlow(
       identity.providers,
       new PendingLoginStore(store),
       identity.login,
     );
+    const clusters = new DatasourceClusterRegistry({ store, secretBox: keys.secretBox, logger });
+    if (config.importKubeconfig) {
+      await importKubeconfigContexts(config.kubeconfigFiles, clusters, logger);
+    }
+    clusters.start();
+    const proxy = createK8sProxy({
+      authenticator: identity.authenticator,
+      clusters,
+      logger,
+      metricsRegistry: metrics.registry,
+      // One JSON line per mutating request: who, which cluster, verb, path, status.
+      auditSink: { write: (event) => logger.info({ audit: event }, 'k8s audit') },
+      maxBodyBytes: config.maxBodyBytes,
+    });
     const routes: HttpRoute[] = [
       ...healthRoutes([{ name: 'store', check: () => store.ping() }], metrics),
       ...authRoutes({
@@ -66,12 +97,25 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         serverUrl: config.serverUrl,
         maxBodyBytes: Math.min(config.maxBodyBytes, 64 * 1024),
       }),
+      proxy.route,
+      kubeconfigRoute({
+        authenticator: identity.authenticator,
+        clusters,
+        apiKeys: identity.apiKeys,
+        // Until cluster membership exists every user sees every cluster's context; the
+        // downstream RBAC still decides each request.
+        visibleClusterIds: async () => 'all',
+        caPem: tls?.caPem,
+        serverUrl: config.serverUrl,
+      }),
     ];
     return {
       store,
       identity,
+      clusters,
       routes,
       metrics,
+      tls,
       ...(bootstrap.created && bootstrap.generatedPassword !== undefined
         ? {
             bootstrapPassword: {
@@ -81,6 +125,8 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           }
         : {}),
       async close() {
+        proxy.close();
+        await clusters.stop();
         identity.close();
         await store.close();
       },

@@ -1,5 +1,5 @@
 import { redactConfig } from '../config/index.js';
-import { createLogger, createPaddockServer, loadServingTls } from '../server/index.js';
+import { createLogger, createPaddockServer } from '../server/index.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { type App, composeApp } from './compose-app.js';
 import { readConfig } from './read-config.js';
@@ -21,14 +21,7 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
     return exitCodes.failure;
   }
 
-  const tls = config.insecureHttp
-    ? undefined
-    : await loadServingTls({
-        dataDir: config.dataDir,
-        certFile: config.tlsCertFile,
-        keyFile: config.tlsKeyFile,
-        caFile: config.tlsCaFile,
-      });
+  const { tls } = app;
   const server = createPaddockServer({ routes: app.routes, logger, metrics: app.metrics, tls });
   try {
     await server.listen(config.port, config.bind);

@@ -64,7 +64,10 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
 
   const sections: Record<string, unknown> = {};
   for (const name of configSections) if (file[name] !== undefined) sections[name] = file[name];
-  const config = { ...values, sections, sources } as unknown as PaddockConfig;
+  const kubeconfigFiles = (input.env.KUBECONFIG ?? `${input.env.HOME ?? '.'}/.kube/config`)
+    .split(':')
+    .filter((f) => f !== '');
+  const config = { ...values, kubeconfigFiles, sections, sources } as unknown as PaddockConfig;
   return { config, positionals: flags.positionals, help: flags.values.help === true, warnings };
 }
 

@@ -17,6 +17,8 @@ export interface PaddockConfig {
   readonly encryptionKey?: string;
   readonly apiKeyPepper?: string;
   readonly importKubeconfig: boolean;
+  /** The kubeconfig files `importKubeconfig` reads: `$KUBECONFIG` (colon-separated) or ~/.kube/config. */
+  readonly kubeconfigFiles: readonly string[];
   /** Provider and other sections of the YAML file, validated by their owners. */
   readonly sections: Readonly<Record<string, unknown>>;
   /** Where each key came from, for `paddock config` diagnostics. */

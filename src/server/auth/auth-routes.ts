@@ -7,6 +7,7 @@ import {
 } from '../../domain/index.js';
 import type { PasswordLogin } from '../../domain/password-login.js';
 import { isPaddockError, PaddockError } from '../../errors/index.js';
+import { baseUrlOf } from '../base-url.js';
 import { readCookie, secureCookie } from '../cookies.js';
 import type { HttpRoute, RequestContext } from '../http-route.js';
 import { readJsonBody } from '../read-json-body.js';
@@ -93,7 +94,7 @@ async function startRedirect(
   provider: string,
   options: AuthRoutesOptions,
 ): Promise<void> {
-  const redirectUri = `${baseUrl(req, options.serverUrl)}/v1/auth/${provider}/callback`;
+  const redirectUri = `${baseUrlOf(req, options.serverUrl)}/v1/auth/${provider}/callback`;
   const started = await options.redirectLogin.start({ provider, redirectUri });
   const maxAgeSeconds = Math.ceil((started.expiresAt - Date.now()) / 1000);
   // Binds the login to this browser: a callback carrying someone else's state is refused.
@@ -187,10 +188,4 @@ function bearerToken(req: IncomingMessage): string | undefined {
 
 function wantsJson(req: IncomingMessage): boolean {
   return (req.headers.accept ?? '').includes('application/json');
-}
-
-function baseUrl(req: IncomingMessage, configured: string | undefined): string {
-  if (configured !== undefined) return configured.replace(/\/+$/, '');
-  const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
-  return `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
 }
