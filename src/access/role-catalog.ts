@@ -65,7 +65,7 @@ export class RoleCatalog {
         reason: 'exists',
       });
     }
-    const role = await this.#globalRole(input, true);
+    const role = await this.#globalRole(input);
     await this.globalRoleRecords.create(role.id, role);
     return role;
   }
@@ -89,7 +89,7 @@ export class RoleCatalog {
     }
     const current = await this.globalRoleRecords.get(input.id);
     if (!current) throw notFound('global role', input.id);
-    const role = await this.#globalRole(input, false);
+    const role = await this.#globalRole(input);
     await this.globalRoleRecords.update(role.id, role, {
       resourceVersion: current.resourceVersion,
     });
@@ -115,12 +115,11 @@ export class RoleCatalog {
     return this.globalRoleRecords.delete(id);
   }
 
-  async #globalRole(input: GlobalRoleInput, _creating: boolean): Promise<GlobalRole> {
+  async #globalRole(input: GlobalRoleInput): Promise<GlobalRole> {
     assertValidRules(input.rules, 'global');
     const templates = await this.roleTemplates();
     for (const t of input.inheritedClusterRoles ?? []) {
-      const template = templates.find((x) => x.id === t);
-      if (!template || template.context !== 'cluster') {
+      if (templates.find((x) => x.id === t)?.context !== 'cluster') {
         throw new PaddockError('VALIDATION_FAILED', `${t} is not a cluster role template`, {
           reason: 'unknown_template',
         });
