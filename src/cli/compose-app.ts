@@ -1,4 +1,4 @@
-import { createK8sProxy } from '../authproxy/index.js';
+import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { DatasourceClusterRegistry } from '../datasources/index.js';
 import type { Logger, Store } from '../domain/index.js';
@@ -98,6 +98,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         maxBodyBytes: Math.min(config.maxBodyBytes, 64 * 1024),
       }),
       proxy.route,
+      createImportManifestRoute({ authenticator: identity.authenticator, manifests: clusters }),
       kubeconfigRoute({
         authenticator: identity.authenticator,
         clusters,
