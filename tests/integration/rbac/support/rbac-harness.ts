@@ -34,6 +34,7 @@ export interface RbacHarness {
     userId: string,
     groups: readonly string[],
     attributes: Record<string, string>,
+    kind?: 'resource' | 'nonResource',
   ): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -83,7 +84,7 @@ export async function startRbacHarness(options: {
     metrics,
     admin,
     adminKubectl: (args, input) => kubectl(p.adminKubeconfig, args, input),
-    async subjectAccessReview(userId, groups, attributes) {
+    async subjectAccessReview(userId, groups, attributes, kind = 'resource') {
       const res = await request(`${one.url}/apis/authorization.k8s.io/v1/subjectaccessreviews`, {
         method: 'POST',
         headers: { authorization: `Bearer ${one.adminToken}`, 'content-type': 'application/json' },
@@ -93,7 +94,7 @@ export async function startRbacHarness(options: {
           spec: {
             user: userId,
             groups: [...groups, 'system:authenticated'],
-            resourceAttributes: attributes,
+            [kind === 'resource' ? 'resourceAttributes' : 'nonResourceAttributes']: attributes,
           },
         }),
         dispatcher: agent,
