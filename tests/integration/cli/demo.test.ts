@@ -1,0 +1,68 @@
+import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { freePort } from '../../support/free-port.js';
+import { repoRoot } from '../../support/repo-root.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+import { waitFor } from '../../support/wait-for.js';
+
+describe('npm run demo', () => {
+  it('serves clusters imported through the manifest, writes demo.json and stops on SIGTERM', async () => {
+    const dir = await makeTempDir('demo');
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot(), 'dist/scripts/demo.js'), '--clusters', '2', '--state-dir', dir.path],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          PADDOCK_PORT: String(port),
+          PADDOCK_BIND: '127.0.0.1',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      const demo = await waitFor(
+        `demo.json (output: ${output})`,
+        async () => JSON.parse(await readFile(join(dir.path, 'demo.json'), 'utf8')),
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+      expect(demo.paddockUrl).to.equal(`https://127.0.0.1:${port}`);
+      expect(demo.clusters.map((c: { id: string }) => c.id)).to.deep.equal(['demo-1', 'demo-2']);
+      expect(demo.admin.username).to.equal('admin');
+      const whoami = await new Promise<string>((resolve, reject) =>
+        execFile(
+          '/usr/bin/kubectl',
+          [
+            '--kubeconfig',
+            demo.kubeconfig,
+            '--context',
+            'demo-2',
+            'auth',
+            'whoami',
+            '-o',
+            'jsonpath={.status.userInfo.username}',
+          ],
+          { timeout: 30_000 },
+          (err, stdout, stderr) => (err ? reject(new Error(stderr)) : resolve(stdout)),
+        ),
+      );
+      expect(whoami).to.match(/^u-/);
+      child.kill('SIGTERM');
+      expect(await exited).to.equal(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await dir.remove();
+    }
+  });
+});
