@@ -1,10 +1,10 @@
-// WebSocket upgrades for pods/exec and pods/attach, speaking the channel protocols
-// (v5.channel.k8s.io with its close signal, v4.channel.k8s.io): byte 0 of each binary message
-// is the stream (0 stdin, 1 stdout, 2 stderr, 3 error/status, 4 resize, 255 close).
+// Connection upgrades for pods/exec, pods/attach and pods/portforward: the request runs the
+// usual filters (faults, authentication, impersonation, authorization; a WebSocket GET is
+// authorized with the `get` verb as in 1.32, a SPDY POST with `create`), then switches to
+// WebSocket channels, SPDY, or SPDY tunnelled in WebSocket.
 
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
 import {
   badRequest,
   methodNotAllowed,
@@ -14,119 +14,19 @@ import {
 } from '../api/status.js';
 import { authenticateAndAuthorize } from '../server/pipeline.js';
 import type { SimCluster } from '../server/sim-cluster.js';
-import { asObject, type KubeObject } from '../storage/types.js';
-import { logLine, resolveContainer } from './logs.js';
-import { CommandNotFound, runCommand, type ShellIO } from './shell.js';
+import { isSpdyUpgrade } from '../spdy/transports.js';
+import { asObject } from '../storage/types.js';
+import { runExecSession } from './exec-session.js';
+import { resolveContainer } from './logs.js';
+import { upgradePortForward } from './port-forward-upgrade.js';
+import { upgradeSpdyExec } from './spdy-exec.js';
+import { reject, rejectStatus, rejectText } from './upgrade-responses.js';
+import { channelWebSockets, openWebSocketSession } from './websocket-exec.js';
 
-const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
-const wss = new WebSocketServer({
-  noServer: true,
-  handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
-});
-
-function reject(
-  socket: Socket,
-  code: number,
-  body: string,
-  contentType = 'application/json',
-): void {
-  const reason =
-    {
-      400: 'Bad Request',
-      401: 'Unauthorized',
-      403: 'Forbidden',
-      404: 'Not Found',
-      405: 'Method Not Allowed',
-    }[code] ?? 'Error';
-  socket.end(
-    `HTTP/1.1 ${code} ${reason}\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
-}
-
-function rejectStatus(socket: Socket, err: StatusError): void {
-  reject(socket, err.code, `${JSON.stringify(err.status)}\n`);
-}
-
-function exitStatus(argv: string[], code: number): object {
-  if (code === 0) return { metadata: {}, status: 'Success' };
-  return {
-    metadata: {},
-    status: 'Failure',
-    message: `command terminated with non-zero exit code: error executing command [${argv.join(' ')}], exit code ${code}`,
-    reason: 'NonZeroExitCode',
-    details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
-  };
-}
-
-function runtimeFailure(message: string): object {
-  const full = `error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: ${message}: unknown`;
-  return {
-    metadata: {},
-    status: 'Failure',
-    message: `Internal error occurred: ${full}`,
-    reason: 'InternalError',
-    details: { causes: [{ message: full }] },
-    code: 500,
-  };
-}
-
-interface Session {
-  io: ShellIO;
-  finish(status: object): void;
-}
-
-function openSession(ws: WebSocket, protocol: string, tty: boolean, onClose: () => void): Session {
-  const queue: string[] = [];
-  let eof = false;
-  let waiting: ((v: string | undefined) => void) | undefined;
-  const deliver = () => {
-    if (!waiting) return;
-    if (queue.length > 0) {
-      const w = waiting;
-      waiting = undefined;
-      w(queue.shift());
-    } else if (eof) {
-      const w = waiting;
-      waiting = undefined;
-      w(undefined);
-    }
-  };
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
-    const buf = isBinary ? data : Buffer.from(data);
-    if (buf.length === 0) return;
-    const channel = buf[0];
-    if (channel === 0) {
-      if (buf.length > 1) queue.push(buf.subarray(1).toString('utf8'));
-    } else if (channel === 255 && protocol.startsWith('v5') && buf[1] === 0) {
-      eof = true;
-    }
-    deliver();
-  });
-  ws.on('close', () => {
-    eof = true;
-    deliver();
-    onClose();
-  });
-  const send = (channel: number, text: string) => {
-    if (ws.readyState === ws.OPEN && text.length > 0)
-      ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(text)]));
-  };
-  return {
-    io: {
-      out: (t) => send(1, t),
-      err: (t) => send(tty ? 1 : 2, t),
-      read: () =>
-        new Promise((resolve) => {
-          waiting = resolve;
-          deliver();
-        }),
-      tty,
-    },
-    finish: (status) => {
-      send(3, JSON.stringify(status));
-      if (ws.readyState === ws.OPEN) ws.close(1000);
-    },
-  };
+/** `true`, or `1` as the apiserver passes it on to the kubelet. */
+function flag(url: URL, name: string): boolean {
+  const v = url.searchParams.get(name);
+  return v === 'true' || v === '1';
 }
 
 export async function handleUpgrade(
@@ -147,65 +47,44 @@ export async function handleUpgrade(
     const { info, url } = auth;
     if (!info.isResourceRequest || info.resource !== 'pods' || info.apiGroup !== '')
       throw pathNotFound();
-    if (!['exec', 'attach'].includes(info.subresource)) {
-      if (info.subresource === 'portforward')
-        throw badRequest('port forwarding over WebSocket is not supported by kubesim');
-      throw pathNotFound();
-    }
+    const mode = info.subresource;
+    if (mode !== 'exec' && mode !== 'attach' && mode !== 'portforward') throw pathNotFound();
     if (info.verb !== 'get' && info.verb !== 'create') throw methodNotAllowed();
     const pod = cluster.store.get('pods', info.namespace, info.name);
     if (!pod) throw notFound({ group: '', resource: 'pods' }, info.name);
+    const running = asObject(pod.status).phase === 'Running';
+    if (mode === 'portforward') {
+      if (!running) throw badRequest('unable to upgrade connection: pod does not exist');
+      return upgradePortForward(cluster, req, socket, head, pod);
+    }
     const container = resolveContainer(pod, url.searchParams.get('container') ?? '');
-    if (asObject(pod.status).phase !== 'Running') {
+    if (!running) {
       throw badRequest(`unable to upgrade connection: container not found ("${container}")`);
     }
     const argv = url.searchParams.getAll('command');
-    if (info.subresource === 'exec' && argv.length === 0)
+    if (mode === 'exec' && argv.length === 0)
       throw badRequest('you must specify at least 1 command');
-    const tty = url.searchParams.get('tty') === 'true';
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      void serve(cluster, ws, pod, container, info.subresource, argv, tty);
+    const tty = flag(url, 'tty');
+    const streams = {
+      stdin: flag(url, 'stdin'),
+      stdout: flag(url, 'stdout'),
+      stderr: flag(url, 'stderr'),
+      tty,
+    };
+    // The kubelet's check, proxied back as its plain-text answer.
+    if (!streams.stdin && !streams.stdout && !streams.stderr)
+      return rejectText(socket, 400, 'you must specify at least 1 of stdin, stdout, stderr');
+    const request = { pod, container, mode, argv, tty } as const;
+    if (isSpdyUpgrade(req)) {
+      upgradeSpdyExec(cluster, req, socket, head, request, streams);
+      return;
+    }
+    channelWebSockets.handleUpgrade(req, socket, head, (ws) => {
+      void runExecSession(cluster, openWebSocketSession(ws, tty), request);
     });
   } catch (err) {
     if (err && typeof err === 'object' && 'status' in err)
       return rejectStatus(socket, err as StatusError);
     reject(socket, 500, JSON.stringify({ message: String(err) }));
-  }
-}
-
-async function serve(
-  cluster: SimCluster,
-  ws: WebSocket,
-  pod: KubeObject,
-  container: string,
-  mode: string,
-  argv: string[],
-  tty: boolean,
-): Promise<void> {
-  let closed = false;
-  const session = openSession(ws, ws.protocol, tty, () => {
-    closed = true;
-  });
-  const ctx = { pod, container, now: () => cluster.now() };
-  if (mode === 'attach') {
-    if (tty) {
-      const code = await runCommand(['sh'], ctx, session.io);
-      session.finish(exitStatus(['sh'], code));
-      return;
-    }
-    let seq = 0;
-    const name = pod.metadata.name ?? '';
-    while (!closed) {
-      session.io.out(`${logLine(name, container, seq++)}\n`);
-      await new Promise((r) => setTimeout(r, cluster.timings.logLineMs));
-    }
-    return;
-  }
-  try {
-    const code = await runCommand(argv, ctx, session.io);
-    session.finish(exitStatus(argv, code));
-  } catch (e) {
-    if (e instanceof CommandNotFound) session.finish(runtimeFailure(e.message));
-    else session.finish(runtimeFailure(String(e)));
   }
 }
