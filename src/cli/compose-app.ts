@@ -2,7 +2,11 @@ import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js
 import type { PaddockConfig } from '../config/index.js';
 import { DatasourceClusterRegistry } from '../datasources/index.js';
 import type { Logger, Store } from '../domain/index.js';
-import { createIdentityServices, type IdentityServices } from '../identity/index.js';
+import {
+  createIdentityServices,
+  type IdentityServices,
+  StoreCredentialEvents,
+} from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
 import {
   authRoutes,
@@ -88,6 +92,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       // One JSON line per mutating request: who, which cluster, verb, path, status.
       auditSink: { write: (event) => logger.info({ audit: event }, 'k8s audit') },
       maxBodyBytes: config.maxBodyBytes,
+      credentialEvents: new StoreCredentialEvents(store),
     });
     const routes: HttpRoute[] = [
       ...healthRoutes([{ name: 'store', check: () => store.ping() }], metrics),

@@ -72,6 +72,7 @@ export {
 } from './session-tokens.js';
 export type { SigningKey, SigningKeyRingOptions } from './signing-key-ring.js';
 export { SESSION_ALGORITHM, SigningKeyRing } from './signing-key-ring.js';
+export { StoreCredentialEvents } from './store-credential-events.js';
 export { TokenCache } from './token-cache.js';
 export type { NewUser } from './user-repository.js';
 export { localPrincipalId, UserRepository } from './user-repository.js';
