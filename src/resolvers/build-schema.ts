@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from './api-key.resolver.js';
 import { authChecker } from './auth-checker.js';
+import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { ClusterResolver } from './cluster.resolver.js';
 import { MeResolver } from './me.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
@@ -19,6 +20,7 @@ export const resolverClasses = [
   ApiKeyResolver,
   SessionResolver,
   SettingResolver,
+  ...clusterLayerResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

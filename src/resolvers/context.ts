@@ -7,8 +7,10 @@ import type { ApiKeyManager } from '../domain/api-key-manager.js';
 import type { ClusterDirectory } from '../domain/cluster-directory.js';
 import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
+import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
 import type { PasswordLogin } from '../domain/password-login.js';
+import type { AccessStateSource } from '../domain/rbac.js';
 import type { SettingsReader } from '../domain/settings.js';
 import type { PrincipalSearch, UserDirectory } from '../domain/user-directory.js';
 import type { Loaders } from './loaders.js';
@@ -23,6 +25,22 @@ export interface GraphQLPorts {
   readonly clusters: ClusterDirectory;
   readonly authorizer: GlobalAuthorizer;
   readonly settings: SettingsReader;
+  /** Kubernetes reads and writes as the caller (cluster and project layers). */
+  readonly kubeApi?: KubeApi;
+  /** The caller's project namespaces, for callers who may not list a whole cluster. */
+  readonly namespaceScope?: CallerNamespaceScope;
+  /** Capacity from the registry's background refresh; without it, computed as the caller. */
+  readonly capacity?: ClusterCapacityReader;
+  /** Projects and their bindings; without it, projects are read from namespace labels. */
+  readonly access?: AccessStateSource;
+  /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
+  readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
+  /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */
+  readonly subscriptionLimits?: {
+    readonly perUser?: number;
+    readonly idleMs?: number;
+    readonly lifetimeMs?: number;
+  };
 }
 
 /** A cookie a resolver wants set on the HTTP response (login, logout). */

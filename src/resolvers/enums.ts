@@ -59,6 +59,12 @@ export const ClusterErrorCodeEnum = {
   UNAUTHORIZED: 'UNAUTHORIZED',
   NOT_FOUND: 'NOT_FOUND',
   INTERNAL: 'INTERNAL',
+  UNAVAILABLE: 'UNAVAILABLE',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  BAD_REQUEST: 'BAD_REQUEST',
+  INVALID: 'INVALID',
+  CONFLICT: 'CONFLICT',
+  GONE: 'GONE',
 } as const;
 registerEnumType(ClusterErrorCodeEnum, {
   name: 'ClusterErrorCode',
