@@ -24,6 +24,7 @@ import type {
 } from '../domain/rbac.js';
 import type {
   DownstreamRbacReader,
+  NamespaceAssigner,
   RbacSyncStatus,
   RbacSyncStatusReader,
 } from '../domain/rbac-downstream.js';
@@ -56,6 +57,7 @@ export interface AccessServiceDeps {
   /** Downstream reads (explainAccess, quota checks); absent = no cluster access wired. */
   readonly downstream?: DownstreamRbacReader;
   readonly syncStatus?: RbacSyncStatusReader;
+  readonly namespaces?: NamespaceAssigner;
 }
 
 const cluster = (clusterId: string): AccessScope => ({ kind: 'cluster', clusterId });
@@ -378,6 +380,32 @@ export class AccessService implements AccessAdmin {
       project(clusterId, projectId),
     );
     return this.#written(await this.#d.bindings.project.delete(bindingId), clusterId);
+  }
+
+  async moveNamespace(
+    caller: Identity,
+    clusterId: string,
+    namespace: string,
+    projectId: string | null,
+  ) {
+    // Moving changes who may use the namespace, so it needs cluster-wide namespace rights
+    // (cluster-owner, admin), as in Rancher.
+    await this.#require(
+      caller,
+      { verb: 'update', resource: 'namespaces', apiGroup: '' },
+      cluster(clusterId),
+    );
+    if (projectId !== null && !(await this.#d.projects.get(clusterId, projectId))) {
+      throw new PaddockError('NOT_FOUND', `project ${projectId} not found`, {
+        reason: 'project_not_found',
+      });
+    }
+    if (!this.#d.namespaces) {
+      throw new PaddockError('UPSTREAM_UNAVAILABLE', 'no namespace writer is configured', {
+        reason: 'not_configured',
+      });
+    }
+    await this.#d.namespaces.assign(clusterId, namespace, projectId);
   }
 
   // -- explain and status ------------------------------------------------------------------

@@ -1,5 +1,9 @@
 /** Builds the access adapter over one Store: the composition root calls this once. */
-import type { DownstreamRbacReader, RbacSyncStatusReader } from '../domain/rbac-downstream.js';
+import type {
+  DownstreamRbacReader,
+  NamespaceAssigner,
+  RbacSyncStatusReader,
+} from '../domain/rbac-downstream.js';
 import type { Store } from '../domain/store.js';
 import type { UserPrincipalLookup } from '../rbac/index.js';
 import { AccessAuthorizer } from './access-authorizer.js';
@@ -17,6 +21,8 @@ export interface AccessServicesOptions {
   readonly groupsOfUser: UserGroupsLookup;
   readonly downstream?: DownstreamRbacReader;
   readonly syncStatus?: RbacSyncStatusReader;
+  /** Writes namespace ↔ project labels downstream (the push-down controller). */
+  readonly namespaces?: NamespaceAssigner;
   readonly runtime?: AccessRuntime;
 }
 
@@ -49,6 +55,7 @@ export function createAccessServices(options: AccessServicesOptions): AccessServ
     groupsOfUser: options.groupsOfUser,
     ...(options.downstream ? { downstream: options.downstream } : {}),
     ...(options.syncStatus ? { syncStatus: options.syncStatus } : {}),
+    ...(options.namespaces ? { namespaces: options.namespaces } : {}),
   });
   return { catalog, bindings, projects, state, authorizer, service, close: () => state.close() };
 }

@@ -147,6 +147,14 @@ export interface AccessAdmin {
   ): Promise<ProjectRoleBinding>;
   removeProjectMember(caller: Identity, bindingId: string): Promise<boolean>;
 
+  /** Sets or clears a namespace's project (needs `update namespaces` in the cluster). */
+  moveNamespace(
+    caller: Identity,
+    clusterId: string,
+    namespace: string,
+    projectId: string | null,
+  ): Promise<void>;
+
   explainAccess(caller: Identity, input: ExplainAccessInput): Promise<AccessExplanationView>;
   syncStatus(caller: Identity, clusterId: string): Promise<RbacSyncStatus | undefined>;
 }

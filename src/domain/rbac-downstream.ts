@@ -66,3 +66,8 @@ export interface RbacSyncStatusReader {
   status(clusterId: string): RbacSyncStatus | undefined;
   statuses(): readonly RbacSyncStatus[];
 }
+
+/** Moves a namespace into a project (or out of any, with `projectId` null) downstream. */
+export interface NamespaceAssigner {
+  assign(clusterId: string, namespace: string, projectId: string | null): Promise<void>;
+}

@@ -12,12 +12,15 @@ import type { AccessStateSource } from '../../domain/rbac.js';
 import type {
   DownstreamRbac,
   DownstreamRbacReader,
+  NamespaceAssigner,
   RbacSyncStatus,
   RbacSyncStatusReader,
 } from '../../domain/rbac-downstream.js';
 import { PaddockError } from '../../errors/index.js';
+import { PROJECT_ID_KEY, projectAnnotationValue, projectLabelValue } from '../../rbac/index.js';
 import type { ManagerConnection } from '../cluster-registry.js';
 import { readDownstreamRbac } from './downstream-reader.js';
+import { NAMESPACES_PATH } from './kube-paths.js';
 import { ManagerClient } from './manager-client.js';
 import { NamespaceWatch } from './namespace-watch.js';
 import { reconcileCluster } from './reconcile-cluster.js';
@@ -48,7 +51,9 @@ interface Worker {
   watch: NamespaceWatch | undefined;
 }
 
-export class RbacSyncController implements RbacSyncStatusReader, DownstreamRbacReader {
+export class RbacSyncController
+  implements RbacSyncStatusReader, DownstreamRbacReader, NamespaceAssigner
+{
   readonly #o: RbacSyncOptions;
   readonly #now: () => number;
   readonly #metrics: SyncMetrics | undefined;
@@ -142,6 +147,24 @@ export class RbacSyncController implements RbacSyncStatusReader, DownstreamRbacR
       });
     }
     return readDownstreamRbac(client, this.#now);
+  }
+
+  /** Writes the project annotation and label on a namespace; the watch then syncs it. */
+  async assign(clusterId: string, namespace: string, projectId: string | null): Promise<void> {
+    const client = await this.#client(clusterId);
+    if (!client) {
+      throw new PaddockError('NOT_FOUND', `cluster ${clusterId} not found or not imported`, {
+        reason: 'cluster_not_found',
+      });
+    }
+    const ref = projectId === null ? undefined : { clusterId, projectId };
+    await client.mergePatch(`${NAMESPACES_PATH}/${encodeURIComponent(namespace)}`, {
+      metadata: {
+        labels: { [PROJECT_ID_KEY]: ref ? projectLabelValue(ref) : null },
+        annotations: { [PROJECT_ID_KEY]: ref ? projectAnnotationValue(ref) : null },
+      },
+    });
+    this.#trigger(clusterId);
   }
 
   async #client(clusterId: string): Promise<ManagerClient | undefined> {

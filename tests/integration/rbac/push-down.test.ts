@@ -175,6 +175,41 @@ describe('role bindings pushed down into kubesim, used through the proxy with ku
     expect(ns.metadata.labels['paddock.io/project-id']).to.equal(`${CLUSTER}_${project.id}`);
   });
 
+  it('moves a namespace into the project and out again through Paddock', async () => {
+    await h.access.service.moveNamespace(h.admin, CLUSTER, 'monitoring', project.id);
+    await waitFor(
+      'mia to get access to monitoring',
+      async () =>
+        (await canI(mia, ['create', 'deployments', '-n', 'monitoring'])) ? true : undefined,
+      { timeoutMs: 5000, intervalMs: 100 },
+    );
+    try {
+      await h.access.service.moveNamespace(
+        { ...h.admin, userId: mia.userId, principalIds: [] },
+        CLUSTER,
+        'monitoring',
+        null,
+      );
+      expect.fail('a project-member may not move namespaces');
+    } catch (err) {
+      expect((err as { code?: string }).code).to.equal('FORBIDDEN');
+    }
+    await h.access.service.moveNamespace(h.admin, CLUSTER, 'monitoring', null);
+    await waitFor(
+      'mia to lose access to monitoring',
+      async () =>
+        (await canI(mia, ['create', 'deployments', '-n', 'monitoring'])) ? undefined : true,
+      { timeoutMs: 5000, intervalMs: 100 },
+    );
+    const ns = JSON.parse(
+      (await h.adminKubectl(['get', 'namespace', 'monitoring', '-o', 'json'])).stdout,
+    );
+    expect(ns.metadata.labels).to.not.have.property('pod-security.kubernetes.io/enforce');
+    expect(ns.metadata.labels).to.not.have.property('paddock.io/project-id');
+    const quotas = await h.adminKubectl(['get', 'resourcequota', '-n', 'monitoring', '-o', 'name']);
+    expect(quotas.stdout).to.not.match(/paddock-project-quota/);
+  });
+
   it('refuses a project quota the current namespaces do not fit in', async () => {
     try {
       await h.access.service.updateProject(h.admin, CLUSTER, project.id, {

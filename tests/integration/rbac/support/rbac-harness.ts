@@ -51,6 +51,7 @@ export async function startRbacHarness(options: {
     // The controller needs the access state and serves the downstream reads: tie the knot late.
     downstream: { read: (clusterId) => sync.read(clusterId) },
     syncStatus: { status: (id) => sync.status(id), statuses: () => sync.statuses() },
+    namespaces: { assign: (clusterId, ns, projectId) => sync.assign(clusterId, ns, projectId) },
   });
   const metrics = new Registry();
   const sync: RbacSyncController = new RbacSyncController({
