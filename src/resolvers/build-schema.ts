@@ -8,6 +8,7 @@ import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { ClusterResolver } from './cluster.resolver.js';
 import { MeResolver } from './me.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
+import { projectLayerResolvers } from './project/project-layer.js';
 import { SessionResolver } from './session.resolver.js';
 import { SettingResolver } from './setting.resolver.js';
 import { UserResolver } from './user.resolver.js';
@@ -21,6 +22,7 @@ export const resolverClasses = [
   SessionResolver,
   SettingResolver,
   ...clusterLayerResolvers,
+  ...projectLayerResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,0 +1,11 @@
+import { ConfigResolver } from './config.resolver.js';
+import { KubernetesObjectsResolver } from './kubernetes-objects.resolver.js';
+import { ServiceResolver } from './network.resolver.js';
+import { WorkloadResolver } from './workload.resolver.js';
+
+export const projectLayerResolvers = [
+  WorkloadResolver,
+  ServiceResolver,
+  ConfigResolver,
+  KubernetesObjectsResolver,
+] as const;
