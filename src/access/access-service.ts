@@ -32,15 +32,18 @@ import { PaddockError } from '../errors/index.js';
 import {
   type AccessScope,
   assertQuotaFits,
+  EffectiveBindings,
   GLOBAL_SCOPE,
   namespaceProject,
   type PaddockRequest,
+  ruleSetsAt,
   subjectForPrincipal,
   type UserPrincipalLookup,
+  uncoveredRules,
 } from '../rbac/index.js';
 import type { StoreAccessState } from './access-state.js';
 import type { BindingStore } from './binding-store.js';
-import { callerCan, forbidden } from './caller-policy.js';
+import { callerCan, forbidden, subjectOf } from './caller-policy.js';
 import { explainFor, type UserGroupsLookup } from './explain.js';
 import type { ProjectStore } from './project-store.js';
 import type { RoleCatalog } from './role-catalog.js';
@@ -130,6 +133,24 @@ export class AccessService implements AccessAdmin {
         reason: 'global_role_not_found',
       });
     }
+    const role = (await this.#d.catalog.globalRole(globalRoleId))!;
+    const bindings = new EffectiveBindings(await this.#d.state.snapshot());
+    const held = bindings.globalRuleSets(subjectOf(caller)).flatMap((s) => s.rules);
+    const inheritedOk = role.inheritedClusterRoles.every(() =>
+      held.some(
+        (r) => r.verbs.includes('*') && r.apiGroups?.includes('*') && r.resources?.includes('*'),
+      ),
+    );
+    if (uncoveredRules(held, role.rules).length > 0 || !inheritedOk) {
+      throw new PaddockError(
+        'FORBIDDEN',
+        `granting ${globalRoleId} would grant rights you do not hold`,
+        {
+          reason: 'escalation',
+          details: { globalRoleId },
+        },
+      );
+    }
     const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
     return this.#written(await this.#d.bindings.bindGlobal(globalRoleId, subject));
   }
@@ -187,6 +208,24 @@ export class AccessService implements AccessAdmin {
     return template;
   }
 
+  /** Refuses binding a template whose rules the caller does not hold at that scope itself. */
+  async #assertNoEscalation(
+    caller: Identity,
+    templateId: string,
+    scope: AccessScope,
+  ): Promise<void> {
+    const bindings = new EffectiveBindings(await this.#d.state.snapshot());
+    const held = ruleSetsAt(bindings, subjectOf(caller), scope).flatMap((s) => s.rules);
+    const missing = uncoveredRules(held, bindings.templateRules(templateId));
+    if (missing.length > 0) {
+      throw new PaddockError(
+        'FORBIDDEN',
+        `binding ${templateId} would grant rights you do not hold: ${JSON.stringify(missing[0])}`,
+        { reason: 'escalation', details: { templateId } },
+      );
+    }
+  }
+
   // -- cluster members ---------------------------------------------------------------------
 
   async clusterMembers(caller: Identity, clusterId: string): Promise<ClusterRoleBinding[]> {
@@ -210,6 +249,7 @@ export class AccessService implements AccessAdmin {
       cluster(clusterId),
     );
     await this.#bindableTemplate(roleTemplateId, 'cluster');
+    await this.#assertNoEscalation(caller, roleTemplateId, cluster(clusterId));
     const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
     return this.#written(
       await this.#d.bindings.bindCluster(clusterId, roleTemplateId, subject),
@@ -227,6 +267,7 @@ export class AccessService implements AccessAdmin {
       cluster(clusterId),
     );
     await this.#bindableTemplate(roleTemplateId, 'cluster');
+    await this.#assertNoEscalation(caller, roleTemplateId, cluster(clusterId));
     // Bindings are immutable downstream (roleRef), so a role change is a new binding.
     const next = await this.#d.bindings.bindCluster(
       clusterId,
@@ -348,6 +389,7 @@ export class AccessService implements AccessAdmin {
       });
     }
     await this.#bindableTemplate(roleTemplateId, 'project');
+    await this.#assertNoEscalation(caller, roleTemplateId, project(clusterId, projectId));
     const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
     return this.#written(
       await this.#d.bindings.bindProject(clusterId, projectId, roleTemplateId, subject),
@@ -365,6 +407,7 @@ export class AccessService implements AccessAdmin {
       project(clusterId, projectId),
     );
     await this.#bindableTemplate(roleTemplateId, 'project');
+    await this.#assertNoEscalation(caller, roleTemplateId, project(clusterId, projectId));
     const next = await this.#d.bindings.bindProject(clusterId, projectId, roleTemplateId, subject);
     await this.#d.bindings.project.delete(bindingId);
     return this.#written(next, clusterId);

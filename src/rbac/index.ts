@@ -3,6 +3,7 @@ export * from './builtin-role-templates.js';
 export * from './can.js';
 export * from './desired-objects.js';
 export * from './effective-bindings.js';
+export * from './escalation.js';
 export * from './explain-access.js';
 export * from './flatten-templates.js';
 export * from './parse-request.js';

@@ -201,4 +201,22 @@ describe('access service', () => {
       'FORBIDDEN',
     );
   });
+
+  it('refuses a binding that would grant more than the caller holds (escalation)', async () => {
+    await access.service.addClusterMember(admin, 'c1', 'local://u-owner', 'cluster-member');
+    const p = await access.service.createProject(owner, 'c1', { name: 'Esc' });
+    await access.service.addProjectMember(owner, 'c1', p.id, 'local://u-member', 'project-member');
+    await rejects(
+      access.service.addProjectMember(owner, 'c1', p.id, 'local://u-dev', 'create-ns'),
+      'FORBIDDEN',
+      'escalation',
+    );
+    await access.service.bindGlobalRole(admin, 'local://u-owner', 'users-manage');
+    await rejects(
+      access.service.bindGlobalRole(owner, 'local://u-dev', 'admin'),
+      'FORBIDDEN',
+      'escalation',
+    );
+    await access.service.bindGlobalRole(owner, 'local://u-dev', 'users-view');
+  });
 });

@@ -62,3 +62,33 @@ describe('PolicyRule matching', () => {
     expect(ruleAllows(get('healthz'), rule)).to.equal(false);
   });
 });
+
+describe('escalation check', () => {
+  it('covers a rule only by rules holding every verb, group, resource and name it grants', async () => {
+    const { uncoveredRules } = await import('../../../src/rbac/index.js');
+    const held = [
+      { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', '*/log'] },
+      { verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['a'] },
+    ];
+    expect(
+      uncoveredRules(held, [{ verbs: ['get'], apiGroups: [''], resources: ['pods', 'pods/log'] }]),
+    ).to.deep.equal([]);
+    expect(
+      uncoveredRules(held, [{ verbs: ['*'], apiGroups: [''], resources: ['pods'] }]),
+    ).to.have.length(1);
+    expect(
+      uncoveredRules(held, [{ verbs: ['get'], apiGroups: [''], resources: ['configmaps'] }]),
+    ).to.have.length(1);
+    expect(
+      uncoveredRules(held, [
+        { verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['a'] },
+      ]),
+    ).to.deep.equal([]);
+    expect(
+      uncoveredRules(
+        [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
+        [{ verbs: ['get'], nonResourceURLs: ['/x'] }],
+      ),
+    ).to.have.length(1);
+  });
+});
