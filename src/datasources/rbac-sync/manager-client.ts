@@ -64,6 +64,10 @@ export class ManagerClient {
     return (await this.#call('GET', `${path}${query}`)).json<KubeList<T>>();
   }
 
+  async get<T>(path: string): Promise<T> {
+    return (await this.#call('GET', path)).json<T>();
+  }
+
   async create(path: string, object: unknown): Promise<void> {
     await this.#call('POST', path, object);
   }

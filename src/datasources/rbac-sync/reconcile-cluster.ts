@@ -117,8 +117,15 @@ async function create(client: ManagerClient, kind: OwnedKind, object: KubeObject
   try {
     await client.create(collectionPath(kind, object.metadata.namespace), object);
   } catch (err) {
-    // The name is taken by an object Paddock does not own: leave it alone and say so.
     if (hasErrorCode(err, 'CONFLICT')) {
+      // Another replica's pass created it a moment ago: that is the outcome wanted.
+      const existing = await client
+        .get<{ metadata?: { labels?: Record<string, string> } }>(
+          objectPath(kind, object.metadata.name, object.metadata.namespace),
+        )
+        .catch(() => undefined);
+      if (existing?.metadata?.labels?.[OWNED_LABEL] === 'true') return;
+      // The name is taken by an object Paddock does not own: leave it alone and say so.
       throw new Error(
         `${kind} ${keyOf(object)} exists without the ${OWNED_LABEL} label; Paddock leaves it alone`,
       );

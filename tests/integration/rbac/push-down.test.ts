@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { RbacSyncController } from '../../../src/datasources/rbac-sync/index.js';
 import type { Project } from '../../../src/domain/rbac.js';
 import { waitFor } from '../../support/wait-for.js';
+import { createTestLogger } from '../../unit/datasources/support/test-logger.js';
 import { kubectl } from '../authproxy/support/kubectl.js';
 import { DEVS_GROUP, type PaddockUser } from '../authproxy/support/paddock-with-kubesim.js';
 import { type RbacHarness, startRbacHarness } from './support/rbac-harness.js';
@@ -326,6 +328,24 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: someone }]
     ]);
     expect(await canI(rob, ['list', 'nodes'])).to.equal(true);
     expect(await canI(rob, ['delete', 'nodes'])).to.equal(false);
+  });
+
+  it('converges without errors when two replicas push down at the same moment', async () => {
+    const replica = new RbacSyncController({
+      clusters: h.p.registry,
+      access: h.access.state,
+      logger: createTestLogger(),
+    });
+    await h.access.service.addProjectMember(
+      h.admin,
+      CLUSTER,
+      project.id,
+      `local://${dana.userId}`,
+      'read-only',
+    );
+    const [a, b] = await Promise.all([h.sync.sync(CLUSTER), replica.sync(CLUSTER)]);
+    expect([...(a?.errors ?? []), ...(b?.errors ?? [])]).to.deep.equal([]);
+    await replica.stop();
   });
 
   it('shows the last sync time and errors per cluster, and metrics', async () => {
