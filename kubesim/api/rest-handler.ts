@@ -29,6 +29,7 @@ import {
   successStatus,
   unsupportedMediaType,
 } from './status.js';
+import { checkBodyFields, checkPatchedFields } from './strict-fields.js';
 import { serveWatch, validateWatchParams, type WatchRegistry } from './watch.js';
 
 function dryRun(ar: ApiRequest): boolean {
@@ -139,6 +140,7 @@ export function handleWatch(ar: ApiRequest, registry: WatchRegistry, bookmarkMs:
 export async function handleCreate(ar: ApiRequest): Promise<void> {
   requireVerb(ar, 'create', 'create');
   const body = decodeBody(await readBody(ar.req), ar.req.headers['content-type']);
+  checkBodyFields(ar, body);
   const obj = createObject(ar.ctx, ar.t, ar.info.namespace, body, { dryRun: dryRun(ar) });
   respondObject(ar, 201, obj);
 }
@@ -147,6 +149,7 @@ export async function handleUpdate(ar: ApiRequest): Promise<void> {
   const sub = ar.info.subresource;
   requireVerb(ar, 'update', 'update');
   const body = decodeBody(await readBody(ar.req), ar.req.headers['content-type']);
+  checkBodyFields(ar, body);
   const { obj, created } = updateObject(ar.ctx, ar.t, ns(ar), ar.info.name, body, {
     dryRun: dryRun(ar),
     subresource: sub === 'status' ? 'status' : '',
@@ -159,6 +162,7 @@ export function patchedObject(
   ar: ApiRequest,
   current: KubeObject | undefined,
   raw: Buffer,
+  onPatch?: (type: string, patch: unknown) => void,
 ): unknown {
   const type = patchTypeOf(ar.req.headers['content-type']);
   if (!type) throw unsupportedMediaType(PATCH_TYPES);
@@ -172,6 +176,7 @@ export function patchedObject(
     type === 'json'
       ? JSON.parse(raw.toString('utf8'))
       : decodeBody(raw, type === 'apply' ? 'application/yaml' : 'application/json');
+  onPatch?.(type, patch);
   return applyPatch(type, current ?? {}, patch);
 }
 
@@ -181,15 +186,23 @@ export async function handlePatch(ar: ApiRequest): Promise<void> {
   const current = ar.ctx.store.get(key(ar), ns(ar), ar.info.name);
   const isApply = patchTypeOf(ar.req.headers['content-type']) === 'apply';
   if (!current && !isApply) throw notFound(gr(ar.t), ar.info.name);
+  let patchType = '';
+  let patchDoc: unknown;
+  const remember = (type: string, patch: unknown) => {
+    patchType = type;
+    patchDoc = patch;
+  };
   if (!current) {
-    const body = patchedObject(ar, undefined, raw);
+    const body = patchedObject(ar, undefined, raw, remember);
+    checkPatchedFields(ar, patchType, patchDoc, undefined, body);
     const obj = createObject(ar.ctx, ar.t, ar.info.namespace, body, { dryRun: dryRun(ar) });
     respondObject(ar, 201, obj);
     return;
   }
   const base = withTypeMeta(ar.t, current);
-  const next = patchedObject(ar, base, raw);
+  const next = patchedObject(ar, base, raw, remember);
   if (!isObject(next)) throw badRequest('patch produced a non-object');
+  checkPatchedFields(ar, patchType, patchDoc, base, next);
   const meta = asObject(next.metadata);
   next.metadata = meta;
   meta.resourceVersion ??= current.metadata.resourceVersion;

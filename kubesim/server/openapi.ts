@@ -1,12 +1,15 @@
-// OpenAPI v3 discovery (/openapi/v3 and /openapi/v3/<api|apis/g>/<v>): paths with their
-// operations, group-version-kind extensions and query parameters. kubectl reads the PATCH
-// operations to learn that the server validates fields itself (fieldValidation), so it skips
-// client-side schema validation. Component schemas are not served; /openapi/v2 answers 404.
+// OpenAPI documents: /openapi/v3 (index), /openapi/v3/<api|apis/g>/<v> with paths, operations,
+// group-version-kind extensions and the component schemas of the built-in kinds (from the
+// generated 1.32 definitions), and /openapi/v2 as JSON. kubectl reads the PATCH operations to
+// learn that the server validates fields itself (fieldValidation), and the schemas for
+// `kubectl explain`. Custom resources get paths but no schema. /openapi/v2 in protobuf is not
+// offered: a client accepting only protobuf gets 406.
 
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from '../api/resources.js';
-import { pathNotFound } from '../api/status.js';
+import { notAcceptable, pathNotFound } from '../api/status.js';
+import { v2Definitions, v3Components } from '../openapi/documents.js';
 import { sendJson } from './http-io.js';
 import type { SimCluster } from './sim-cluster.js';
 
@@ -92,14 +95,25 @@ function pathsFor(t: ResourceType): Record<string, object> {
 
 function gvDocument(cluster: SimCluster, group: string, version: string): object {
   const paths: Record<string, object> = {};
-  for (const t of cluster.registry.all()) {
-    if (t.group === group && t.version === version) Object.assign(paths, pathsFor(t));
-  }
+  const types = cluster.registry.all().filter((t) => t.group === group && t.version === version);
+  for (const t of types) Object.assign(paths, pathsFor(t));
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: cluster.kubeVersion },
     paths,
-    components: { schemas: {} },
+    components: { schemas: v3Components(types.filter((t) => !t.custom)) },
+  };
+}
+
+function v2Document(cluster: SimCluster): object {
+  const types = cluster.registry.all();
+  const paths: Record<string, object> = {};
+  for (const t of types) Object.assign(paths, pathsFor(t));
+  return {
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: cluster.kubeVersion },
+    paths,
+    definitions: v2Definitions(types.filter((t) => !t.custom)),
   };
 }
 
@@ -109,11 +123,17 @@ function hashOf(doc: object): string {
 
 export function serveOpenApi(
   cluster: SimCluster,
-  _req: IncomingMessage,
+  req: IncomingMessage,
   res: ServerResponse,
   url: URL,
 ): void {
   const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/openapi/v2') {
+    const accept = req.headers.accept ?? '';
+    if (accept && !/json|\*\/\*/.test(accept)) throw notAcceptable(['application/json']);
+    sendJson(res, 200, v2Document(cluster));
+    return;
+  }
   if (path === '/openapi/v3') {
     const gvs = new Map<string, { group: string; version: string }>();
     for (const t of cluster.registry.all())
