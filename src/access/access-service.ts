@@ -20,7 +20,6 @@ import type {
   Project,
   ProjectRoleBinding,
   RoleTemplate,
-  RoleTemplateContext,
 } from '../domain/rbac.js';
 import type {
   DownstreamRbacReader,
@@ -30,21 +29,17 @@ import type {
 } from '../domain/rbac-downstream.js';
 import { PaddockError } from '../errors/index.js';
 import {
-  type AccessScope,
-  assertQuotaFits,
   EffectiveBindings,
-  GLOBAL_SCOPE,
-  namespaceProject,
-  type PaddockRequest,
-  ruleSetsAt,
   subjectForPrincipal,
   type UserPrincipalLookup,
   uncoveredRules,
 } from '../rbac/index.js';
+import { AccessGuard, clusterScope, projectScope } from './access-guard.js';
 import type { StoreAccessState } from './access-state.js';
 import type { BindingStore } from './binding-store.js';
 import { callerCan, forbidden, subjectOf } from './caller-policy.js';
 import { explainFor, type UserGroupsLookup } from './explain.js';
+import { ProjectAdmin } from './project-admin.js';
 import type { ProjectStore } from './project-store.js';
 import type { RoleCatalog } from './role-catalog.js';
 
@@ -63,54 +58,38 @@ export interface AccessServiceDeps {
   readonly namespaces?: NamespaceAssigner;
 }
 
-const cluster = (clusterId: string): AccessScope => ({ kind: 'cluster', clusterId });
-const project = (clusterId: string, projectId: string): AccessScope => ({
-  kind: 'project',
-  clusterId,
-  projectId,
-});
+const cluster = clusterScope;
+const project = projectScope;
 
 export class AccessService implements AccessAdmin {
   readonly #d: AccessServiceDeps;
+  readonly #g: AccessGuard;
+  readonly #projects: ProjectAdmin;
 
   constructor(deps: AccessServiceDeps) {
     this.#d = deps;
+    this.#g = new AccessGuard(deps);
+    this.#projects = new ProjectAdmin(deps, this.#g);
   }
-
-  async #require(caller: Identity, request: PaddockRequest, scope: AccessScope = GLOBAL_SCOPE) {
-    const state = await this.#d.state.snapshot();
-    if (!callerCan(state, caller, request, scope)) throw forbidden(request, scope);
-    return state;
-  }
-
-  async #may(caller: Identity, request: PaddockRequest, scope: AccessScope = GLOBAL_SCOPE) {
-    return callerCan(await this.#d.state.snapshot(), caller, request, scope);
-  }
-
-  #written<T>(value: T, clusterId?: string): T {
-    this.#d.state.invalidate(clusterId);
-    return value;
-  }
-
   // -- global roles ------------------------------------------------------------------------
 
   async globalRoles(caller: Identity): Promise<GlobalRole[]> {
-    await this.#require(caller, { verb: 'list', resource: 'globalroles' });
+    await this.#g.require(caller, { verb: 'list', resource: 'globalroles' });
     return this.#d.catalog.globalRoles();
   }
 
   async createGlobalRole(caller: Identity, input: GlobalRoleInput): Promise<GlobalRole> {
-    await this.#require(caller, { verb: 'create', resource: 'globalroles' });
-    return this.#written(await this.#d.catalog.createGlobalRole(input));
+    await this.#g.require(caller, { verb: 'create', resource: 'globalroles' });
+    return this.#g.written(await this.#d.catalog.createGlobalRole(input));
   }
 
   async updateGlobalRole(caller: Identity, input: GlobalRoleInput): Promise<GlobalRole> {
-    await this.#require(caller, { verb: 'update', resource: 'globalroles', name: input.id });
-    return this.#written(await this.#d.catalog.updateGlobalRole(input));
+    await this.#g.require(caller, { verb: 'update', resource: 'globalroles', name: input.id });
+    return this.#g.written(await this.#d.catalog.updateGlobalRole(input));
   }
 
   async deleteGlobalRole(caller: Identity, id: string): Promise<boolean> {
-    const state = await this.#require(caller, {
+    const state = await this.#g.require(caller, {
       verb: 'delete',
       resource: 'globalroles',
       name: id,
@@ -118,16 +97,16 @@ export class AccessService implements AccessAdmin {
     if (state.globalRoleBindings.some((b) => b.globalRoleId === id)) {
       throw new PaddockError('CONFLICT', `global role ${id} is still bound`, { reason: 'in_use' });
     }
-    return this.#written(await this.#d.catalog.deleteGlobalRole(id));
+    return this.#g.written(await this.#d.catalog.deleteGlobalRole(id));
   }
 
   async globalRoleBindings(caller: Identity): Promise<GlobalRoleBinding[]> {
-    await this.#require(caller, { verb: 'list', resource: 'globalrolebindings' });
+    await this.#g.require(caller, { verb: 'list', resource: 'globalrolebindings' });
     return this.#d.bindings.globalBindings();
   }
 
   async bindGlobalRole(caller: Identity, principal: string, globalRoleId: string) {
-    await this.#require(caller, { verb: 'create', resource: 'globalrolebindings' });
+    await this.#g.require(caller, { verb: 'create', resource: 'globalrolebindings' });
     if (!(await this.#d.catalog.globalRole(globalRoleId))) {
       throw new PaddockError('NOT_FOUND', `global role ${globalRoleId} not found`, {
         reason: 'global_role_not_found',
@@ -152,84 +131,45 @@ export class AccessService implements AccessAdmin {
       );
     }
     const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
-    return this.#written(await this.#d.bindings.bindGlobal(globalRoleId, subject));
+    return this.#g.written(await this.#d.bindings.bindGlobal(globalRoleId, subject));
   }
 
   async unbindGlobalRole(caller: Identity, bindingId: string): Promise<boolean> {
-    await this.#require(caller, { verb: 'delete', resource: 'globalrolebindings' });
-    return this.#written(await this.#d.bindings.global.delete(bindingId));
+    await this.#g.require(caller, { verb: 'delete', resource: 'globalrolebindings' });
+    return this.#g.written(await this.#d.bindings.global.delete(bindingId));
   }
 
   // -- role templates ----------------------------------------------------------------------
 
   async roleTemplates(caller: Identity): Promise<RoleTemplate[]> {
-    await this.#require(caller, { verb: 'list', resource: 'roletemplates' });
+    await this.#g.require(caller, { verb: 'list', resource: 'roletemplates' });
     return this.#d.catalog.roleTemplates();
   }
 
   async createRoleTemplate(caller: Identity, input: RoleTemplateInput): Promise<RoleTemplate> {
-    await this.#require(caller, { verb: 'create', resource: 'roletemplates' });
-    return this.#written(await this.#d.catalog.createRoleTemplate(input));
+    await this.#g.require(caller, { verb: 'create', resource: 'roletemplates' });
+    return this.#g.written(await this.#d.catalog.createRoleTemplate(input));
   }
 
   async updateRoleTemplate(caller: Identity, input: RoleTemplateInput): Promise<RoleTemplate> {
-    await this.#require(caller, { verb: 'update', resource: 'roletemplates', name: input.id });
-    return this.#written(await this.#d.catalog.updateRoleTemplate(input));
+    await this.#g.require(caller, { verb: 'update', resource: 'roletemplates', name: input.id });
+    return this.#g.written(await this.#d.catalog.updateRoleTemplate(input));
   }
 
   async deleteRoleTemplate(caller: Identity, id: string): Promise<boolean> {
-    await this.#require(caller, { verb: 'delete', resource: 'roletemplates', name: id });
+    await this.#g.require(caller, { verb: 'delete', resource: 'roletemplates', name: id });
     if ((await this.#d.bindings.countUsingTemplate(id)) > 0) {
       throw new PaddockError('CONFLICT', `role template ${id} is still bound`, {
         reason: 'in_use',
       });
     }
-    return this.#written(await this.#d.catalog.deleteRoleTemplate(id));
+    return this.#g.written(await this.#d.catalog.deleteRoleTemplate(id));
   }
 
-  /** The template, if it exists, has this context and may be newly bound. */
-  async #bindableTemplate(id: string, context: RoleTemplateContext): Promise<RoleTemplate> {
-    const template = await this.#d.catalog.roleTemplate(id);
-    if (!template) {
-      throw new PaddockError('NOT_FOUND', `role template ${id} not found`, {
-        reason: 'role_template_not_found',
-      });
-    }
-    if (template.context !== context) {
-      throw new PaddockError('VALIDATION_FAILED', `${id} is a ${template.context} role template`, {
-        reason: 'context_mismatch',
-      });
-    }
-    if (template.locked) {
-      throw new PaddockError('VALIDATION_FAILED', `role template ${id} is locked`, {
-        reason: 'template_locked',
-      });
-    }
-    return template;
-  }
-
-  /** Refuses binding a template whose rules the caller does not hold at that scope itself. */
-  async #assertNoEscalation(
-    caller: Identity,
-    templateId: string,
-    scope: AccessScope,
-  ): Promise<void> {
-    const bindings = new EffectiveBindings(await this.#d.state.snapshot());
-    const held = ruleSetsAt(bindings, subjectOf(caller), scope).flatMap((s) => s.rules);
-    const missing = uncoveredRules(held, bindings.templateRules(templateId));
-    if (missing.length > 0) {
-      throw new PaddockError(
-        'FORBIDDEN',
-        `binding ${templateId} would grant rights you do not hold: ${JSON.stringify(missing[0])}`,
-        { reason: 'escalation', details: { templateId } },
-      );
-    }
-  }
-
-  // -- cluster members ---------------------------------------------------------------------
+  /** The template, if it exists, has this context and may be newly bound. */ // -- cluster members ---------------------------------------------------------------------
 
   async clusterMembers(caller: Identity, clusterId: string): Promise<ClusterRoleBinding[]> {
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'list', resource: 'clusterroletemplatebindings' },
       cluster(clusterId),
@@ -243,15 +183,15 @@ export class AccessService implements AccessAdmin {
     principal: string,
     roleTemplateId: string,
   ) {
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'create', resource: 'clusterroletemplatebindings' },
       cluster(clusterId),
     );
-    await this.#bindableTemplate(roleTemplateId, 'cluster');
-    await this.#assertNoEscalation(caller, roleTemplateId, cluster(clusterId));
+    await this.#g.bindableTemplate(roleTemplateId, 'cluster');
+    await this.#g.assertNoEscalation(caller, roleTemplateId, cluster(clusterId));
     const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
-    return this.#written(
+    return this.#g.written(
       await this.#d.bindings.bindCluster(clusterId, roleTemplateId, subject),
       clusterId,
     );
@@ -261,13 +201,13 @@ export class AccessService implements AccessAdmin {
     const current = await this.#d.bindings.cluster.get(bindingId);
     if (!current) throw notFoundBinding(bindingId);
     const { clusterId } = current.value;
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'update', resource: 'clusterroletemplatebindings' },
       cluster(clusterId),
     );
-    await this.#bindableTemplate(roleTemplateId, 'cluster');
-    await this.#assertNoEscalation(caller, roleTemplateId, cluster(clusterId));
+    await this.#g.bindableTemplate(roleTemplateId, 'cluster');
+    await this.#g.assertNoEscalation(caller, roleTemplateId, cluster(clusterId));
     // Bindings are immutable downstream (roleRef), so a role change is a new binding.
     const next = await this.#d.bindings.bindCluster(
       clusterId,
@@ -275,95 +215,55 @@ export class AccessService implements AccessAdmin {
       current.value.subject,
     );
     await this.#d.bindings.cluster.delete(bindingId);
-    return this.#written(next, clusterId);
+    return this.#g.written(next, clusterId);
   }
 
   async removeClusterMember(caller: Identity, bindingId: string): Promise<boolean> {
     const current = await this.#d.bindings.cluster.get(bindingId);
     if (!current) return false;
     const { clusterId } = current.value;
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'delete', resource: 'clusterroletemplatebindings' },
       cluster(clusterId),
     );
-    return this.#written(await this.#d.bindings.cluster.delete(bindingId), clusterId);
+    return this.#g.written(await this.#d.bindings.cluster.delete(bindingId), clusterId);
+  }
+  // -- projects (see ProjectAdmin) --------------------------------------------------------
+
+  projects(caller: Identity, clusterId: string): Promise<Project[]> {
+    return this.#projects.projects(caller, clusterId);
   }
 
-  // -- projects ----------------------------------------------------------------------------
-
-  async projects(caller: Identity, clusterId: string): Promise<Project[]> {
-    const all = await this.#d.projects.list(clusterId);
-    if (await this.#may(caller, { verb: 'list', resource: 'projects' }, cluster(clusterId)))
-      return all;
-    const state = await this.#d.state.snapshot();
-    return all.filter((p) =>
-      callerCan(state, caller, { verb: 'get', resource: 'projects' }, project(clusterId, p.id)),
-    );
+  project(caller: Identity, clusterId: string, projectId: string): Promise<Project | undefined> {
+    return this.#projects.project(caller, clusterId, projectId);
   }
 
-  async project(caller: Identity, clusterId: string, projectId: string) {
-    if (
-      !(await this.#may(
-        caller,
-        { verb: 'get', resource: 'projects' },
-        project(clusterId, projectId),
-      ))
-    ) {
-      return undefined;
-    }
-    return this.#d.projects.get(clusterId, projectId);
+  createProject(caller: Identity, clusterId: string, input: ProjectInput): Promise<Project> {
+    return this.#projects.createProject(caller, clusterId, input);
   }
 
-  async createProject(caller: Identity, clusterId: string, input: ProjectInput): Promise<Project> {
-    await this.#require(caller, { verb: 'create', resource: 'projects' }, cluster(clusterId));
-    const created = await this.#d.projects.create(clusterId, input);
-    // As in Rancher, whoever creates a project owns it.
-    await this.#d.bindings.bindProject(clusterId, created.id, 'project-owner', {
-      kind: 'user',
-      userId: caller.userId,
-    });
-    return this.#written(created, clusterId);
-  }
-
-  async updateProject(
+  updateProject(
     caller: Identity,
     clusterId: string,
     projectId: string,
     input: Partial<ProjectInput>,
-  ) {
-    await this.#require(
-      caller,
-      { verb: 'update', resource: 'projects', name: projectId },
-      project(clusterId, projectId),
-    );
-    if (input.quota && this.#d.downstream) {
-      const downstream = await this.#d.downstream.read(clusterId);
-      const count = downstream.namespaces.filter((ns) => {
-        const ref = namespaceProject(ns);
-        return ref?.clusterId === clusterId && ref.projectId === projectId;
-      }).length;
-      assertQuotaFits(input.quota, count);
-    }
-    return this.#written(await this.#d.projects.update(clusterId, projectId, input), clusterId);
+  ): Promise<Project> {
+    return this.#projects.updateProject(caller, clusterId, projectId, input);
   }
 
-  async deleteProject(caller: Identity, clusterId: string, projectId: string): Promise<boolean> {
-    await this.#require(
-      caller,
-      { verb: 'delete', resource: 'projects', name: projectId },
-      project(clusterId, projectId),
-    );
-    for (const b of await this.#d.bindings.projectBindings(clusterId, projectId)) {
-      await this.#d.bindings.project.delete(b.id);
-    }
-    return this.#written(await this.#d.projects.delete(projectId), clusterId);
+  deleteProject(caller: Identity, clusterId: string, projectId: string): Promise<boolean> {
+    return this.#projects.deleteProject(caller, clusterId, projectId);
+  }
+
+  moveNamespace(caller: Identity, clusterId: string, ns: string, projectId: string | null) {
+    return this.#projects.moveNamespace(caller, clusterId, ns, projectId);
   }
 
   // -- project members ---------------------------------------------------------------------
 
   async projectMembers(caller: Identity, clusterId: string, projectId: string) {
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'list', resource: 'projectroletemplatebindings' },
       project(clusterId, projectId),
@@ -378,7 +278,7 @@ export class AccessService implements AccessAdmin {
     principal: string,
     roleTemplateId: string,
   ): Promise<ProjectRoleBinding> {
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'create', resource: 'projectroletemplatebindings' },
       project(clusterId, projectId),
@@ -388,10 +288,10 @@ export class AccessService implements AccessAdmin {
         reason: 'project_not_found',
       });
     }
-    await this.#bindableTemplate(roleTemplateId, 'project');
-    await this.#assertNoEscalation(caller, roleTemplateId, project(clusterId, projectId));
+    await this.#g.bindableTemplate(roleTemplateId, 'project');
+    await this.#g.assertNoEscalation(caller, roleTemplateId, project(clusterId, projectId));
     const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
-    return this.#written(
+    return this.#g.written(
       await this.#d.bindings.bindProject(clusterId, projectId, roleTemplateId, subject),
       clusterId,
     );
@@ -401,56 +301,29 @@ export class AccessService implements AccessAdmin {
     const current = await this.#d.bindings.project.get(bindingId);
     if (!current) throw notFoundBinding(bindingId);
     const { clusterId, projectId, subject } = current.value;
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'update', resource: 'projectroletemplatebindings' },
       project(clusterId, projectId),
     );
-    await this.#bindableTemplate(roleTemplateId, 'project');
-    await this.#assertNoEscalation(caller, roleTemplateId, project(clusterId, projectId));
+    await this.#g.bindableTemplate(roleTemplateId, 'project');
+    await this.#g.assertNoEscalation(caller, roleTemplateId, project(clusterId, projectId));
     const next = await this.#d.bindings.bindProject(clusterId, projectId, roleTemplateId, subject);
     await this.#d.bindings.project.delete(bindingId);
-    return this.#written(next, clusterId);
+    return this.#g.written(next, clusterId);
   }
 
   async removeProjectMember(caller: Identity, bindingId: string): Promise<boolean> {
     const current = await this.#d.bindings.project.get(bindingId);
     if (!current) return false;
     const { clusterId, projectId } = current.value;
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'delete', resource: 'projectroletemplatebindings' },
       project(clusterId, projectId),
     );
-    return this.#written(await this.#d.bindings.project.delete(bindingId), clusterId);
+    return this.#g.written(await this.#d.bindings.project.delete(bindingId), clusterId);
   }
-
-  async moveNamespace(
-    caller: Identity,
-    clusterId: string,
-    namespace: string,
-    projectId: string | null,
-  ) {
-    // Moving changes who may use the namespace, so it needs cluster-wide namespace rights
-    // (cluster-owner, admin), as in Rancher.
-    await this.#require(
-      caller,
-      { verb: 'update', resource: 'namespaces', apiGroup: '' },
-      cluster(clusterId),
-    );
-    if (projectId !== null && !(await this.#d.projects.get(clusterId, projectId))) {
-      throw new PaddockError('NOT_FOUND', `project ${projectId} not found`, {
-        reason: 'project_not_found',
-      });
-    }
-    if (!this.#d.namespaces) {
-      throw new PaddockError('UPSTREAM_UNAVAILABLE', 'no namespace writer is configured', {
-        reason: 'not_configured',
-      });
-    }
-    await this.#d.namespaces.assign(clusterId, namespace, projectId);
-  }
-
   // -- explain and status ------------------------------------------------------------------
 
   async explainAccess(caller: Identity, input: ExplainAccessInput): Promise<AccessExplanationView> {
@@ -486,7 +359,7 @@ export class AccessService implements AccessAdmin {
   }
 
   async syncStatus(caller: Identity, clusterId: string): Promise<RbacSyncStatus | undefined> {
-    await this.#require(
+    await this.#g.require(
       caller,
       { verb: 'get', resource: 'clusterroletemplatebindings' },
       cluster(clusterId),
