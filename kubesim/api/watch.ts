@@ -138,6 +138,22 @@ export function serveWatch(
     );
   };
 
+  // As the watch cache does: an update moving an object into the selection is ADDED, one
+  // moving it out is DELETED carrying the previous state at the update's resourceVersion.
+  function deliver(e: StoreEvent): void {
+    const m = matches(e.item);
+    const before = e.type === 'MODIFIED' && e.prev ? matches(e.prev) !== false : true;
+    if (m !== false) {
+      write(encode(before ? e.type : 'ADDED', e.item, m));
+      return;
+    }
+    if (e.type !== 'MODIFIED' || !e.prev || !before) return;
+    const old = JSON.parse(e.prev.json) as JsonObject & { metadata: JsonObject };
+    old.metadata.resourceVersion = String(e.rv);
+    const gone = { ...e.prev, rv: e.rv, json: JSON.stringify(old) };
+    write(encode('DELETED', gone, parseNeeded ? old : undefined));
+  }
+
   const rvParam = p.resourceVersion;
   const initial =
     p.sendInitialEvents ?? (rvParam === undefined || rvParam === '' || rvParam === '0');
@@ -165,20 +181,12 @@ export function serveWatch(
       close();
       return;
     }
-    for (const e of history) {
-      if (e.typeKey !== key) continue;
-      const m = matches(e.item);
-      if (m === false) continue;
-      write(encode(e.type, e.item, m));
-    }
+    for (const e of history) if (e.typeKey === key) deliver(e);
   }
 
   unsubscribe = ctx.store.subscribe((e: StoreEvent) => {
     lastRv = e.rv;
-    if (e.typeKey !== key) return;
-    const m = matches(e.item);
-    if (m === false) return;
-    write(encode(e.type, e.item, m));
+    if (e.typeKey === key) deliver(e);
   });
 
   if (p.allowBookmarks && bookmarkIntervalMs > 0) {

@@ -22,6 +22,8 @@ export interface StoreEvent {
   typeKey: string;
   rv: number;
   item: StoredObject;
+  /** the object before a MODIFIED write (watches with selectors need both states) */
+  prev?: StoredObject;
 }
 
 export type StoreListener = (event: StoreEvent) => void;
@@ -108,8 +110,9 @@ export class ObjectStore {
       bucket = new Map();
       this.buckets.set(typeKey, bucket);
     }
+    const prev = type === 'MODIFIED' ? bucket.get(item.key) : undefined;
     bucket.set(item.key, item);
-    this.emit({ type, typeKey, rv, item });
+    this.emit(prev ? { type, typeKey, rv, item, prev } : { type, typeKey, rv, item });
     return obj;
   }
 
