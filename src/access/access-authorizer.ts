@@ -88,6 +88,17 @@ export class AccessAuthorizer implements GlobalAuthorizer {
     this.#state.invalidate();
   }
 
+  /**
+   * Makes `userId` admin if nobody holds the admin global role (a store from before
+   * authorization existed, or one whose last admin binding was removed by hand).
+   */
+  async ensureSomeAdmin(userId: string): Promise<boolean> {
+    const state = await this.#state.snapshot();
+    if (state.globalRoleBindings.some((b) => b.globalRoleId === 'admin')) return false;
+    await this.grantGlobalRole(userId, 'admin');
+    return true;
+  }
+
   /** True when one of the principals is bound on some cluster or project (identity's MembershipCheck). */
   async hasAnyMembership(principalIds: readonly string[]): Promise<boolean> {
     const state = await this.#state.snapshot();

@@ -219,4 +219,18 @@ describe('access service', () => {
     );
     await access.service.bindGlobalRole(owner, 'local://u-dev', 'users-view');
   });
+
+  it('makes a user admin only while nobody else is', async () => {
+    expect(await access.authorizer.ensureSomeAdmin('u-other')).to.equal(false);
+    const fresh = createAccessServices({
+      store: new MemoryStore(),
+      userForPrincipal: async () => undefined,
+      groupsOfUser: async () => [],
+    });
+    expect(await fresh.authorizer.ensureSomeAdmin('u-first')).to.equal(true);
+    expect(
+      await fresh.authorizer.allows(identity('u-first'), { verb: 'delete', resource: 'users' }),
+    ).to.equal(true);
+    fresh.close();
+  });
 });
