@@ -1,4 +1,5 @@
 import { ClusterFieldsResolver } from './cluster-fields.resolver.js';
+import { NamespaceMutationResolver } from './namespace.mutation.js';
 import { NamespaceResolver, ProjectResolver } from './namespace.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { StorageResolver } from './storage.resolver.js';
@@ -9,4 +10,5 @@ export const clusterLayerResolvers = [
   StorageResolver,
   NamespaceResolver,
   ProjectResolver,
+  NamespaceMutationResolver,
 ] as const;

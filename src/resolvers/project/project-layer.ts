@@ -1,6 +1,8 @@
+import { ConfigMutationResolver } from './config.mutation.js';
 import { ConfigResolver } from './config.resolver.js';
 import { KubernetesObjectsResolver } from './kubernetes-objects.resolver.js';
 import { ServiceResolver } from './network.resolver.js';
+import { WorkloadMutationResolver } from './workload.mutation.js';
 import { WorkloadResolver } from './workload.resolver.js';
 
 export const projectLayerResolvers = [
@@ -8,4 +10,6 @@ export const projectLayerResolvers = [
   ServiceResolver,
   ConfigResolver,
   KubernetesObjectsResolver,
+  WorkloadMutationResolver,
+  ConfigMutationResolver,
 ] as const;
