@@ -5,6 +5,7 @@ import { buildSchema } from 'type-graphql';
 import { ApiKeyResolver } from './api-key.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
+import { noPubSub } from './cluster/no-pub-sub.js';
 import { ClusterResolver } from './cluster.resolver.js';
 import { MeResolver } from './me.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
@@ -35,6 +36,7 @@ export function buildPaddockSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers: [...resolverClasses],
     authChecker,
+    pubSub: noPubSub,
     authMode: 'error',
     validate: false,
     emitSchemaFile: false,

@@ -1,4 +1,5 @@
 import { ClusterFieldsResolver } from './cluster-fields.resolver.js';
+import { ClusterStatusSubscriptionResolver } from './cluster-status.subscription.js';
 import { NamespaceMutationResolver } from './namespace.mutation.js';
 import { NamespaceResolver, ProjectResolver } from './namespace.resolver.js';
 import { NodeResolver } from './node.resolver.js';
@@ -11,4 +12,5 @@ export const clusterLayerResolvers = [
   NamespaceResolver,
   ProjectResolver,
   NamespaceMutationResolver,
+  ClusterStatusSubscriptionResolver,
 ] as const;

@@ -2,6 +2,7 @@ import { ConfigMutationResolver } from './config.mutation.js';
 import { ConfigResolver } from './config.resolver.js';
 import { KubernetesObjectsResolver } from './kubernetes-objects.resolver.js';
 import { ServiceResolver } from './network.resolver.js';
+import { ResourceChangeSubscriptionResolver } from './resource-change.subscription.js';
 import { WorkloadMutationResolver } from './workload.mutation.js';
 import { WorkloadResolver } from './workload.resolver.js';
 
@@ -12,4 +13,5 @@ export const projectLayerResolvers = [
   KubernetesObjectsResolver,
   WorkloadMutationResolver,
   ConfigMutationResolver,
+  ResourceChangeSubscriptionResolver,
 ] as const;
