@@ -68,18 +68,42 @@ export async function crossClusterList(
   const targets = (await targetClusters(ctx, query.filter))
     .map((c) => c.id)
     .filter((id) => after === undefined || id >= after.c);
+  // Clusters are read concurrently, but the page is cut in cluster order: once the clusters
+  // before one have answered with more than a page, it only needs to say whether it answers
+  // at all (for clusterErrors), so it is asked for one object instead of a page.
+  const counts: (number | undefined)[] = targets.map(() => undefined);
+  const pageFullBefore = (index: number) => {
+    let sum = 0;
+    for (let i = 0; i < index; i++) {
+      const n = counts[i];
+      if (n === undefined) return false;
+      sum += n;
+      if (sum > first) return true;
+    }
+    return false;
+  };
   const result = await kube.fanOut(
     targets,
-    (clusterId, signal) =>
-      readCluster(
-        ctx,
-        kube,
-        query,
-        clusterId,
-        first + 1,
-        after?.c === clusterId ? after : undefined,
-        signal,
-      ),
+    async (clusterId, signal) => {
+      const index = targets.indexOf(clusterId);
+      const want = pageFullBefore(index) ? 1 : first + 1;
+      try {
+        const found = await readCluster(
+          ctx,
+          kube,
+          query,
+          clusterId,
+          want,
+          after?.c === clusterId ? after : undefined,
+          signal,
+        );
+        counts[index] = found.length;
+        return found;
+      } catch (err) {
+        counts[index] = 0;
+        throw err;
+      }
+    },
     ctx.ports.fanOut,
   );
   const items: ClusterObject[] = [];
@@ -116,13 +140,29 @@ async function readCluster(
   after: KubeCursor | undefined,
   signal: AbortSignal,
 ): Promise<Found[]> {
-  const segments = await segmentsOf(ctx, kube, query, clusterId, signal);
+  const planned = await segmentsOf(ctx, kube, query, clusterId, signal);
   const text = query.filter?.nameContains?.toLowerCase();
   const matches = (obj: KubeObject) =>
     (text === undefined || (obj.metadata.name ?? '').toLowerCase().includes(text)) &&
     (query.where === undefined || query.where(obj));
   const clientFiltered = text !== undefined || query.where !== undefined;
   const found: Found[] = [];
+  let segments = planned ?? [''];
+  if (planned === undefined) {
+    try {
+      await readSegment('', after?.g === '' ? after.t : undefined, after?.g === '' ? after.s : 0);
+      return found;
+    } catch (err) {
+      // A caller who may not list the kind cluster-wide reads its projects' namespaces.
+      if (!(isKubeApiError(err) && err.kubeCode === 'FORBIDDEN') || !ctx.ports.namespaceScope) {
+        throw err;
+      }
+      const scoped = await ctx.ports.namespaceScope.namespacesOf(requireIdentity(ctx), clusterId);
+      if (scoped.length === 0) throw err;
+      found.length = 0;
+      segments = sortSegments(scoped.map((n: ScopedNamespace) => n.name));
+    }
+  }
   for (const segment of segments) {
     if (found.length >= want) break;
     const prefix = segment === '' ? '' : `${segment}/`;
@@ -200,7 +240,7 @@ async function segmentsOf(
   query: CrossClusterQuery,
   clusterId: string,
   signal: AbortSignal,
-): Promise<string[]> {
+): Promise<string[] | undefined> {
   if (!query.resource.namespaced) return [''];
   let names: string[] | undefined = query.ignoreNamespaces
     ? undefined
@@ -213,19 +253,8 @@ async function segmentsOf(
     const inProjects = await projectNamespaces(ctx, kube, clusterId, projects, signal);
     names = names === undefined ? inProjects : names.filter((n) => inProjects.includes(n));
   }
-  if (names !== undefined) return sortSegments(names);
-  // Probe whether a cluster-wide list is allowed; the real read follows with its own limit.
-  try {
-    await kube.list(clusterId, query.resource, { limit: 1, signal });
-    return [''];
-  } catch (err) {
-    if (!(isKubeApiError(err) && err.kubeCode === 'FORBIDDEN') || !ctx.ports.namespaceScope) {
-      throw err;
-    }
-    const scoped = await ctx.ports.namespaceScope.namespacesOf(requireIdentity(ctx), clusterId);
-    if (scoped.length === 0) throw err;
-    return sortSegments(scoped.map((n: ScopedNamespace) => n.name));
-  }
+  // Undefined: one cluster-wide list, falling back to the caller's namespaces if forbidden.
+  return names === undefined ? undefined : sortSegments(names);
 }
 
 /** Namespaces of the given projects in one cluster, by label (or the caller's scope). */
