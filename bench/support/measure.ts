@@ -1,4 +1,5 @@
 /** Small, dependency-free measuring helpers shared by the benchmarks. */
+import { loadavg } from 'node:os';
 
 export interface Throughput {
   readonly ops: number;
@@ -66,3 +67,14 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
 
 export const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The `q` quantile (0..1) of an ascending array, by nearest rank; 0 when empty. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+/** The 1-minute load average, to print beside figures taken on a shared machine. */
+export function loadAverage(): number {
+  return loadavg()[0] ?? 0;
+}
