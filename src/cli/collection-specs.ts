@@ -1,3 +1,4 @@
+import { accessCollectionSpecs } from '../access/index.js';
 import { datasourceCollectionSpecs } from '../datasources/index.js';
 import type { CollectionSpec } from '../domain/index.js';
 import { identityCollectionSpecs } from '../identity/index.js';
@@ -7,5 +8,6 @@ import { pendingLoginsCollection } from '../identity/oauth/index.js';
 export const allCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   ...identityCollectionSpecs,
   ...datasourceCollectionSpecs,
+  ...accessCollectionSpecs,
   pendingLoginsCollection as CollectionSpec<unknown>,
 ];

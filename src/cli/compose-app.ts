@@ -1,13 +1,17 @@
+import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { DatasourceClusterRegistry } from '../datasources/index.js';
-import type { Logger, Store } from '../domain/index.js';
-import {
-  createIdentityServices,
-  type IdentityServices,
-  StoreCredentialEvents,
-} from '../identity/index.js';
+import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
+import { RbacSyncController } from '../datasources/rbac-sync/index.js';
+import type { Logger, PasswordProvider, Store } from '../domain/index.js';
+import { type IdentityServices, StoreCredentialEvents } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
+import {
+  createGraphQLEndpoint,
+  principalSearchAcross,
+  staticSettings,
+} from '../server/graphql/index.js';
 import {
   authRoutes,
   createHttpMetrics,
@@ -19,6 +23,7 @@ import {
   type ServingTls,
 } from '../server/index.js';
 import { openStore } from '../store/index.js';
+import { composeIdentity } from './compose-identity.js';
 import { importKubeconfigContexts } from './import-kubeconfig.js';
 import { loadServerKeys } from './server-keys.js';
 
@@ -36,7 +41,7 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** The composition root's wiring: picks the concrete store and identity adapters. */
+/** The composition root's wiring: the one place that picks concrete adapters. */
 export async function composeApp(config: PaddockConfig, logger: Logger): Promise<App> {
   const store = await openStore({
     redisUrl: config.redisUrl,
@@ -44,6 +49,10 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     keyPrefix: config.redisKeyPrefix,
     logger,
   });
+  const closers: (() => Promise<void> | void)[] = [() => store.close()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
   try {
     const keys = await loadServerKeys(config);
     if (keys.generated && config.redisUrl !== undefined) {
@@ -52,19 +61,14 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           'replicas sharing this Redis must all be configured with the same values',
       );
     }
-    const identity = createIdentityServices({
-      store,
-      secretBox: keys.secretBox,
-      apiKeyPepper: keys.apiKeyPepper,
-      issuer: config.serverUrl ?? 'paddock',
-      // Cluster and project memberships arrive with RBAC; until then `restricted` admits only
-      // the provider's allowed principals.
-      hasAnyMembership: async () => false,
-      audit: (event) => logger.info({ audit: 'login', ...event }, 'login attempt'),
-      onBackgroundError: (err) => logger.warn({ err }, 'identity background task failed'),
-    });
-    await identity.start();
-    const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
+    // Identity asks access whether a principal is a member anywhere (access mode `restricted`);
+    // access is built from identity's users, so the first call goes through this late binding.
+    let hasAnyMembership: (ids: readonly string[]) => Promise<boolean> = async () => false;
+    const identity = await composeIdentity(config, store, keys, logger, (ids) =>
+      hasAnyMembership(ids),
+    );
+    closers.push(() => identity.close());
+
     const metrics = createHttpMetrics();
     const tls = config.insecureHttp
       ? undefined
@@ -74,16 +78,52 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           keyFile: config.tlsKeyFile,
           caFile: config.tlsCaFile,
         });
-    const redirectLogin = new StoredRedirectLoginFlow(
-      identity.providers,
-      new PendingLoginStore(store),
-      identity.login,
-    );
+
     const clusters = new DatasourceClusterRegistry({ store, secretBox: keys.secretBox, logger });
     if (config.importKubeconfig) {
       await importKubeconfigContexts(config.kubeconfigFiles, clusters, logger);
     }
     clusters.start();
+    closers.push(() => clusters.stop());
+
+    let sync: RbacSyncController | undefined;
+    const requireSync = () => {
+      if (sync === undefined) throw new Error('the RBAC push-down has not started');
+      return sync;
+    };
+    const access = createAccessServices({
+      store,
+      userForPrincipal: async (principalId) =>
+        (await identity.users.findByPrincipal(principalId))?.id,
+      groupsOfUser: async (userId) =>
+        (await identity.users.get(userId))?.groups.map((g) => g.id) ?? [],
+      downstream: { read: (clusterId) => requireSync().read(clusterId) },
+      syncStatus: {
+        status: (clusterId) => requireSync().status(clusterId),
+        statuses: () => requireSync().statuses(),
+      },
+      namespaces: {
+        assign: (clusterId, namespace, projectId) =>
+          requireSync().assign(clusterId, namespace, projectId),
+      },
+    });
+    closers.push(() => access.close());
+    hasAnyMembership = (ids) => access.authorizer.hasAnyMembership(ids);
+    sync = new RbacSyncController({
+      clusters,
+      access: access.state,
+      logger,
+      metricsRegistry: metrics.registry,
+      resyncIntervalMs: 60_000,
+    });
+    sync.start();
+    const started = sync;
+    closers.push(() => started.stop());
+
+    const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
+    if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
+    else await ensureAdminExists(identity, access.authorizer, logger);
+
     const proxy = createK8sProxy({
       authenticator: identity.authenticator,
       clusters,
@@ -94,6 +134,46 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       maxBodyBytes: config.maxBodyBytes,
       credentialEvents: new StoreCredentialEvents(store),
     });
+    closers.push(() => proxy.close());
+
+    const passwordProviders = (): PasswordProvider[] =>
+      identity.providers
+        .list()
+        .filter((p) => p.kind === 'password')
+        .flatMap((p) => identity.providers.get(p.name)?.provider ?? []);
+    const graphql = await createGraphQLEndpoint({
+      logger,
+      production: config.environment === 'production',
+      ...(config.graphqlIntrospection === undefined
+        ? {}
+        : { introspection: config.graphqlIntrospection }),
+      maxBodyBytes: Math.min(config.maxBodyBytes, 1024 * 1024),
+      ports: {
+        authenticator: identity.authenticator,
+        login: identity.login,
+        apiKeys: identity.apiKeys,
+        users: identity.users,
+        clusters,
+        principals: principalSearchAcross(passwordProviders, (err) =>
+          logger.warn({ err }, 'principal search failed at one provider'),
+        ),
+        authorizer: access.authorizer,
+        settings: staticSettings([]),
+        access: access.state,
+        kubeApi: createKubeApi({ connections: clusters }),
+        namespaceScope: createCallerNamespaceScope({
+          access: access.state,
+          namespaces: async (clusterId) => (await requireSync().read(clusterId)).namespaces,
+        }),
+      },
+    });
+    closers.push(() => graphql.stop());
+
+    const redirectLogin = new StoredRedirectLoginFlow(
+      identity.providers,
+      new PendingLoginStore(store),
+      identity.login,
+    );
     const routes: HttpRoute[] = [
       ...healthRoutes([{ name: 'store', check: () => store.ping() }], metrics),
       ...authRoutes({
@@ -102,15 +182,19 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         serverUrl: config.serverUrl,
         maxBodyBytes: Math.min(config.maxBodyBytes, 64 * 1024),
       }),
+      ...graphql.routes,
       proxy.route,
-      createImportManifestRoute({ authenticator: identity.authenticator, manifests: clusters }),
+      createImportManifestRoute({
+        authenticator: identity.authenticator,
+        manifests: clusters,
+        authorize: (caller) =>
+          access.authorizer.allows(caller, { verb: 'create', resource: 'clusters' }),
+      }),
       kubeconfigRoute({
         authenticator: identity.authenticator,
         clusters,
         apiKeys: identity.apiKeys,
-        // Until cluster membership exists every user sees every cluster's context; the
-        // downstream RBAC still decides each request.
-        visibleClusterIds: async () => 'all',
+        visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
         caPem: tls?.caPem,
         serverUrl: config.serverUrl,
       }),
@@ -130,15 +214,22 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
             },
           }
         : {}),
-      async close() {
-        proxy.close();
-        await clusters.stop();
-        identity.close();
-        await store.close();
-      },
+      close,
     };
   } catch (err) {
-    await store.close();
+    await close();
     throw err;
+  }
+}
+
+/** A store restored from elsewhere, or older than RBAC, still gets an admin: the `admin` user. */
+async function ensureAdminExists(
+  identity: IdentityServices,
+  authorizer: { ensureSomeAdmin(userId: string): Promise<boolean> },
+  logger: Logger,
+): Promise<void> {
+  const admin = await identity.users.findByUsername('admin');
+  if (admin !== undefined && (await authorizer.ensureSomeAdmin(admin.id))) {
+    logger.warn({ userId: admin.id }, 'no user held the admin role; granted it to the admin user');
   }
 }

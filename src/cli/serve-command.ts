@@ -1,4 +1,5 @@
 import { redactConfig } from '../config/index.js';
+import { hasErrorCode } from '../errors/index.js';
 import { createLogger, createPaddockServer } from '../server/index.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { type App, composeApp } from './compose-app.js';
@@ -18,7 +19,8 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
   } catch (err) {
     logger.fatal({ err }, 'cannot start');
     io.stderr(`paddock: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
-    return exitCodes.failure;
+    // A bad `auth:` section is found only here; it is still a configuration error.
+    return hasErrorCode(err, 'CONFIG_INVALID') ? exitCodes.usage : exitCodes.failure;
   }
 
   const { tls } = app;

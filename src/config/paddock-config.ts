@@ -13,6 +13,8 @@ export interface PaddockConfig {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownGraceSeconds: number;
   readonly maxBodyBytes: number;
+  readonly environment: 'production' | 'development';
+  readonly graphqlIntrospection?: boolean;
   readonly bootstrapPassword?: string;
   readonly encryptionKey?: string;
   readonly apiKeyPepper?: string;

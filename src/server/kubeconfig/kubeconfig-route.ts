@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ApiKeyManager } from '../../domain/api-key-manager.js';
 import type { ClusterDirectory } from '../../domain/cluster-directory.js';
-import type { Authenticator } from '../../domain/index.js';
+import type { Authenticator, Identity } from '../../domain/index.js';
 import { PaddockError } from '../../errors/index.js';
 import { baseUrlOf } from '../base-url.js';
 import type { HttpRoute } from '../http-route.js';
@@ -11,11 +11,8 @@ export interface KubeconfigRouteOptions {
   readonly authenticator: Authenticator;
   readonly clusters: ClusterDirectory;
   readonly apiKeys: ApiKeyManager;
-  /** Which of the listed clusters the caller may see (all of them until RBAC says otherwise). */
-  readonly visibleClusterIds: (
-    userId: string,
-    principalIds: readonly string[],
-  ) => Promise<ReadonlySet<string> | 'all'>;
+  /** Which of the listed clusters the caller may see. */
+  readonly visibleClusterIds: (identity: Identity) => Promise<ReadonlySet<string> | 'all'>;
   readonly caPem: string | undefined;
   readonly serverUrl?: string;
   /** Lifetime of the kubeconfig token; default 30 days. */
@@ -44,7 +41,7 @@ export function kubeconfigRoute(options: KubeconfigRouteOptions): HttpRoute {
           : { remoteAddress: req.socket.remoteAddress }),
       });
       const wanted = requestedClusters(req);
-      const visible = await options.visibleClusterIds(identity.userId, identity.principalIds);
+      const visible = await options.visibleClusterIds(identity);
       const all = await options.clusters.list();
       const clusters = all
         .filter((c) => visible === 'all' || visible.has(c.id))
