@@ -1,7 +1,7 @@
 // startKubesim: one process, N simulated clusters, each on its own HTTPS port, sharing one CA.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +98,12 @@ export async function startKubesim(options: KubesimOptions = {}): Promise<Kubesi
   let stateFile: string | undefined;
   if (options.stateDir) {
     stateFile = join(options.stateDir, 'kubesim.json');
-    await writeFile(stateFile, `${JSON.stringify({ adminUrl: admin?.url, clusters }, null, 2)}\n`);
+    // Written then renamed, so a reader polling for the file never sees it half-written.
+    await writeFile(
+      `${stateFile}.tmp`,
+      `${JSON.stringify({ adminUrl: admin?.url, clusters }, null, 2)}\n`,
+    );
+    await rename(`${stateFile}.tmp`, stateFile);
   }
   return {
     clusters,

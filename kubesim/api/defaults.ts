@@ -149,6 +149,20 @@ function defaultJob(obj: KubeObject): void {
   const tpl = asObject(spec.template);
   const podSpec = asObject(tpl.spec);
   podSpec.restartPolicy ??= 'Never';
+  // The job strategy generates the selector from the uid unless spec.manualSelector is set.
+  const uid = obj.metadata.uid ?? '';
+  if (spec.manualSelector !== true && uid && !spec.selector) {
+    spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+    const meta = asObject(tpl.metadata);
+    tpl.metadata = meta;
+    meta.labels = {
+      ...asObject(meta.labels),
+      'batch.kubernetes.io/controller-uid': uid,
+      'batch.kubernetes.io/job-name': obj.metadata.name ?? '',
+      'controller-uid': uid,
+      'job-name': obj.metadata.name ?? '',
+    };
+  }
   defaultTemplate(obj);
 }
 

@@ -195,6 +195,7 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   }),
   r('batch', 'v1', 'jobs', 'Job', true, { categories: ['all'], subresources: [status('Job')] }),
   r('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+  r('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   r('networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false),
   r('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, {
     shortNames: ['ing'],

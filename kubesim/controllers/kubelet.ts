@@ -6,6 +6,7 @@ import type { ResourceType } from '../api/resources.js';
 import type { ClusterContext } from '../server/context.js';
 import { rfc3339 } from '../server/context.js';
 import { asArray, asObject, asString, type JsonObject, type KubeObject } from '../storage/types.js';
+import { toleratesTaints } from './owned-pods.js';
 
 function podType(ctx: ClusterContext): ResourceType {
   const t = ctx.registry.byKey('pods');
@@ -19,7 +20,11 @@ function pickNode(ctx: ClusterContext, pod: KubeObject): JsonObject | undefined 
     .map((s) => JSON.parse(s.json) as JsonObject)
     .filter((n) => {
       const ready = asArray(asObject(n.status).conditions).find((c) => c.type === 'Ready');
-      return ready?.status === 'True' && asObject(n.spec).unschedulable !== true;
+      return (
+        ready?.status === 'True' &&
+        asObject(n.spec).unschedulable !== true &&
+        toleratesTaints(asArray(asObject(pod.spec).tolerations), asArray(asObject(n.spec).taints))
+      );
     });
   if (nodes.length === 0) return undefined;
   const uid = pod.metadata.uid ?? '';
@@ -155,6 +160,66 @@ export function onPodWritten(
       updateObject(ctx, podType(ctx), ns, name, next, { raw: true });
     } catch {
       // deleted meanwhile
+      return;
+    }
+    if (runsToCompletion(next)) {
+      ctx.later(ctx.timings.podStartMs, () => completePod(ctx, ns, name, pod.metadata.uid ?? ''));
     }
   });
+}
+
+/** Job pods (restartPolicy Never/OnFailure) run their simulated command to completion. */
+function runsToCompletion(pod: KubeObject): boolean {
+  const isJobPod = (pod.metadata.ownerReferences ?? []).some(
+    (r) => r.controller && r.kind === 'Job',
+  );
+  return isJobPod && asObject(pod.spec).restartPolicy !== 'Always';
+}
+
+function completePod(ctx: ClusterContext, ns: string, name: string, uid: string): void {
+  const current = ctx.store.get('pods', ns, name);
+  if (!current || current.metadata.uid !== uid || current.metadata.deletionTimestamp) return;
+  const status = asObject(current.status);
+  if (status.phase !== 'Running') return;
+  const now = rfc3339(ctx.now());
+  const cond = (type: string, value: string, reason?: string) => ({
+    type,
+    status: value,
+    lastProbeTime: null,
+    lastTransitionTime: now,
+    ...(reason ? { reason } : {}),
+  });
+  const next: KubeObject = {
+    ...current,
+    status: {
+      ...status,
+      phase: 'Succeeded',
+      conditions: [
+        cond('PodReadyToStartContainers', 'False'),
+        cond('Initialized', 'True', 'PodCompleted'),
+        cond('Ready', 'False', 'PodCompleted'),
+        cond('ContainersReady', 'False', 'PodCompleted'),
+        cond('PodScheduled', 'True'),
+      ],
+      containerStatuses: asArray(status.containerStatuses).map((c) => ({
+        ...c,
+        state: {
+          terminated: {
+            exitCode: 0,
+            reason: 'Completed',
+            startedAt: asString(asObject(asObject(c.state).running).startedAt, now),
+            finishedAt: now,
+            containerID: c.containerID,
+          },
+        },
+        ready: false,
+        started: false,
+      })),
+    },
+  };
+  try {
+    updateObject(ctx, podType(ctx), ns, name, next, { raw: true, subresource: 'status' });
+  } catch {
+    // deleted meanwhile
+  }
 }

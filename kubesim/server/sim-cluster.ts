@@ -18,9 +18,12 @@ import {
   onSecretWritten,
 } from '../controllers/core-controllers.js';
 import { onCrdDeleted, onCrdWritten } from '../controllers/crds.js';
+import { syncDaemonSet } from '../controllers/daemonsets.js';
 import { ownerOf, syncDeployment, syncReplicaSet } from '../controllers/deployments.js';
+import { onServiceDeleted, syncNamespaceEndpoints } from '../controllers/endpoints.js';
+import { syncJob } from '../controllers/jobs.js';
 import { onPodWritten } from '../controllers/kubelet.js';
-import { onWorkloadWritten } from '../controllers/workload-status.js';
+import { syncStatefulSet } from '../controllers/statefulsets.js';
 import { FaultState } from '../faults/faults.js';
 import { ObjectStore } from '../storage/object-store.js';
 import type { KubeObject } from '../storage/types.js';
@@ -195,6 +198,10 @@ export class SimCluster implements ClusterContext {
       case 'pods':
         onPodWritten(this, obj, previous);
         this.syncOwner(obj);
+        this.syncEndpoints(obj);
+        break;
+      case 'services':
+        this.syncEndpoints(obj);
         break;
       case 'deployments.apps':
         this.scheduleSync(`d/${obj.metadata.namespace}/${obj.metadata.name}`, () =>
@@ -223,7 +230,11 @@ export class SimCluster implements ClusterContext {
       case 'statefulsets.apps':
       case 'daemonsets.apps':
       case 'jobs.batch':
-        onWorkloadWritten(this, t, obj);
+        this.syncWorkload(t.kind, obj.metadata.namespace ?? '', obj.metadata.name ?? '');
+        break;
+      case 'nodes':
+        for (const ds of this.store.list('daemonsets.apps'))
+          this.syncWorkload('DaemonSet', ds.namespace, ds.name);
         break;
       default:
         break;
@@ -233,6 +244,8 @@ export class SimCluster implements ClusterContext {
 
   private afterDelete(t: ResourceType, obj: KubeObject): void {
     if (t.resource === 'customresourcedefinitions') onCrdDeleted(this, obj);
+    if (t.resource === 'services' && t.group === '') onServiceDeleted(this, obj);
+    if (t.resource === 'pods' && t.group === '') this.syncEndpoints(obj);
     collectGarbage(this, obj);
     this.syncOwner(obj);
   }
@@ -250,8 +263,20 @@ export class SimCluster implements ClusterContext {
     }
   }
 
+  private syncEndpoints(obj: KubeObject): void {
+    const ns = obj.metadata.namespace ?? '';
+    this.scheduleSync(`ep/${ns}`, () => syncNamespaceEndpoints(this, ns));
+  }
+
+  private syncWorkload(kind: string, ns: string, name: string): void {
+    const sync = { StatefulSet: syncStatefulSet, DaemonSet: syncDaemonSet, Job: syncJob }[kind];
+    if (sync) this.scheduleSync(`${kind}/${ns}/${name}`, () => sync(this, ns, name));
+  }
+
   private syncOwner(obj: KubeObject): void {
     const ns = obj.metadata.namespace ?? '';
+    for (const r of obj.metadata.ownerReferences ?? [])
+      if (r.controller) this.syncWorkload(r.kind, ns, r.name);
     const rs = ownerOf(obj, 'ReplicaSet');
     if (rs) this.scheduleSync(`rs/${ns}/${rs}`, () => syncReplicaSet(this, ns, rs));
     const d = ownerOf(obj, 'Deployment');

@@ -101,6 +101,13 @@ export const COLUMNS: Record<string, ColumnDefinition[]> = {
     ['Selector', 'string', 1],
   ),
   endpoints: cols(['Name'], ['Endpoints'], ['Age']),
+  'endpointslices.discovery.k8s.io': cols(
+    ['Name'],
+    ['AddressType'],
+    ['Ports'],
+    ['Endpoints'],
+    ['Age'],
+  ),
   configmaps: cols(['Name'], ['Data'], ['Age']),
   secrets: cols(['Name'], ['Type'], ['Data'], ['Age']),
   serviceaccounts: cols(['Name'], ['Secrets'], ['Age']),

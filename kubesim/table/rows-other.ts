@@ -200,7 +200,27 @@ function controllerRevisionRow(o: JsonObject, now: Date) {
   return { cells: [name(o), controller, num(o.revision), age(o, now)] };
 }
 
+/** The printers' listWithMoreString: three items, then "+ N more...", or <unset>. */
+function firstThree(items: string[]): string {
+  const shown = items.slice(0, 3).join(',');
+  if (items.length > 3) return `${shown} + ${items.length - 3} more...`;
+  return shown || '<unset>';
+}
+
+function endpointSliceRow(o: JsonObject, now: Date) {
+  const ports = asArray(o.ports).map((p) =>
+    typeof p.port === 'number' ? String(p.port) : str(p.name) || '*',
+  );
+  const addresses = asArray(o.endpoints).flatMap((e) =>
+    Array.isArray(e.addresses) ? e.addresses.map(String) : [],
+  );
+  return {
+    cells: [name(o), str(o.addressType), firstThree(ports), firstThree(addresses), age(o, now)],
+  };
+}
+
 export const OTHER_ROWS: Record<string, RowFn> = {
+  'endpointslices.discovery.k8s.io': endpointSliceRow,
   'deployments.apps': deploymentRow,
   'replicasets.apps': replicaSetRow,
   'statefulsets.apps': statefulSetRow,
