@@ -4,7 +4,7 @@
 
 import type { ClusterContext } from '../server/context.js';
 import { rfc3339 } from '../server/context.js';
-import { asObject, asString, type JsonObject, type KubeObject } from '../storage/types.js';
+import { asObject, asString, type JsonObject } from '../storage/types.js';
 import {
   controllerRef,
   createPodFromTemplate,
@@ -76,9 +76,4 @@ export function syncJob(ctx: ClusterContext, ns: string, name: string): void {
     JSON.stringify({ ...s, startTime: '', completionTime: '', conditions: '' });
   if (!done && comparable(status) === comparable(previous)) return;
   writeStatus(ctx, JOBS, job, status);
-}
-
-/** The simulated container of a job pod exits 0 once it has run for a while. */
-export function isJobPod(pod: KubeObject): boolean {
-  return (pod.metadata.ownerReferences ?? []).some((r) => r.controller && r.kind === 'Job');
 }

@@ -15,7 +15,7 @@ import {
 import { authenticateAndAuthorize } from '../server/pipeline.js';
 import type { SimCluster } from '../server/sim-cluster.js';
 import { isSpdyUpgrade } from '../spdy/transports.js';
-import { asObject } from '../storage/types.js';
+import { asObject, asString } from '../storage/types.js';
 import { runExecSession } from './exec-session.js';
 import { resolveContainer } from './logs.js';
 import { upgradePortForward } from './port-forward-upgrade.js';
@@ -54,6 +54,9 @@ export async function handleUpgrade(
     if (!pod) throw notFound({ group: '', resource: 'pods' }, info.name);
     const running = asObject(pod.status).phase === 'Running';
     if (mode === 'portforward') {
+      // The apiserver needs the pod's node to reach its kubelet (PortForwardLocation).
+      if (!asString(asObject(pod.spec).nodeName))
+        throw badRequest(`pod ${info.name} does not have a host assigned`);
       if (!running) throw badRequest('unable to upgrade connection: pod does not exist');
       return upgradePortForward(cluster, req, socket, head, pod);
     }
