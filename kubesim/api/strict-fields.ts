@@ -2,7 +2,8 @@
 // unknown fields in a create/update body or in the result of a patch are rejected (Strict), or
 // dropped as the decoder drops them, with a `Warning` header each (Warn) or silently (Ignore).
 
-import { definitionForKind } from '../openapi/definitions.js';
+import { customResourceSchema } from '../openapi/custom-schemas.js';
+import { definitionForKind, type Schema } from '../openapi/definitions.js';
 import { dropUnknownFields, goFormat, unknownFields } from '../openapi/field-validation.js';
 import type { ApiRequest } from './api-request.js';
 import { badRequest, invalid } from './status.js';
@@ -14,9 +15,10 @@ function directiveOf(ar: ApiRequest): Directive {
   return v === 'Strict' || v === 'Ignore' ? v : 'Warn';
 }
 
-function definitionOf(ar: ApiRequest): string | undefined {
+function definitionOf(ar: ApiRequest): string | Schema | undefined {
   const sub = ar.info.subresource;
   if (sub !== '' && sub !== 'status') return undefined;
+  if (ar.t.custom) return customResourceSchema(ar.ctx.store, ar.t);
   return definitionForKind(ar.t.group, ar.t.version, ar.t.kind);
 }
 

@@ -4,6 +4,13 @@
 // sibling keywords wrapped in `allOf`), and the v2 definitions for /openapi/v2.
 
 import type { ResourceType } from '../api/resources.js';
+import type { ObjectStore } from '../storage/object-store.js';
+import {
+  CUSTOM_SCHEMA_REFS,
+  customListSchema,
+  customResourceSchema,
+  customSchemaName,
+} from './custom-schemas.js';
 import { closure, definition, definitionForKind, type Schema } from './definitions.js';
 
 type Json = Record<string, unknown>;
@@ -68,4 +75,24 @@ export function v2Definitions(types: ResourceType[]): Json {
   const defs: Json = {};
   for (const name of closure(rootDefinitions(types))) defs[name] = definition(name);
   return defs;
+}
+
+/** Components for custom kinds with a schema (plus the meta types they reference). */
+export function customComponents(store: ObjectStore, types: ResourceType[]): Json {
+  const schemas: Json = {};
+  let any = false;
+  for (const t of types) {
+    const schema = customResourceSchema(store, t);
+    if (!schema) continue;
+    any = true;
+    schemas[customSchemaName(t)] = toV3(schema);
+    schemas[customSchemaName(t, `${t.kind}List`)] = toV3(customListSchema(t));
+  }
+  if (any) {
+    for (const name of closure(CUSTOM_SCHEMA_REFS)) {
+      const def = definition(name);
+      if (def) schemas[name] = toV3(def);
+    }
+  }
+  return schemas;
 }

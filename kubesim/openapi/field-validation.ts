@@ -51,16 +51,20 @@ function walk(
   }
 }
 
-/** Strict decoding errors for fields the definition does not declare. */
-export function unknownFields(value: unknown, definitionName: string): string[] {
+/** Strict decoding errors for fields a definition (by name) or schema does not declare. */
+export function unknownFields(value: unknown, root: string | Schema): string[] {
   const out: string[] = [];
-  walk(value, { $ref: `#/definitions/${definitionName}` }, '', out);
+  walk(value, rootSchema(root), '', out);
   return out;
 }
 
+function rootSchema(root: string | Schema): Schema {
+  return typeof root === 'string' ? { $ref: `#/definitions/${root}` } : root;
+}
+
 /** Removes the fields named by the given unknown-field errors, as the decoder drops them. */
-export function dropUnknownFields(value: unknown, definitionName: string, errors: string[]): void {
-  walk(value, { $ref: `#/definitions/${definitionName}` }, '', [], new Set(errors));
+export function dropUnknownFields(value: unknown, root: string | Schema, errors: string[]): void {
+  walk(value, rootSchema(root), '', [], new Set(errors));
 }
 
 /** Go's `%+v` of a decoded JSON value, as the apiserver quotes a patch map in errors. */

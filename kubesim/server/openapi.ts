@@ -2,14 +2,14 @@
 // group-version-kind extensions and the component schemas of the built-in kinds (from the
 // generated 1.32 definitions), and /openapi/v2 as JSON. kubectl reads the PATCH operations to
 // learn that the server validates fields itself (fieldValidation), and the schemas for
-// `kubectl explain`. Custom resources get paths but no schema. /openapi/v2 in protobuf is not
-// offered: a client accepting only protobuf gets 406.
+// `kubectl explain`; custom kinds carry their CRD's schema in v3. /openapi/v2 in protobuf is
+// not offered: a client accepting only protobuf gets 406.
 
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from '../api/resources.js';
 import { notAcceptable, pathNotFound } from '../api/status.js';
-import { v2Definitions, v3Components } from '../openapi/documents.js';
+import { customComponents, v2Definitions, v3Components } from '../openapi/documents.js';
 import { sendJson } from './http-io.js';
 import type { SimCluster } from './sim-cluster.js';
 
@@ -101,7 +101,12 @@ function gvDocument(cluster: SimCluster, group: string, version: string): object
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: cluster.kubeVersion },
     paths,
-    components: { schemas: v3Components(types.filter((t) => !t.custom)) },
+    components: {
+      schemas: {
+        ...v3Components(types.filter((t) => !t.custom)),
+        ...customComponents(cluster.store, types),
+      },
+    },
   };
 }
 

@@ -134,6 +134,59 @@ describe('kubesim OpenAPI schemas and field validation with real kubectl', funct
     );
   });
 
+  it('explains a custom resource and validates its fields from the CRD schema', async () => {
+    const crd = [
+      'apiVersion: apiextensions.k8s.io/v1',
+      'kind: CustomResourceDefinition',
+      'metadata: {name: crontabs.stable.example.com}',
+      'spec:',
+      '  group: stable.example.com',
+      '  names: {kind: CronTab, listKind: CronTabList, plural: crontabs, singular: crontab}',
+      '  scope: Namespaced',
+      '  versions:',
+      '  - name: v1',
+      '    served: true',
+      '    storage: true',
+      '    schema:',
+      '      openAPIV3Schema:',
+      '        type: object',
+      '        properties:',
+      '          spec:',
+      '            type: object',
+      '            description: The desired schedule.',
+      '            properties:',
+      '              cronSpec: {type: string, description: When the job runs.}',
+      '              replicas: {type: integer}',
+      '',
+    ].join('\n');
+    const created = await kubectl.run(['apply', '-f', '-'], { input: crd });
+    expect(created.code, created.stderr).to.equal(0);
+    const waited = await kubectl.run([
+      'wait',
+      '--for=condition=Established',
+      'crd/crontabs.stable.example.com',
+    ]);
+    expect(waited.code, waited.stderr).to.equal(0);
+    const explained = await kubectl.run(['explain', 'crontab.spec']);
+    expect(explained.code, explained.stderr).to.equal(0);
+    expect(explained.stdout).to.match(
+      /^GROUP:\s+stable\.example\.com\nKIND:\s+CronTab\nVERSION:\s+v1\n/,
+    );
+    expect(explained.stdout).to.match(/^ {2}cronSpec\t<string>\n {4}When the job runs\.$/m);
+    const bad = [
+      'apiVersion: stable.example.com/v1',
+      'kind: CronTab',
+      'metadata: {name: nightly, namespace: shop}',
+      'spec: {cronSpec: "0 0 * * *", image: busybox}',
+      '',
+    ].join('\n');
+    const r = await kubectl.run(['apply', '-f', '-'], { input: bad });
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.contain(
+      'CronTab in version "v1" cannot be handled as a CronTab: strict decoding error: unknown field "spec.image"',
+    );
+  });
+
   it('serves /openapi/v2 as JSON with the definitions of the built-in kinds', async () => {
     const c = sim.clusters[0];
     if (!c) throw new Error('no cluster');
