@@ -58,6 +58,31 @@ describe('npm run demo', () => {
         ),
       );
       expect(whoami).to.match(/^u-/);
+      // The admin global role inherits cluster-owner, pushed down as a ClusterRoleBinding.
+      const pods = await waitFor(
+        'admin to list pods through Paddock',
+        () =>
+          new Promise<string | undefined>((resolve) =>
+            execFile(
+              '/usr/bin/kubectl',
+              [
+                '--kubeconfig',
+                demo.kubeconfig,
+                '--context',
+                'demo-1',
+                'get',
+                'pods',
+                '-A',
+                '-o',
+                'name',
+              ],
+              { timeout: 30_000 },
+              (err, stdout) => resolve(err ? undefined : stdout),
+            ),
+          ),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(pods).to.match(/^pod\//m);
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
     } finally {
