@@ -12,6 +12,7 @@ import { listAll } from './cluster-reads.js';
 import { Condition } from './common.type.js';
 import { kubeClient } from './kube-access.js';
 import { R } from './kube-resources.js';
+import { ProjectMember } from './namespace.type.js';
 import { add, percentages, sumPods, totalsOf, ZERO } from './quantities.js';
 
 @Resolver(() => Cluster)
@@ -53,6 +54,23 @@ export class ClusterFieldsResolver {
     );
     const value = read.items[0]?.value;
     return value === undefined ? null : toCapacity(value);
+  }
+
+  @FieldResolver(() => [ProjectMember], {
+    description:
+      'Cluster role bindings (empty when Paddock has no access state). `ProjectMember` shape: subject and role template.',
+  })
+  async members(@Root() cluster: Cluster, @Ctx() ctx: GraphQLContext): Promise<ProjectMember[]> {
+    const state = await ctx.ports.access?.snapshot();
+    return (state?.clusterRoleBindings ?? [])
+      .filter((b) => b.clusterId === cluster.id)
+      .map((b) => ({
+        bindingId: b.id,
+        subjectKind: b.subject.kind,
+        userId: b.subject.kind === 'user' ? b.subject.userId : null,
+        principalId: b.subject.principalId ?? null,
+        roleTemplateId: b.roleTemplateId,
+      }));
   }
 
   @FieldResolver(() => [Condition], {
