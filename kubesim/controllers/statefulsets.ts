@@ -30,9 +30,26 @@ function ordinalOf(sts: KubeObject, pod: KubeObject): number {
 
 function ensureRevision(ctx: ClusterContext, sts: KubeObject, revision: string): void {
   const ns = sts.metadata.namespace ?? '';
-  if (ctx.store.get(REVISIONS, ns, revision)) return;
   const existing = ownedBy(ctx, REVISIONS, sts);
-  const number = existing.reduce((n, r) => Math.max(n, Number(r.revision ?? 0)), 0) + 1;
+  const latest = existing.reduce((n, r) => Math.max(n, Number(r.revision ?? 0)), 0);
+  const found = existing.find((r) => r.metadata.name === revision);
+  if (found) {
+    // Going back to an older template (rollout undo) makes its revision the newest again.
+    if (Number(found.revision ?? 0) < latest) {
+      quiet(() =>
+        updateObject(
+          ctx,
+          typeOf(ctx, REVISIONS),
+          ns,
+          revision,
+          { ...found, revision: latest + 1 },
+          { raw: true },
+        ),
+      );
+    }
+    return;
+  }
+  const number = latest + 1;
   const template = asObject(asObject(sts.spec).template);
   quiet(() =>
     createObject(ctx, typeOf(ctx, REVISIONS), ns, {

@@ -129,6 +129,32 @@ describe('kubesim workload and endpoint controllers with real kubectl', function
     expect(ep.stdout).to.equal('5432');
   });
 
+  it('rolls a StatefulSet to a new image and back with rollout undo', async () => {
+    expect((await k(['set', 'image', 'statefulset/db', 'db=postgres:17'])).code).to.equal(0);
+    const rolled = await k(['rollout', 'status', 'statefulset/db', '--timeout=30s']);
+    expect(rolled.code, rolled.stderr).to.equal(0);
+    const images = async () =>
+      (
+        await k([
+          'get',
+          'pods',
+          '-l',
+          'app=db',
+          '-o',
+          'jsonpath={.items[*].spec.containers[0].image}',
+        ])
+      ).stdout;
+    expect(await images()).to.equal('postgres:17 postgres:17 postgres:17');
+    const undo = await k(['rollout', 'undo', 'statefulset/db']);
+    expect(undo.stdout).to.contain('statefulset.apps/db rolled back');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && (await images()) !== 'postgres:16 postgres:16 postgres:16')
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await images()).to.equal('postgres:16 postgres:16 postgres:16');
+    const history = await k(['rollout', 'history', 'statefulset/db']);
+    expect(history.stdout).to.match(/REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>/);
+  });
+
   it('runs one DaemonSet pod on each schedulable node and skips the tainted control plane', async () => {
     const r = await k(['rollout', 'status', 'daemonset/agent', '--timeout=30s']);
     expect(r.code, r.stderr).to.equal(0);
