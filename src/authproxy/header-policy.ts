@@ -126,11 +126,31 @@ export function upstreamHeaders(
   impersonatorToken: string,
   host: string,
 ): OutgoingHeaders {
-  return {
-    host,
-    ...scrubRequestHeaders(rawHeaders),
-    ...impersonationHeaders(identity, impersonatorToken),
-  };
+  return withImpersonation(rawHeaders, impersonationHeaders(identity, impersonatorToken), host);
+}
+
+/** The full header set for the upstream request, from impersonation lines built beforehand. */
+export function withImpersonation(
+  rawHeaders: readonly string[],
+  impersonation: OutgoingHeaders,
+  host: string,
+): OutgoingHeaders {
+  return { host, ...scrubRequestHeaders(rawHeaders), ...impersonation };
+}
+
+// Frozen impersonation sets (ImpersonationMemo's) are shared by all requests of a caller, so
+// the identity lines they expect are worked out once; others could change between calls.
+const wantedOfFrozen = new WeakMap<OutgoingHeaders, ReadonlyMap<string, readonly string[]>>();
+
+function wantedLines(expected: OutgoingHeaders): ReadonlyMap<string, readonly string[]> {
+  const cached = wantedOfFrozen.get(expected);
+  if (cached !== undefined) return cached;
+  const wanted = new Map<string, readonly string[]>();
+  for (const [name, value] of Object.entries(expected)) {
+    if (isIdentityHeader(name)) wanted.set(name, Array.isArray(value) ? value : [value]);
+  }
+  if (Object.isFrozen(expected)) wantedOfFrozen.set(expected, wanted);
+  return wanted;
 }
 
 /**
@@ -149,10 +169,7 @@ export function assertOutgoingHeaders(
     const values = Array.isArray(value) ? value.map(String) : [String(value)];
     seen.set(name, [...(seen.get(name) ?? []), ...values]);
   }
-  const wanted = new Map<string, string[]>();
-  for (const [name, value] of Object.entries(expected)) {
-    if (isIdentityHeader(name)) wanted.set(name, Array.isArray(value) ? value : [value]);
-  }
+  const wanted = wantedLines(expected);
   const same =
     seen.size === wanted.size &&
     [...wanted].every(([name, values]) => {

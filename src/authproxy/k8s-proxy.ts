@@ -7,12 +7,8 @@ import type { CredentialEvents } from '../domain/credential-events.js';
 import type { Authenticator, AuthRequest, Identity } from '../domain/identity.js';
 import type { Logger } from '../domain/logger.js';
 import { isPaddockError, PaddockError } from '../errors/index.js';
-import {
-  assertOutgoingHeaders,
-  impersonationHeaders,
-  type OutgoingHeaders,
-  upstreamHeaders,
-} from './header-policy.js';
+import { assertOutgoingHeaders, type OutgoingHeaders, withImpersonation } from './header-policy.js';
+import { ImpersonationMemo } from './impersonation-memo.js';
 import { endSocketWithStatus, sendKubeStatus, statusOfError } from './kube-status.js';
 import { OpenStreams } from './open-streams.js';
 import { forwardPlain } from './plain-forwarder.js';
@@ -73,6 +69,8 @@ interface Admitted {
   readonly connection: ClusterConnection;
   readonly kind: RequestKind;
   readonly headers: OutgoingHeaders;
+  /** Paddock's own identity lines, which `headers` must carry exactly. */
+  readonly expected: OutgoingHeaders;
   readonly path: string;
   readonly credentials: AuthRequest;
   /** Read at admission: after the response the socket may already belong to another request. */
@@ -93,6 +91,7 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
     now,
   });
   const tunnels: UpgradeTunnels = createUpgradeTunnels();
+  const impersonation = new ImpersonationMemo();
 
   /** Everything before the first byte goes out: path, caller, scope, cluster, headers. */
   async function admit(req: IncomingMessage, upgrade: boolean): Promise<Admitted> {
@@ -127,13 +126,8 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
       });
     }
     const kind = requestKindOf(req.method ?? 'GET', target.path, target.query);
-    const expected = impersonationHeaders(identity, connection.impersonatorToken);
-    const headers = upstreamHeaders(
-      req.rawHeaders,
-      identity,
-      connection.impersonatorToken,
-      connection.endpoint.host,
-    );
+    const expected = impersonation.headersFor(identity, connection.impersonatorToken);
+    const headers = withImpersonation(req.rawHeaders, expected, connection.endpoint.host);
     if (upgrade) {
       headers.connection = 'Upgrade';
       headers.upgrade = req.headers.upgrade ?? '';
@@ -142,7 +136,17 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
     const prefix = connection.endpoint.pathname.replace(/\/+$/, '');
     const path = `${prefix}${target.path}${target.query === '' ? '' : `?${target.query}`}`;
     const remoteAddress = req.socket.remoteAddress;
-    return { target, identity, connection, kind, headers, path, credentials, remoteAddress };
+    return {
+      target,
+      identity,
+      connection,
+      kind,
+      headers,
+      expected,
+      path,
+      credentials,
+      remoteAddress,
+    };
   }
 
   function logRefusal(err: unknown, ctx: ProxyRequestContext): void {
@@ -258,7 +262,7 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
       return;
     }
     const cluster = a.target.clusterId;
-    const expected = impersonationHeaders(a.identity, a.connection.impersonatorToken);
+    const { expected } = a;
     let status = 0;
     let upstreamSocket: Duplex | undefined;
     metrics.requestStarted(cluster);
