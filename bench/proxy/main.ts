@@ -196,7 +196,7 @@ async function main(): Promise<number> {
       maxPaddockWatches,
       writes: watchWrites,
       kubesim,
-      paddockPid: paddock.child.pid!,
+      paddockProcess: paddock,
       kubesimUrl: sim.url,
       kubesimCaPem: simCa,
       adminToken: sim.adminToken,

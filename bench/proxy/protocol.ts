@@ -39,6 +39,9 @@ export interface UserBound {
 export interface ChildStats {
   readonly type: 'stats';
   readonly rssBytes: number;
+  /** V8 heap in use, and memory outside it held by JS objects (buffers, TLS state it knows). */
+  readonly heapUsedBytes: number;
+  readonly externalBytes: number;
   /** Watches open in the process (kubesim only; -1 elsewhere). */
   readonly watches: number;
 }
@@ -58,9 +61,12 @@ export const isUserBound = typed<UserBound>('user-bound');
 export function answerStats(watches: () => number): void {
   process.on('message', (m: { type?: string } | null) => {
     if (m?.type !== 'stats') return;
+    const memory = process.memoryUsage();
     const stats: ChildStats = {
       type: 'stats',
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      externalBytes: memory.external,
       watches: watches(),
     };
     process.send?.(stats);

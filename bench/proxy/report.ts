@@ -130,6 +130,7 @@ export function watchTable(rows: readonly WatchRow[]): string {
       'leg',
       'open s',
       'Paddock RSS MiB before → open (peak)',
+      'Paddock V8 heap used MiB',
       'kubesim RSS MiB',
       'event delay p50 ms',
       'p99 ms',
@@ -143,6 +144,7 @@ export function watchTable(rows: readonly WatchRow[]): string {
       r.paddockRss
         ? `${mib(r.paddockRss.before)} → ${mib(r.paddockRss.open)} (${mib(r.paddockRss.peak)})`
         : '–',
+      r.paddockHeapUsed === undefined ? '–' : String(mib(r.paddockHeapUsed)),
       String(mib(r.kubesimRss)),
       fmt(r.delay.p50Ms, 1),
       fmt(r.delay.p99Ms, 1),

@@ -18,6 +18,8 @@ export interface WatchRow {
   readonly delay: EventDelay;
   /** Paddock's RSS (bytes) before opening, with all open, and its high-water mark. */
   readonly paddockRss?: { readonly before: number; readonly open: number; readonly peak: number };
+  /** Paddock's V8 heap in use with all watches open. */
+  readonly paddockHeapUsed?: number;
   readonly kubesimRss: number;
 }
 
@@ -32,7 +34,7 @@ export interface WatchPhaseOptions {
   readonly maxPaddockWatches: number;
   readonly writes: number;
   readonly kubesim: Started;
-  readonly paddockPid: number;
+  readonly paddockProcess: Started;
   readonly kubesimUrl: string;
   readonly kubesimCaPem: string;
   readonly adminToken: string;
@@ -48,14 +50,30 @@ export async function runWatchPhase(options: WatchPhaseOptions): Promise<WatchRo
     options.kubesim.child.send({ type: 'stats' });
     return nextMessage(options.kubesim, isStats, 10_000);
   };
-  const watchesOpen = async (n: number, timeoutMs: number) =>
+  // Paddock itself may hold watches on the cluster, and closed watches take a moment to go:
+  // the baseline is the count once it stops changing.
+  const settled = () => {
+    let last = -1;
+    return waitFor(
+      'kubesim to settle its watch count',
+      async () => {
+        const { watches } = await kubesimStats();
+        const stable = watches === last;
+        last = watches;
+        return stable ? watches : undefined;
+      },
+      120_000,
+      1000,
+    );
+  };
+  const watchesOpen = async (baseline: number, n: number) =>
     waitFor(
-      `kubesim to hold ${n} watches`,
+      `kubesim to hold ${baseline} + ${n} watches`,
       async () => {
         const s = await kubesimStats();
-        return s.watches === n ? s : undefined;
+        return s.watches >= baseline + n ? s : undefined;
       },
-      timeoutMs,
+      120_000,
       200,
     );
   try {
@@ -63,18 +81,21 @@ export async function runWatchPhase(options: WatchPhaseOptions): Promise<WatchRo
       for (const leg of [options.direct, options.paddock]) {
         const count =
           leg.name === 'paddock' ? Math.min(requested, options.maxPaddockWatches) : requested;
-        await watchesOpen(0, 60_000);
+        const baseline = await settled();
+        if (baseline > 0) options.progress(`kubesim holds ${baseline} other watch(es)`);
         const rv = await resourceVersion(writer);
-        const before = await rssOf(options.paddockPid);
+        const before = await rssOf(options.paddockProcess.child.pid!);
         const started = Date.now();
         const watchers = await openWatches(leg, rv, count);
         try {
           const openSeconds = (Date.now() - started) / 1000;
-          const held = await watchesOpen(count, 120_000);
-          const open = await rssOf(options.paddockPid);
+          const held = await watchesOpen(baseline, count);
+          const open = await rssOf(options.paddockProcess.child.pid!);
+          options.paddockProcess.child.send({ type: 'stats' });
+          const paddockStats = await nextMessage(options.paddockProcess, isStats, 10_000);
           const delay = await measureEventDelay(watchers, writer, seq, options.writes);
           seq += options.writes;
-          const peak = await rssOf(options.paddockPid);
+          const peak = await rssOf(options.paddockProcess.child.pid!);
           const row: WatchRow = {
             requested,
             watches: count,
@@ -82,7 +103,10 @@ export async function runWatchPhase(options: WatchPhaseOptions): Promise<WatchRo
             openSeconds,
             delay,
             ...(leg.name === 'paddock'
-              ? { paddockRss: { before: before.rss, open: open.rss, peak: peak.hwm } }
+              ? {
+                  paddockRss: { before: before.rss, open: open.rss, peak: peak.hwm },
+                  paddockHeapUsed: paddockStats.heapUsedBytes,
+                }
               : {}),
             kubesimRss: held.rssBytes,
           };
@@ -90,14 +114,14 @@ export async function runWatchPhase(options: WatchPhaseOptions): Promise<WatchRo
           options.progress(
             `${count} watches, ${leg.name}: opened in ${openSeconds.toFixed(1)} s, ` +
               `delay p50 ${delay.p50Ms.toFixed(1)} ms p99 ${delay.p99Ms.toFixed(1)} ms, ` +
-              `missed ${delay.missed}, Paddock RSS ${mib(open.rss)} MiB`,
+              `missed ${delay.missed}, Paddock RSS ${mib(open.rss)} MiB ` +
+              `(V8 heap used ${mib(paddockStats.heapUsedBytes)} MiB)`,
           );
         } finally {
           watchers.close();
         }
       }
     }
-    await watchesOpen(0, 60_000);
   } finally {
     await pool.close();
   }
