@@ -15,7 +15,7 @@ const providerSection = z
   })
   .strict();
 
-const authSection = z.record(z.enum(providerNames), providerSection);
+const authSection = z.partialRecord(z.enum(providerNames), providerSection);
 
 /**
  * The YAML file's `auth:` section: one entry per provider, seeded into the store at start when
@@ -31,8 +31,7 @@ export function parseAuthSection(section: unknown): AuthConfigInput[] {
     );
     throw new PaddockError('CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return Object.entries(parsed.data).map(([provider, entry]) => ({
-    provider: provider as ProviderName,
-    ...entry,
-  }));
+  return Object.entries(parsed.data).flatMap(([provider, entry]) =>
+    entry === undefined ? [] : [{ provider: provider as ProviderName, ...entry }],
+  );
 }
