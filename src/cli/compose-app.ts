@@ -167,6 +167,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         authorizer: access.authorizer,
         settings: staticSettings([]),
         access: access.state,
+        accessAdmin: access.service,
         kubeApi: createKubeApi({ connections: clusters }),
         namespaceScope: createCallerNamespaceScope({
           access: access.state,

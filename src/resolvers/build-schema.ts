@@ -10,6 +10,7 @@ import { ClusterResolver } from './cluster.resolver.js';
 import { MeResolver } from './me.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
 import { projectLayerResolvers } from './project/project-layer.js';
+import { rbacResolvers } from './rbac/rbac-resolvers.js';
 import { SessionResolver } from './session.resolver.js';
 import { SettingResolver } from './setting.resolver.js';
 import { UserResolver } from './user.resolver.js';
@@ -24,6 +25,7 @@ export const resolverClasses = [
   SettingResolver,
   ...clusterLayerResolvers,
   ...projectLayerResolvers,
+  ...rbacResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -3,6 +3,7 @@
  * DataLoaders and the ports to everything outside the GraphQL layer. The server builds one per
  * HTTP request or per WebSocket operation; resolvers never reach a concrete adapter.
  */
+import type { AccessAdmin } from '../domain/access-admin.js';
 import type { ApiKeyManager } from '../domain/api-key-manager.js';
 import type { ClusterDirectory } from '../domain/cluster-directory.js';
 import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
@@ -33,6 +34,8 @@ export interface GraphQLPorts {
   readonly capacity?: ClusterCapacityReader;
   /** Projects and their bindings; without it, projects are read from namespace labels. */
   readonly access?: AccessStateSource;
+  /** Roles, templates, members and projects management (the RBAC resolvers). */
+  readonly accessAdmin?: AccessAdmin;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { type GraphQLSchema, graphql } from 'graphql';
-import { buildSchema } from 'type-graphql';
 import { type AccessServices, createAccessServices } from '../../../src/access/index.js';
 import type { Identity } from '../../../src/domain/identity.js';
-import { authChecker } from '../../../src/resolvers/auth-checker.js';
-import { resolverClasses } from '../../../src/resolvers/build-schema.js';
+import { buildPaddockSchema } from '../../../src/resolvers/build-schema.js';
 import type { GraphQLContext } from '../../../src/resolvers/context.js';
-import { rbacResolvers } from '../../../src/resolvers/rbac/rbac-resolvers.js';
 import { MemoryStore } from '../../support/memory-store.js';
 
 function identity(userId: string): Identity {
@@ -28,13 +25,8 @@ describe('authorization management through GraphQL', () => {
   let access: AccessServices;
 
   before(async () => {
-    // Built beside the GraphQL layer's own resolvers, so a type-name clash would fail here.
-    schema = await buildSchema({
-      resolvers: [...resolverClasses, ...rbacResolvers],
-      authChecker,
-      authMode: 'error',
-      validate: false,
-    });
+    // The whole Paddock schema, so a type-name clash with another layer would fail here.
+    schema = await buildPaddockSchema();
   });
 
   beforeEach(async () => {
