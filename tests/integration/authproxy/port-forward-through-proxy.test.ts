@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { expect } from 'chai';
+import { kubectl } from './support/kubectl.js';
+import {
+  type PaddockUser,
+  type PaddockWithKubesim,
+  startPaddockWithKubesim,
+} from './support/paddock-with-kubesim.js';
+
+interface Forward {
+  readonly localPort: number;
+  stop(): Promise<void>;
+}
+
+/** Starts `kubectl port-forward` and resolves once it prints the local port it listens on. */
+function portForward(
+  kubeconfig: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<Forward> {
+  const child = spawn('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'port-forward', ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`kubectl port-forward did not start: ${out}`));
+    }, 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          localPort: Number(m[1]),
+          stop: async () => {
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`kubectl port-forward ended: ${out}`));
+    });
+  });
+}
+
+function httpGet(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.setTimeout(10_000, () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('kubectl port-forward through the Paddock proxy', function () {
+  this.timeout(120_000);
+  let p: PaddockWithKubesim;
+  let owner: PaddockUser;
+  let viewer: PaddockUser;
+  let pod: string;
+
+  before(async () => {
+    p = await startPaddockWithKubesim();
+    owner = await p.addUser('forwarder');
+    viewer = await p.addUser('looker');
+    const bind = (
+      name: string,
+      role: string,
+      user: string,
+    ) => `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: ${name} }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${role} }
+subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: "${user}" }]
+`;
+    const applied = await kubectl(
+      p.adminKubeconfig,
+      ['apply', '-f', '-'],
+      [
+        bind('forwarder-admin', 'cluster-admin', owner.userId),
+        bind('looker-view', 'view', viewer.userId),
+      ].join('---\n'),
+    );
+    expect(applied.code, applied.stderr).to.equal(0);
+    const pods = p.sim.cluster('one').list('pods', 'shop');
+    pod = pods.find((x) => x.metadata.labels?.app === 'frontend')?.metadata.name ?? '';
+    expect(pod, 'a frontend pod in the demo seed').not.to.equal('');
+  });
+
+  after(async () => {
+    await p?.stop();
+  });
+
+  it('forwards a local port to a pod over the WebSocket tunnel kubectl 1.32 uses by default', async () => {
+    const forward = await portForward(owner.kubeconfig, ['-n', 'shop', `pod/${pod}`, '0:80']);
+    try {
+      expect(await httpGet(forward.localPort)).to.equal(200);
+      expect(await httpGet(forward.localPort)).to.equal(200);
+    } finally {
+      await forward.stop();
+    }
+    const audited = p.audit.filter(
+      (e) => e.userId === owner.userId && e.path.endsWith('/portforward'),
+    );
+    expect(audited.length).to.be.greaterThan(0);
+  });
+
+  it('forwards over plain SPDY when kubectl is told not to use WebSockets', async () => {
+    const forward = await portForward(owner.kubeconfig, ['-n', 'shop', `pod/${pod}`, '0:80'], {
+      KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false',
+    });
+    try {
+      expect(await httpGet(forward.localPort)).to.equal(200);
+    } finally {
+      await forward.stop();
+    }
+  });
+
+  it('passes on the downstream 403 to a user who may only view', async () => {
+    const refused = await portForward(viewer.kubeconfig, ['-n', 'shop', `pod/${pod}`, '0:80']).then(
+      async (f) => {
+        // kubectl only learns of the refusal when the first connection is forwarded.
+        const status = await httpGet(f.localPort).catch((err: Error) => err.message);
+        await f.stop();
+        return String(status);
+      },
+      (err: Error) => err.message,
+    );
+    expect(refused).to.contain('cannot create resource "pods/portforward"');
+  });
+});
