@@ -161,6 +161,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,
+        clusterAdmin: clusters,
         principals: principalSearchAcross(passwordProviders, (err) =>
           logger.warn({ err }, 'principal search failed at one provider'),
         ),

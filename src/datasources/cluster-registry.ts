@@ -265,6 +265,32 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     return this.#summary(await this.#probeStored(clusterId));
   }
 
+  /** Renames or re-describes a cluster; credentials and health are left as they are. */
+  async update(
+    clusterId: string,
+    changes: { readonly name?: string; readonly description?: string },
+  ): Promise<ClusterSummary> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.#clusters.get(clusterId);
+      if (stored === undefined) throw notFound(clusterId);
+      const next: ClusterRecord = {
+        ...stored.value,
+        ...(changes.name === undefined ? {} : { name: validateName(changes.name) }),
+        ...(changes.description === undefined ? {} : { description: changes.description }),
+        updatedAt: this.#now(),
+      };
+      try {
+        const written = await this.#clusters.update(clusterId, next, {
+          resourceVersion: stored.resourceVersion,
+        });
+        return this.#summary(written.value);
+      } catch (err) {
+        // A health probe wrote the record meanwhile; apply the change to its version.
+        if (!hasErrorCode(err, 'CONFLICT') || attempt >= 5) throw err;
+      }
+    }
+  }
+
   async remove(clusterId: string): Promise<boolean> {
     await this.#live.drop(clusterId);
     return this.#clusters.delete(clusterId);

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { adminResolvers } from './admin/admin-resolvers.js';
 import { ApiKeyResolver } from './api-key.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
@@ -26,6 +27,7 @@ export const resolverClasses = [
   ...clusterLayerResolvers,
   ...projectLayerResolvers,
   ...rbacResolvers,
+  ...adminResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

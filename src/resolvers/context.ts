@@ -4,15 +4,20 @@
  * HTTP request or per WebSocket operation; resolvers never reach a concrete adapter.
  */
 import type { AccessAdmin } from '../domain/access-admin.js';
+import type { KubeconfigIssuer, PasswordChange } from '../domain/account.js';
 import type { ApiKeyManager } from '../domain/api-key-manager.js';
+import type { AuthConfigAdmin } from '../domain/auth-config-admin.js';
+import type { ClusterAdmin } from '../domain/cluster-admin.js';
 import type { ClusterDirectory } from '../domain/cluster-directory.js';
 import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
 import type { PasswordLogin } from '../domain/password-login.js';
+import type { PreferencesStore } from '../domain/preferences.js';
 import type { AccessStateSource } from '../domain/rbac.js';
 import type { SettingsReader } from '../domain/settings.js';
+import type { SettingsAdmin } from '../domain/settings-admin.js';
 import type { PrincipalSearch, UserDirectory } from '../domain/user-directory.js';
 import type { Loaders } from './loaders.js';
 
@@ -36,6 +41,18 @@ export interface GraphQLPorts {
   readonly access?: AccessStateSource;
   /** Roles, templates, members and projects management (the RBAC resolvers). */
   readonly accessAdmin?: AccessAdmin;
+  /** Import, rename and remove clusters (the cluster management mutations). */
+  readonly clusterAdmin?: ClusterAdmin;
+  /** Identity provider configuration (`authConfigs`, `setAuthConfig`, `testAuthConfig`). */
+  readonly authConfigAdmin?: AuthConfigAdmin;
+  /** Writable settings (`updateSetting`); usually the same object as `settings`. */
+  readonly settingsAdmin?: SettingsAdmin;
+  /** The caller's UI preferences (`me { preferences }`, `updatePreferences`). */
+  readonly preferences?: PreferencesStore;
+  /** Local password change (`changePassword`). */
+  readonly passwordChange?: PasswordChange;
+  /** Kubeconfig rendering for the `kubeconfig` mutation. */
+  readonly kubeconfig?: KubeconfigIssuer;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */

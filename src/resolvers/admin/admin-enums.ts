@@ -1,0 +1,17 @@
+/** Enums of the administration mutations. */
+import { registerEnumType } from 'type-graphql';
+
+export const KubeconfigCredentialsEnum = {
+  INSTALL: 'install',
+  CONTEXT: 'context',
+} as const;
+registerEnumType(KubeconfigCredentialsEnum, {
+  name: 'KubeconfigCredentials',
+  description: 'What a kubeconfig import keeps.',
+  valuesConfig: {
+    INSTALL: {
+      description: "Install the import manifest with the context's token, keep only its tokens.",
+    },
+    CONTEXT: { description: "Keep the context's own token as impersonator and manager." },
+  },
+});

@@ -1,0 +1,4 @@
+/** The administration and account resolvers, for `buildSchema({ resolvers: [...] })`. */
+import { ClusterAdminResolver } from './cluster-admin.resolver.js';
+
+export const adminResolvers = [ClusterAdminResolver] as const;

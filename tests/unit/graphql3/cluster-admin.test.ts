@@ -1,0 +1,186 @@
+import { expect } from 'chai';
+import { createFakePorts, type FakePorts } from '../graphql/support/fake-ports.js';
+import { type GraphQLHarness, startGraphQLHarness } from '../graphql/support/graphql-harness.js';
+import { createFakeClusterAdmin, type FakeClusterAdmin } from './support/fake-cluster-admin.js';
+
+const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const CLUSTER_FIELDS = 'id name description endpoint importMethod state';
+
+describe('cluster management mutations', () => {
+  let harness: GraphQLHarness;
+  let admin: FakeClusterAdmin;
+
+  beforeEach(async () => {
+    admin = createFakeClusterAdmin();
+    const ports: FakePorts = { ...createFakePorts(), clusterAdmin: admin };
+    harness = await startGraphQLHarness({ ports });
+  });
+  afterEach(() => harness.stop());
+
+  it('imports a cluster directly and hands the tokens and CA to the port without echoing them', async () => {
+    const res = await harness.post(
+      `mutation($input: ImportClusterInput!) { importCluster(input: $input) { ${CLUSTER_FIELDS} } }`,
+      {
+        token: 't-admin',
+        variables: {
+          input: {
+            name: 'prod',
+            endpoint: 'https://prod.example:6443',
+            caPem: CA,
+            impersonatorToken: 'imp-secret',
+            managerToken: 'mgr-secret',
+          },
+        },
+      },
+    );
+    expect(res.json.errors).to.equal(undefined);
+    expect(res.json.data?.importCluster).to.include({
+      name: 'prod',
+      endpoint: 'https://prod.example:6443',
+      importMethod: 'DIRECT',
+    });
+    expect(res.body).not.to.include('imp-secret');
+    expect(res.body).not.to.include('mgr-secret');
+    expect(res.body).not.to.include('BEGIN CERTIFICATE');
+    expect(admin.calls[0]).to.deep.include({ method: 'importDirect' });
+    expect(admin.calls[0]?.input).to.include({
+      impersonatorToken: 'imp-secret',
+      managerToken: 'mgr-secret',
+      caPem: CA,
+    });
+  });
+
+  it('imports a cluster from kubeconfig text and a context', async () => {
+    const res = await harness.post(
+      `mutation($input: ImportClusterInput!) { importCluster(input: $input) { ${CLUSTER_FIELDS} } }`,
+      {
+        token: 't-admin',
+        variables: {
+          input: {
+            kubeconfig: 'apiVersion: v1\nclusters: []\n',
+            context: 'kind-dev',
+            kubeconfigCredentials: 'CONTEXT',
+          },
+        },
+      },
+    );
+    expect(res.json.errors).to.equal(undefined);
+    expect(res.json.data?.importCluster).to.include({
+      name: 'kind-dev',
+      importMethod: 'KUBECONFIG',
+    });
+    expect(admin.calls[0]?.input).to.include({ context: 'kind-dev', credentials: 'context' });
+  });
+
+  it('refuses an import that gives both an endpoint and a kubeconfig', async () => {
+    const res = await harness.post(
+      'mutation($input: ImportClusterInput!) { importCluster(input: $input) { id } }',
+      {
+        token: 't-admin',
+        variables: {
+          input: {
+            name: 'x',
+            endpoint: 'https://x.example',
+            kubeconfig: 'clusters: []',
+          },
+        },
+      },
+    );
+    expect(res.json.errors?.[0]?.extensions?.code).to.equal('BAD_USER_INPUT');
+    expect(admin.calls).to.have.length(0);
+  });
+
+  it('refuses a direct import without the manager token', async () => {
+    const res = await harness.post(
+      'mutation($input: ImportClusterInput!) { importCluster(input: $input) { id } }',
+      {
+        token: 't-admin',
+        variables: {
+          input: { name: 'x', endpoint: 'https://x.example', impersonatorToken: 'a' },
+        },
+      },
+    );
+    expect(res.json.errors?.[0]?.extensions?.code).to.equal('BAD_USER_INPUT');
+    expect(res.json.errors?.[0]?.message).to.include('managerToken');
+  });
+
+  it('creates a pending import with its manifest URL and text, then completes it', async () => {
+    const created = await harness.post(
+      `mutation { createClusterImport(input: { id: "c-edge", name: "edge" }) {
+         cluster { id state } manifestUrl manifest } }`,
+      { token: 't-admin' },
+    );
+    expect(created.json.errors).to.equal(undefined);
+    const payload = created.json.data?.createClusterImport as Record<string, unknown>;
+    expect(payload.cluster).to.deep.equal({ id: 'c-edge', state: 'PENDING' });
+    // The fake settings fix server-url to https://paddock.example.
+    expect(payload.manifestUrl).to.equal('https://paddock.example/v1/import/c-edge.yaml');
+    expect(payload.manifest).to.include('paddock-system');
+
+    const done = await harness.post(
+      `mutation($input: CompleteClusterImportInput!) {
+         completeClusterImport(clusterId: "c-edge", input: $input) { id state endpoint } }`,
+      {
+        token: 't-admin',
+        variables: {
+          input: { endpoint: 'https://edge.example:6443', bootstrapToken: 'boot-secret' },
+        },
+      },
+    );
+    expect(done.json.errors).to.equal(undefined);
+    expect(done.json.data?.completeClusterImport).to.deep.equal({
+      id: 'c-edge',
+      state: 'ACTIVE',
+      endpoint: 'https://edge.example:6443',
+    });
+    expect(done.body).not.to.include('boot-secret');
+    expect(admin.calls.at(-1)?.input).to.include({ bootstrapToken: 'boot-secret' });
+  });
+
+  it('renames a cluster and removes it', async () => {
+    admin.clusters.clear();
+    await admin.importDirect({
+      id: 'c-ren',
+      name: 'old',
+      endpoint: 'https://o.example',
+      impersonatorToken: 'a',
+      managerToken: 'b',
+    });
+    const renamed = await harness.post(
+      'mutation { updateCluster(id: "c-ren", input: { name: "new", description: "d" }) { name description } }',
+      { token: 't-admin' },
+    );
+    expect(renamed.json.data?.updateCluster).to.deep.equal({ name: 'new', description: 'd' });
+    const removed = await harness.post('mutation { removeCluster(id: "c-ren") }', {
+      token: 't-admin',
+    });
+    expect(removed.json.data?.removeCluster).to.equal(true);
+    const again = await harness.post('mutation { removeCluster(id: "c-ren") }', {
+      token: 't-admin',
+    });
+    expect(again.json.data?.removeCluster).to.equal(false);
+  });
+
+  it('answers NOT_FOUND when renaming an unknown cluster', async () => {
+    const res = await harness.post(
+      'mutation { updateCluster(id: "c-nope", input: { name: "x" }) { id } }',
+      { token: 't-admin' },
+    );
+    expect(res.json.errors?.[0]?.extensions?.code).to.equal('NOT_FOUND');
+  });
+
+  it('forbids every cluster mutation to a user without the global cluster roles', async () => {
+    const mutations = [
+      'mutation { importCluster(input: { name: "x", endpoint: "https://x.example", impersonatorToken: "a", managerToken: "b" }) { id } }',
+      'mutation { createClusterImport(input: { name: "x" }) { manifest } }',
+      'mutation { completeClusterImport(clusterId: "c-one", input: { endpoint: "https://x.example", bootstrapToken: "t" }) { id } }',
+      'mutation { updateCluster(id: "c-one", input: { name: "x" }) { id } }',
+      'mutation { removeCluster(id: "c-one") }',
+    ];
+    for (const query of mutations) {
+      const res = await harness.post(query, { token: 't-member' });
+      expect(res.json.errors?.[0]?.extensions?.code, query).to.equal('FORBIDDEN');
+    }
+    expect(admin.calls).to.have.length(0);
+  });
+});
