@@ -5,7 +5,11 @@ import { clustersCollection, DatasourceClusterRegistry } from '../datasources/in
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
-import { type IdentityServices, StoreCredentialEvents } from '../identity/index.js';
+import {
+  createAuthConfigAdmin,
+  type IdentityServices,
+  StoreCredentialEvents,
+} from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
 import {
   createGraphQLEndpoint,
@@ -166,6 +170,10 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           logger.warn({ err }, 'principal search failed at one provider'),
         ),
         authorizer: access.authorizer,
+        authConfigAdmin: createAuthConfigAdmin({
+          configs: identity.authConfigs,
+          factoryFor: (provider) => identity.authConfigSync.factoryFor(provider),
+        }),
         settings: staticSettings([]),
         access: access.state,
         accessAdmin: access.service,

@@ -52,6 +52,11 @@ export class AuthConfigSync {
     await Promise.all((await this.configs.collection.list()).map((r) => this.refresh(r.id)));
   }
 
+  /** The factory that builds `provider` from opened settings (to try settings unsaved). */
+  factoryFor(provider: string): ProviderFactory | undefined {
+    return this.factories[provider];
+  }
+
   close(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;

@@ -2,6 +2,8 @@ export type { MembershipCheck } from './access-policy.js';
 export { isAccessAllowed } from './access-policy.js';
 export type { ApiKeyCredential, ApiKeyKind, ApiKeyServiceOptions, NewApiKey } from './api-keys.js';
 export { API_KEY_PREFIX, ApiKeyService, parseApiKeyToken, toApiKeySummary } from './api-keys.js';
+export type { AuthConfigAdminOptions } from './auth-config-admin.js';
+export { createAuthConfigAdmin } from './auth-config-admin.js';
 export type { AuthConfigSyncOptions, ProviderFactory } from './auth-config-sync.js';
 export { AuthConfigSync } from './auth-config-sync.js';
 export type { AuthConfigInput, AuthConfigView } from './auth-configs.js';

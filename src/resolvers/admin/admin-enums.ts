@@ -15,3 +15,20 @@ registerEnumType(KubeconfigCredentialsEnum, {
     CONTEXT: { description: "Keep the context's own token as impersonator and manager." },
   },
 });
+
+export const AccessModeEnum = {
+  UNRESTRICTED: 'unrestricted',
+  RESTRICTED: 'restricted',
+  REQUIRED: 'required',
+} as const;
+registerEnumType(AccessModeEnum, {
+  name: 'AccessMode',
+  description: 'Who of those a provider authenticates may use Paddock.',
+  valuesConfig: {
+    UNRESTRICTED: { description: 'Anyone who authenticates.' },
+    RESTRICTED: {
+      description: 'Allowed principals plus members of any cluster or project.',
+    },
+    REQUIRED: { description: 'Allowed principals only.' },
+  },
+});

@@ -1,4 +1,5 @@
 /** The administration and account resolvers, for `buildSchema({ resolvers: [...] })`. */
+import { AuthConfigResolver } from './auth-config.resolver.js';
 import { ClusterAdminResolver } from './cluster-admin.resolver.js';
 
-export const adminResolvers = [ClusterAdminResolver] as const;
+export const adminResolvers = [ClusterAdminResolver, AuthConfigResolver] as const;

@@ -1,0 +1,143 @@
+/**
+ * The `AuthConfigAdmin` port over the stored auth configs and the provider factories: views
+ * never carry secrets, and a trial login builds the provider from unsaved settings.
+ */
+import type {
+  AuthConfigAdmin,
+  AuthConfigSummary,
+  AuthConfigTestResult,
+} from '../domain/auth-config-admin.js';
+import type { PasswordProvider } from '../domain/password-provider.js';
+import type { RedirectProvider } from '../domain/redirect-provider.js';
+import { isPaddockError } from '../errors/index.js';
+import type { ProviderFactory } from './auth-config-sync.js';
+import { type AuthConfigStore, type AuthConfigView, DEFAULT_SECRET_PATHS } from './auth-configs.js';
+
+export interface AuthConfigAdminOptions {
+  readonly configs: AuthConfigStore;
+  /** `identity.authConfigSync.factoryFor`; undefined for providers not configurable here. */
+  readonly factoryFor: (provider: string) => ProviderFactory | undefined;
+  readonly secretPaths?: Readonly<Partial<Record<string, readonly string[]>>>;
+}
+
+export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConfigAdmin {
+  const { configs } = options;
+  const secretPaths = options.secretPaths ?? DEFAULT_SECRET_PATHS;
+  return {
+    async list() {
+      return (await configs.list())
+        .map(toSummary)
+        .sort((a, b) => a.provider.localeCompare(b.provider));
+    },
+    async get(provider) {
+      const view = await configs.get(provider);
+      return view === undefined ? undefined : toSummary(view);
+    },
+    async put(change) {
+      return toSummary(await configs.put(change));
+    },
+    delete: (provider) => configs.delete(provider),
+    async test(request) {
+      const factory = options.factoryFor(request.provider);
+      if (factory === undefined) {
+        return failed('VALIDATION_FAILED', `${request.provider} cannot be configured here`);
+      }
+      // The UI never sees stored secrets, so a test without them uses the stored ones.
+      let settings = request.settings;
+      const stored = (await configs.collection.get(request.provider))?.value;
+      if (stored !== undefined) {
+        const opened = configs.openSettings(stored);
+        for (const path of secretPaths[request.provider] ?? []) {
+          const given = getPath(settings, path);
+          const kept = getPath(opened, path);
+          if ((given === undefined || given === '') && kept !== undefined) {
+            settings = withPath(settings, path, kept);
+          }
+        }
+      }
+      let provider: PasswordProvider | RedirectProvider;
+      try {
+        provider = await factory(settings);
+      } catch (err) {
+        return failedFrom(err, 'CONFIG_INVALID');
+      }
+      if (!isPasswordProvider(provider)) {
+        return {
+          ok: true,
+          groups: [],
+          message:
+            'the settings are valid; a redirect provider is tested by signing in with the browser',
+        };
+      }
+      try {
+        const login = await provider.login(request.username, request.password);
+        return {
+          ok: true,
+          user: login.user,
+          groups: login.groups,
+          message: `${login.user.name} logged in with ${login.groups.length} group(s)`,
+        };
+      } catch (err) {
+        return failedFrom(err, 'UPSTREAM_UNAVAILABLE');
+      }
+    },
+  };
+}
+
+function toSummary(view: AuthConfigView): AuthConfigSummary {
+  return {
+    provider: view.provider,
+    enabled: view.enabled,
+    accessMode: view.accessMode,
+    allowedPrincipalIds: view.allowedPrincipalIds,
+    ...(view.groupRefreshMaxAgeSeconds === undefined
+      ? {}
+      : { groupRefreshMaxAgeSeconds: view.groupRefreshMaxAgeSeconds }),
+    settings: view.settings,
+    secretsSet: view.secretsSet,
+    updatedAt: view.updatedAt,
+  };
+}
+
+function isPasswordProvider(p: PasswordProvider | RedirectProvider): p is PasswordProvider {
+  return typeof (p as Partial<PasswordProvider>).login === 'function';
+}
+
+function failed(code: string, message: string): AuthConfigTestResult {
+  return { ok: false, code, message };
+}
+
+/** The administrator testing a config needs the reason (refused connection, bad bind). */
+function failedFrom(err: unknown, fallbackCode: string): AuthConfigTestResult {
+  if (isPaddockError(err)) return failed(err.code, err.message);
+  return failed(fallbackCode, err instanceof Error ? err.message : String(err));
+}
+
+function getPath(obj: Record<string, unknown>, path: string): unknown {
+  let node: unknown = obj;
+  for (const part of path.split('.')) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function withPath(
+  obj: Record<string, unknown>,
+  path: string,
+  value: unknown,
+): Record<string, unknown> {
+  const [head, ...rest] = path.split('.') as [string, ...string[]];
+  const copy = { ...obj };
+  if (rest.length === 0) {
+    copy[head] = value;
+    return copy;
+  }
+  const child = copy[head];
+  copy[head] = withPath(
+    typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : {},
+    rest.join('.'),
+    value,
+  );
+  return copy;
+}
