@@ -11,11 +11,7 @@ import {
   StoreCredentialEvents,
 } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
-import {
-  createGraphQLEndpoint,
-  principalSearchAcross,
-  staticSettings,
-} from '../server/graphql/index.js';
+import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/index.js';
 import {
   authRoutes,
   createHttpMetrics,
@@ -26,7 +22,7 @@ import {
   loadServingTls,
   type ServingTls,
 } from '../server/index.js';
-import { openStore } from '../store/index.js';
+import { createStoreSettings, openStore } from '../store/index.js';
 import { composeIdentity } from './compose-identity.js';
 import { importKubeconfigContexts } from './import-kubeconfig.js';
 import { loadServerKeys } from './server-keys.js';
@@ -174,7 +170,9 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           configs: identity.authConfigs,
           factoryFor: (provider) => identity.authConfigSync.factoryFor(provider),
         }),
-        settings: staticSettings([]),
+        // Stateless views of the same store records; the server URL from configuration wins.
+        settings: createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } }),
+        settingsAdmin: createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } }),
         access: access.state,
         accessAdmin: access.service,
         kubeApi: createKubeApi({ connections: clusters }),

@@ -1,0 +1,174 @@
+/**
+ * Paddock's global settings kept in the store: a fixed catalogue of names, each with a default,
+ * an optional value set at run time, and an optional value fixed by configuration (which wins
+ * and makes the setting read-only). Implements the `SettingsAdmin` port.
+ */
+import type { SettingView } from '../domain/settings.js';
+import {
+  SETTING_DEFAULT_IMAGE_REGISTRY,
+  SETTING_KUBECONFIG_TOKEN_TTL_DAYS,
+  SETTING_SERVER_URL,
+  SETTING_UI_BANNER,
+  type SettingsAdmin,
+} from '../domain/settings-admin.js';
+import type { Collection, CollectionSpec, Store } from '../domain/store.js';
+import { hasErrorCode, PaddockError } from '../errors/index.js';
+
+export interface SettingDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly defaultValue: string;
+  /** The value as stored, or VALIDATION_FAILED. */
+  readonly normalize?: (value: string) => string;
+}
+
+export interface SettingRecord {
+  readonly value: string;
+  /** Epoch milliseconds. */
+  readonly updatedAt: number;
+}
+
+export const settingsCollection: CollectionSpec<SettingRecord> = { name: 'settings' };
+
+function invalid(name: string, message: string): PaddockError {
+  return new PaddockError('VALIDATION_FAILED', `${name}: ${message}`, {
+    reason: 'invalid_setting',
+    details: { name },
+  });
+}
+
+/** The settings Paddock reads. */
+export const PADDOCK_SETTINGS: readonly SettingDefinition[] = [
+  {
+    name: SETTING_SERVER_URL,
+    description: 'Public URL of Paddock, written into kubeconfigs and import manifest URLs',
+    defaultValue: '',
+    normalize: (value) => {
+      if (value === '') return value;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw invalid(SETTING_SERVER_URL, 'must be an absolute URL');
+      }
+      if (!['https:', 'http:'].includes(url.protocol) || url.search || url.hash || url.username) {
+        throw invalid(SETTING_SERVER_URL, 'must be an http(s) URL without query or credentials');
+      }
+      return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+    },
+  },
+  {
+    name: SETTING_DEFAULT_IMAGE_REGISTRY,
+    description: 'Registry prepended to image names without one when deploying workloads',
+    defaultValue: '',
+    normalize: (value) => {
+      if (value !== '' && !/^[a-z0-9.-]+(:[0-9]{1,5})?(\/[a-z0-9._/-]+)?$/i.test(value)) {
+        throw invalid(SETTING_DEFAULT_IMAGE_REGISTRY, 'must be a registry host[:port][/path]');
+      }
+      return value;
+    },
+  },
+  {
+    name: SETTING_KUBECONFIG_TOKEN_TTL_DAYS,
+    description: 'Days a kubeconfig token stays valid',
+    defaultValue: '30',
+    normalize: (value) => {
+      const days = Number(value);
+      if (!/^[0-9]+$/.test(value) || days < 1 || days > 3650) {
+        throw invalid(
+          SETTING_KUBECONFIG_TOKEN_TTL_DAYS,
+          'must be a whole number of days, 1 to 3650',
+        );
+      }
+      return String(days);
+    },
+  },
+  {
+    name: SETTING_UI_BANNER,
+    description: 'Text shown at the top of every page of the UI',
+    defaultValue: '',
+    normalize: (value) => {
+      if (value.length > 500) throw invalid(SETTING_UI_BANNER, 'must be at most 500 characters');
+      return value;
+    },
+  },
+];
+
+export interface StoreSettingsOptions {
+  readonly store: Store;
+  readonly definitions?: readonly SettingDefinition[];
+  /** Values fixed by configuration; undefined entries are not fixed. */
+  readonly fixed?: Readonly<Record<string, string | undefined>>;
+  readonly now?: () => number;
+}
+
+export function createStoreSettings(options: StoreSettingsOptions): SettingsAdmin {
+  const definitions = new Map(
+    (options.definitions ?? PADDOCK_SETTINGS).map((d) => [d.name, d] as const),
+  );
+  const collection = options.store.collection(settingsCollection);
+  const now = options.now ?? Date.now;
+  const fixedValue = (name: string) => options.fixed?.[name];
+
+  const view = (def: SettingDefinition, stored: SettingRecord | undefined): SettingView => {
+    const fixed = fixedValue(def.name);
+    if (fixed !== undefined) {
+      return { ...describe(def), value: fixed, source: 'config', readOnly: true };
+    }
+    return stored === undefined
+      ? { ...describe(def), value: def.defaultValue, source: 'default', readOnly: false }
+      : { ...describe(def), value: stored.value, source: 'store', readOnly: false };
+  };
+
+  return {
+    async list() {
+      const stored = new Map((await collection.list()).map((r) => [r.id, r.value] as const));
+      return [...definitions.values()].map((def) => view(def, stored.get(def.name)));
+    },
+    async get(name) {
+      const def = definitions.get(name);
+      if (def === undefined) return undefined;
+      return view(def, (await collection.get(name))?.value);
+    },
+    async set(name, value) {
+      const def = definitions.get(name);
+      if (def === undefined) {
+        throw new PaddockError('NOT_FOUND', `no setting named ${name}`, {
+          reason: 'setting_not_found',
+        });
+      }
+      if (fixedValue(name) !== undefined) {
+        throw new PaddockError('FORBIDDEN', `${name} is fixed by configuration`, {
+          reason: 'read_only',
+          details: { name },
+        });
+      }
+      if (value === null) {
+        await collection.delete(name);
+        return view(def, undefined);
+      }
+      const record: SettingRecord = { value: def.normalize?.(value) ?? value, updatedAt: now() };
+      await upsert(collection, name, record);
+      return view(def, record);
+    },
+  };
+}
+
+function describe(def: SettingDefinition) {
+  return { name: def.name, description: def.description, defaultValue: def.defaultValue };
+}
+
+/** Last writer wins: a setting is one value, not a merge. */
+export async function upsert<T>(collection: Collection<T>, id: string, value: T): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await collection.get(id)) === undefined) await collection.create(id, value);
+      else await collection.update(id, value);
+      return;
+    } catch (err) {
+      // Another replica created or deleted it between the read and the write.
+      const raced = hasErrorCode(err, 'CONFLICT') || hasErrorCode(err, 'NOT_FOUND');
+      if (!raced || attempt >= 5) throw err;
+    }
+  }
+}
