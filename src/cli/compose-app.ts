@@ -7,6 +7,7 @@ import { RbacSyncController } from '../datasources/rbac-sync/index.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
 import {
   createAuthConfigAdmin,
+  createPreferencesStore,
   type IdentityServices,
   StoreCredentialEvents,
 } from '../identity/index.js';
@@ -20,6 +21,7 @@ import {
   healthRoutes,
   kubeconfigRoute,
   loadServingTls,
+  renderKubeconfig,
   type ServingTls,
 } from '../server/index.js';
 import { createStoreSettings, openStore } from '../store/index.js';
@@ -158,6 +160,9 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       ports: {
         authenticator: identity.authenticator,
         login: identity.login,
+        passwordChange: identity.login,
+        preferences: createPreferencesStore(store),
+        kubeconfig: { serverUrl: config.serverUrl, caPem: tls?.caPem, render: renderKubeconfig },
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,

@@ -50,6 +50,7 @@ export type { Argon2Params } from './password-hasher.js';
 export { OWASP_ARGON2_MINIMUM, PasswordHasher } from './password-hasher.js';
 export type { PasswordPolicy } from './password-policy.js';
 export { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from './password-policy.js';
+export { createPreferencesStore, preferencesCollection } from './preferences-store.js';
 export type {
   PasswordProviderEntry,
   ProviderAccess,

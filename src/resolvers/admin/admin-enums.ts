@@ -32,3 +32,6 @@ registerEnumType(AccessModeEnum, {
     REQUIRED: { description: 'Allowed principals only.' },
   },
 });
+
+export const ThemeEnum = { LIGHT: 'light', DARK: 'dark', SYSTEM: 'system' } as const;
+registerEnumType(ThemeEnum, { name: 'Theme' });

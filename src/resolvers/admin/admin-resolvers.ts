@@ -1,4 +1,5 @@
 /** The administration and account resolvers, for `buildSchema({ resolvers: [...] })`. */
+import { AccountResolver } from './account.resolver.js';
 import { AuthConfigResolver } from './auth-config.resolver.js';
 import { ClusterAdminResolver } from './cluster-admin.resolver.js';
 import { SettingAdminResolver } from './setting-admin.resolver.js';
@@ -7,4 +8,5 @@ export const adminResolvers = [
   ClusterAdminResolver,
   AuthConfigResolver,
   SettingAdminResolver,
+  AccountResolver,
 ] as const;
