@@ -208,20 +208,4 @@ export class MembershipResolver {
     const { admin, caller } = accessAdmin(ctx);
     return admin.deleteProject(caller, clusterId, projectId);
   }
-
-  @Authorized()
-  @Mutation(() => Boolean, {
-    description:
-      'Moves a namespace into a project (or out, with projectId null); its bindings, quota and Pod Security labels follow within seconds.',
-  })
-  async moveNamespace(
-    @Ctx() ctx: GraphQLContext,
-    @Arg('clusterId', () => ID) clusterId: string,
-    @Arg('namespace') namespace: string,
-    @Arg('projectId', () => ID, { nullable: true }) projectId: string | null | undefined,
-  ): Promise<boolean> {
-    const { admin, caller } = accessAdmin(ctx);
-    await admin.moveNamespace(caller, clusterId, namespace, projectId ?? null);
-    return true;
-  }
 }
