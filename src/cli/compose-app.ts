@@ -150,6 +150,8 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         .list()
         .filter((p) => p.kind === 'password')
         .flatMap((p) => identity.providers.get(p.name)?.provider ?? []);
+    // One settings object reads and writes, so an update is seen by the next read at once.
+    const settings = createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } });
     const graphql = await createGraphQLEndpoint({
       logger,
       production: config.environment === 'production',
@@ -175,9 +177,8 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           configs: identity.authConfigs,
           factoryFor: (provider) => identity.authConfigSync.factoryFor(provider),
         }),
-        // Stateless views of the same store records; the server URL from configuration wins.
-        settings: createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } }),
-        settingsAdmin: createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } }),
+        settings,
+        settingsAdmin: settings,
         access: access.state,
         accessAdmin: access.service,
         kubeApi: createKubeApi({ connections: clusters }),
