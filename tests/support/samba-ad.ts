@@ -172,7 +172,9 @@ async function start(): Promise<SambaAdFixture> {
 
   const service: ServiceProcess = startService(
     samba,
-    ['-s', smbConf, '-i', '-M', 'single', '--option=server services = -dns'],
+    // Only the LDAP service: the others (RPC on dynamic ports 49152+, KDC, SMB) are not used, and
+    // a dynamic RPC port can collide with an ephemeral port another test socket holds.
+    ['-s', smbConf, '-i', '-M', 'single', '--option=server services = ldap'],
     dir,
   );
   try {
