@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { backupCommand, restoreCommand } from './backup-commands.js';
 import { type CliIo, exitCodes } from './cli-io.js';
+import { reencryptCommand } from './reencrypt-command.js';
 import { serveCommand } from './serve-command.js';
 
 const usage = `Usage: paddock <command> [flags]
@@ -9,6 +10,7 @@ Commands:
   serve                 run the gateway (default)
   backup --out FILE     write every record of the store to FILE (JSON Lines)
   restore --in FILE     replace the store's content with FILE
+  reencrypt             re-seal every secret at rest under PADDOCK_ENCRYPTION_KEY
   version               print the version
 
 Run 'paddock <command> --help' for the settings of a command.
@@ -26,6 +28,8 @@ export async function runCli(io: CliIo): Promise<number> {
       return backupCommand(io, argv);
     case 'restore':
       return restoreCommand(io, argv);
+    case 'reencrypt':
+      return reencryptCommand(io, argv);
     case 'version':
       io.stdout(`${packageVersion()}\n`);
       return exitCodes.ok;

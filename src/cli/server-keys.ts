@@ -24,7 +24,12 @@ export async function loadServerKeys(config: PaddockConfig): Promise<ServerKeys>
       ? await loadOrCreateKeyFile(join(keysDir, 'api-key-pepper.key'))
       : parseEncryptionKey(config.apiKeyPepper);
   return {
-    secretBox: new AesGcmSecretBox(encryptionKey),
+    secretBox: new AesGcmSecretBox(encryptionKey, {
+      previousKeys: (config.previousEncryptionKeys ?? '')
+        .split(',')
+        .filter((k) => k !== '')
+        .map((k) => parseEncryptionKey(k)),
+    }),
     apiKeyPepper,
     generated: config.encryptionKey === undefined || config.apiKeyPepper === undefined,
   };

@@ -184,6 +184,20 @@ export const configKeys = [
     secret: true,
   },
   {
+    key: 'previousEncryptionKeys',
+    env: 'PADDOCK_PREVIOUS_ENCRYPTION_KEYS',
+    flag: 'previous-encryption-keys',
+    schema: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/,
+        'must be comma-separated 32-byte keys in base64',
+      ),
+    form: 'comma-separated base64 keys of 32 bytes',
+    description: 'older encryption keys still accepted while `paddock reencrypt` rotates them',
+    secret: true,
+  },
+  {
     key: 'apiKeyPepper',
     env: 'PADDOCK_API_KEY_PEPPER',
     flag: 'api-key-pepper',

@@ -18,6 +18,7 @@ export interface PaddockConfig {
   readonly bootstrapPassword?: string;
   readonly encryptionKey?: string;
   readonly apiKeyPepper?: string;
+  readonly previousEncryptionKeys?: string;
   readonly importKubeconfig: boolean;
   /** The kubeconfig files `importKubeconfig` reads: `$KUBECONFIG` (colon-separated) or ~/.kube/config. */
   readonly kubeconfigFiles: readonly string[];

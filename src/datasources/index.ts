@@ -22,3 +22,4 @@ export {
   renderImportManifest,
 } from './import-manifest.js';
 export { type KubeconfigContext, readKubeconfigContext } from './kubeconfig-context.js';
+export { type ResealSecret, resealClusterCredentials } from './reseal-cluster-credentials.js';

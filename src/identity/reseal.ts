@@ -6,7 +6,8 @@ import type { SecretBox } from '../domain/secret-box.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode } from '../errors/index.js';
 import { AuthConfigStore } from './auth-configs.js';
-import { signingKeysCollection } from './collections.js';
+import { signingKeysCollection, usersCollection } from './collections.js';
+import { providerUserPrincipal } from './group-refresher.js';
 
 /** Re-seals one value: opens with whichever key made it, seals with the current key. */
 export type ResealFn = (sealed: string, associatedData?: string) => string;
@@ -70,5 +71,17 @@ export async function resealIdentitySecrets(
     now,
   );
   const configs = await new AuthConfigStore(store, box).reseal(reseal);
-  return keys + configs;
+  // GitHub access tokens and OIDC refresh tokens kept for background group refreshes.
+  const users = await resealCollection(
+    store.collection(usersCollection),
+    reseal,
+    (user, r) => {
+      const principal = providerUserPrincipal(user);
+      if (user.refreshMaterial === undefined || principal === undefined) return undefined;
+      const place = `redirect-login:${user.provider}:${principal.id}`;
+      return { ...user, refreshMaterial: r(user.refreshMaterial, place) };
+    },
+    now,
+  );
+  return keys + configs + users;
 }
