@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { backupCommand, restoreCommand } from './backup-commands.js';
 import { type CliIo, exitCodes } from './cli-io.js';
+import { kubeconfigCommand } from './kubeconfig-command.js';
 import { reencryptCommand } from './reencrypt-command.js';
 import { serveCommand } from './serve-command.js';
 
@@ -11,6 +12,7 @@ Commands:
   backup --out FILE     write every record of the store to FILE (JSON Lines)
   restore --in FILE     replace the store's content with FILE
   reencrypt             re-seal every secret at rest under PADDOCK_ENCRYPTION_KEY
+  kubeconfig            log in to a running Paddock and write a kubeconfig
   version               print the version
 
 Run 'paddock <command> --help' for the settings of a command.
@@ -30,6 +32,8 @@ export async function runCli(io: CliIo): Promise<number> {
       return restoreCommand(io, argv);
     case 'reencrypt':
       return reencryptCommand(io, argv);
+    case 'kubeconfig':
+      return kubeconfigCommand(io, argv);
     case 'version':
       io.stdout(`${packageVersion()}\n`);
       return exitCodes.ok;

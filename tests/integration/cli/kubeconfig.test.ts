@@ -6,7 +6,7 @@ import { parse, stringify } from 'yaml';
 import { type Kubesim, startKubesim } from '../../../kubesim/index.js';
 import { freePort } from '../../support/free-port.js';
 import { fetchText } from '../../support/http-client.js';
-import { type PaddockProcess, startPaddock } from '../../support/paddock-process.js';
+import { type PaddockProcess, runPaddock, startPaddock } from '../../support/paddock-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 
 function kubectl(kubeconfig: string, args: string[]): Promise<{ code: number; out: string }> {
@@ -142,6 +142,39 @@ describe('GET /v1/kubeconfig with clusters imported from $KUBECONFIG', () => {
     expect(refused.out).to.match(/forbidden/i);
     const allowed = await kubectl(file, ['auth', 'whoami']);
     expect(allowed.code, allowed.out).to.equal(0);
+  });
+
+  it('is written by `paddock kubeconfig` after a login, for real kubectl to use', async () => {
+    const out = join(dir.path, 'cli.kubeconfig');
+    const caFile = join(dir.path, 'paddock-ca.crt');
+    await writeFile(caFile, paddock.caPem ?? '');
+    const run = runPaddock(
+      [
+        'kubeconfig',
+        '--server',
+        paddock.url,
+        '--username',
+        'admin',
+        '--ca-file',
+        caFile,
+        '--clusters',
+        'east',
+        '--out',
+        out,
+      ],
+      { PADDOCK_PASSWORD: 'test-bootstrap-password' },
+    );
+    expect(await run.exited, run.output()).to.equal(0);
+    const whoami = await kubectl(out, ['auth', 'whoami', '-o', 'json']);
+    expect(whoami.code, whoami.out).to.equal(0);
+    const bad = runPaddock(
+      ['kubeconfig', '--server', paddock.url, '--username', 'admin', '--ca-file', caFile],
+      {
+        PADDOCK_PASSWORD: 'wrong-password-123',
+      },
+    );
+    expect(await bad.exited).to.equal(1);
+    expect(bad.output()).to.contain('answered 401');
   });
 
   it('refuses an unknown or malformed cluster id and an anonymous caller', async () => {
