@@ -6,6 +6,11 @@ export * from './effective-bindings.js';
 export * from './escalation.js';
 export * from './explain-access.js';
 export * from './flatten-templates.js';
+export {
+  extraHeaderName,
+  type ImpersonationHeaders,
+  impersonationHeaders,
+} from './impersonation-headers.js';
 export * from './parse-request.js';
 export * from './pod-security.js';
 export * from './policy-rule.js';
