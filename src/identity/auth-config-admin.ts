@@ -12,6 +12,7 @@ import type { RedirectProvider } from '../domain/redirect-provider.js';
 import { isPaddockError } from '../errors/index.js';
 import type { ProviderFactory } from './auth-config-sync.js';
 import { type AuthConfigStore, type AuthConfigView, DEFAULT_SECRET_PATHS } from './auth-configs.js';
+import { getPath, withPath } from './object-path.js';
 
 export interface AuthConfigAdminOptions {
   readonly configs: AuthConfigStore;
@@ -111,33 +112,4 @@ function failed(code: string, message: string): AuthConfigTestResult {
 function failedFrom(err: unknown, fallbackCode: string): AuthConfigTestResult {
   if (isPaddockError(err)) return failed(err.code, err.message);
   return failed(fallbackCode, err instanceof Error ? err.message : String(err));
-}
-
-function getPath(obj: Record<string, unknown>, path: string): unknown {
-  let node: unknown = obj;
-  for (const part of path.split('.')) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
-
-function withPath(
-  obj: Record<string, unknown>,
-  path: string,
-  value: unknown,
-): Record<string, unknown> {
-  const [head, ...rest] = path.split('.') as [string, ...string[]];
-  const copy = { ...obj };
-  if (rest.length === 0) {
-    copy[head] = value;
-    return copy;
-  }
-  const child = copy[head];
-  copy[head] = withPath(
-    typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : {},
-    rest.join('.'),
-    value,
-  );
-  return copy;
 }

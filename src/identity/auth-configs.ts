@@ -8,6 +8,7 @@ import type { SecretBox } from '../domain/secret-box.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode, PaddockError } from '../errors/index.js';
 import { type AuthConfigRecord, authConfigsCollection } from './collections.js';
+import { getPath, withPath } from './object-path.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
 
 export interface AuthConfigInput {
@@ -32,35 +33,6 @@ export const DEFAULT_SECRET_PATHS: Readonly<Partial<Record<ProviderName, readonl
   github: ['clientSecret'],
   oidc: ['clientSecret'],
 };
-
-function getPath(obj: Record<string, unknown>, path: string): unknown {
-  let node: unknown = obj;
-  for (const part of path.split('.')) {
-    if (typeof node !== 'object' || node === null) return undefined;
-    node = (node as Record<string, unknown>)[part];
-  }
-  return node;
-}
-
-/** A copy of `obj` with `path` set (or removed when `value` is undefined). */
-function withPath(
-  obj: Record<string, unknown>,
-  path: string,
-  value: unknown,
-): Record<string, unknown> {
-  const [head, ...rest] = path.split('.') as [string, ...string[]];
-  const copy = { ...obj };
-  if (rest.length === 0) {
-    if (value === undefined) delete copy[head];
-    else copy[head] = value;
-    return copy;
-  }
-  const child = copy[head];
-  const base =
-    typeof child === 'object' && child !== null ? (child as Record<string, unknown>) : {};
-  copy[head] = withPath(base, rest.join('.'), value);
-  return copy;
-}
 
 export class AuthConfigStore {
   readonly collection: Collection<AuthConfigRecord>;
