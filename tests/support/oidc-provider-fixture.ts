@@ -37,6 +37,8 @@ export interface OidcProviderFixtureOptions {
   readonly accounts?: readonly OidcTestAccount[];
   /** Access and ID token lifetime in seconds. */
   readonly tokenTtlSeconds?: number;
+  /** The test client's redirect URI (default one nothing listens on). */
+  readonly redirectUri?: string;
 }
 
 export const DEFAULT_OIDC_ACCOUNTS: readonly OidcTestAccount[] = [
@@ -80,7 +82,7 @@ export async function startOidcProvider(
   };
   const clientId = 'paddock-test';
   const clientSecret = randomBytes(24).toString('base64url');
-  const redirectUri = 'http://127.0.0.1:1/v1/auth/oidc/callback';
+  const redirectUri = options.redirectUri ?? 'http://127.0.0.1:1/v1/auth/oidc/callback';
   const ttl = options.tokenTtlSeconds ?? 600;
 
   const configuration: Configuration = {

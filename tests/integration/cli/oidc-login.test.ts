@@ -1,0 +1,112 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { stringify } from 'yaml';
+import { freePort } from '../../support/free-port.js';
+import { fetchText } from '../../support/http-client.js';
+import {
+  type OidcProviderFixture,
+  startOidcProvider,
+} from '../../support/oidc-provider-fixture.js';
+import { type PaddockProcess, startPaddock } from '../../support/paddock-process.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+import { TestBrowser } from '../oauth/test-browser.js';
+
+describe('browser login through /v1/auth/oidc on a running Paddock', function () {
+  this.timeout(60_000);
+  let dir: Awaited<ReturnType<typeof makeTempDir>>;
+  let idp: OidcProviderFixture;
+  let paddock: PaddockProcess;
+  let callback: string;
+
+  before(async () => {
+    dir = await makeTempDir('oidc-login');
+    const port = await freePort();
+    const serverUrl = `https://localhost:${port}`;
+    callback = `${serverUrl}/v1/auth/oidc/callback`;
+    idp = await startOidcProvider({ redirectUri: callback });
+    const config = join(dir.path, 'paddock.yaml');
+    await writeFile(
+      config,
+      stringify({
+        serverUrl,
+        auth: {
+          oidc: {
+            settings: {
+              issuerUrl: idp.issuer,
+              clientId: idp.clientId,
+              clientSecret: idp.clientSecret,
+              dangerouslyAllowInsecureHttp: true,
+            },
+          },
+        },
+      }),
+    );
+    paddock = await startPaddock({
+      port,
+      dataDir: join(dir.path, 'data'),
+      env: { PADDOCK_CONFIG: config },
+    });
+  });
+
+  after(async () => {
+    await paddock?.stop();
+    await idp?.close();
+    await dir?.remove();
+  });
+
+  async function start(): Promise<{ location: string; stateCookie: string }> {
+    const res = await fetchText(`${paddock.url}/v1/auth/oidc/start`, { ca: paddock.caPem });
+    expect(res.status, res.body).to.equal(302);
+    const cookie = String(res.headers['set-cookie']);
+    expect(cookie).to.contain('HttpOnly').and.to.contain('Secure');
+    return { location: String(res.headers.location), stateCookie: cookie.split(';')[0] ?? '' };
+  }
+
+  async function signIn(authorizationUrl: string): Promise<URL> {
+    const browser = new TestBrowser(callback);
+    const login = await browser.navigate(authorizationUrl);
+    if (login.kind !== 'page') throw new Error('expected the login page');
+    const consent = await browser.submit(TestBrowser.formOf(login.html), {
+      login: 'alice-sub',
+      password: 'x',
+    });
+    if (consent.kind !== 'page') throw new Error('expected the consent page');
+    const back = await browser.submit(TestBrowser.formOf(consent.html));
+    if (back.kind !== 'callback') throw new Error(`expected the callback, got ${back.url}`);
+    return back.url;
+  }
+
+  it('redirects to the provider, and the callback from the same browser signs the user in', async () => {
+    const { location, stateCookie } = await start();
+    expect(location.startsWith(`${idp.issuer}/`)).to.equal(true);
+    const back = await signIn(location);
+    const res = await fetchText(`${paddock.url}${back.pathname}${back.search}`, {
+      headers: { cookie: stateCookie, accept: 'application/json' },
+      ca: paddock.caPem,
+    });
+    expect(res.status, res.body).to.equal(200);
+    expect(String(res.headers['set-cookie'])).to.contain('paddock_session=');
+    const { token, username } = JSON.parse(res.body);
+    expect(username).to.equal('alice');
+    const me = await fetchText(`${paddock.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { provider principals { id } } }' }),
+      ca: paddock.caPem,
+    });
+    const ids = JSON.parse(me.body).data.me.principals.map((p: { id: string }) => p.id);
+    expect(ids).to.include('oidc_group://devs');
+  });
+
+  it('refuses a callback that arrives without the state cookie of the browser that started it', async () => {
+    const { location } = await start();
+    const back = await signIn(location);
+    const res = await fetchText(`${paddock.url}${back.pathname}${back.search}`, {
+      headers: { accept: 'application/json' },
+      ca: paddock.caPem,
+    });
+    expect(res.status).to.equal(401);
+    expect(JSON.parse(res.body).error.reason).to.equal('bad_state');
+  });
+});
