@@ -1,7 +1,11 @@
 import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
-import { clustersCollection, DatasourceClusterRegistry } from '../datasources/index.js';
+import {
+  CapacityRefresher,
+  clustersCollection,
+  DatasourceClusterRegistry,
+} from '../datasources/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
@@ -87,6 +91,9 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     }
     clusters.start();
     closers.push(() => clusters.stop());
+    const capacity = new CapacityRefresher({ clusters, logger });
+    capacity.start();
+    closers.push(() => capacity.stop());
 
     let sync: RbacSyncController | undefined;
     const requireSync = () => {
@@ -124,6 +131,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     // A cluster imported, completed or back to active gets its bindings now, not at the next
     // periodic resync; a removed one drops its worker.
     const stopClusterWatch = store.collection(clustersCollection).watch((event) => {
+      void capacity.refreshAll();
       const pass = event.type === 'deleted' ? started.resyncAll() : started.sync(event.id);
       pass.catch((err: unknown) => logger.warn({ err, clusterId: event.id }, 'rbac sync failed'));
     });
@@ -181,6 +189,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         settingsAdmin: settings,
         access: access.state,
         accessAdmin: access.service,
+        capacity,
         kubeApi: createKubeApi({ connections: clusters }),
         namespaceScope: createCallerNamespaceScope({
           access: access.state,

@@ -23,3 +23,4 @@ export {
 } from './import-manifest.js';
 export { type KubeconfigContext, readKubeconfigContext } from './kubeconfig-context.js';
 export { type ResealSecret, resealClusterCredentials } from './reseal-cluster-credentials.js';
+export { type CapacityClusters, CapacityRefresher, type CapacityRefresherOptions } from './capacity/capacity-refresher.js';

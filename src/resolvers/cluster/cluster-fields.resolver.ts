@@ -5,6 +5,7 @@
  */
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import type { ClusterCapacitySnapshot } from '../../domain/kube-api.js';
+import { add, sumPods, totalsOf, ZERO } from '../../rbac/resource-totals.js';
 import { Cluster } from '../cluster.type.js';
 import type { GraphQLContext } from '../context.js';
 import { ClusterCapacity } from './cluster-capacity.type.js';
@@ -13,7 +14,7 @@ import { Condition } from './common.type.js';
 import { kubeClient } from './kube-access.js';
 import { R } from './kube-resources.js';
 import { ProjectMember } from './namespace.type.js';
-import { add, percentages, sumPods, totalsOf, ZERO } from './quantities.js';
+import { percentages } from './quantities.js';
 
 @Resolver(() => Cluster)
 export class ClusterFieldsResolver {

@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { sumPods } from '../../rbac/resource-totals.js';
 import type { GraphQLContext } from '../context.js';
 import { listAll } from './cluster-reads.js';
 import { ResourceTotals } from './common.type.js';
@@ -8,7 +9,6 @@ import { KubeFilter } from './kube-filter.input.js';
 import type { KubeListShape } from './kube-object.type.js';
 import { R } from './kube-resources.js';
 import { Node, NodeList, toNode } from './node.type.js';
-import { sumPods } from './quantities.js';
 
 @Resolver(() => Node)
 export class NodeResolver {

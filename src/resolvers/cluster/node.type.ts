@@ -1,8 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 import type { KubeObject } from '../../domain/kube-api.js';
+import { totalsOf } from '../../rbac/resource-totals.js';
 import { Condition, conditionsOf, ResourceTotals } from './common.type.js';
 import { baseOf, KubeObjectBase, kubeListType } from './kube-object.type.js';
-import { totalsOf } from './quantities.js';
 
 @ObjectType()
 export class Taint {

@@ -1,0 +1,120 @@
+/**
+ * Keeps every cluster's capacity (node capacity and allocatable, pod requests and limits) in
+ * memory, read in the background with the manager account, so the "all clusters on one page"
+ * query costs no downstream call. A cluster whose last good read is too old answers nothing,
+ * and GraphQL then computes it as the caller.
+ */
+import type { ClusterSummary } from '../../domain/cluster.js';
+import type {
+  ClusterCapacityReader,
+  ClusterCapacitySnapshot,
+  KubeObject,
+} from '../../domain/kube-api.js';
+import type { Logger } from '../../domain/logger.js';
+import { add, sumPods, totalsOf, ZERO } from '../../rbac/resource-totals.js';
+import type { ManagerConnection } from '../cluster-registry.js';
+import { ManagerClient } from '../rbac-sync/manager-client.js';
+
+export interface CapacityClusters {
+  list(): Promise<ClusterSummary[]>;
+  managerConnection(clusterId: string): Promise<ManagerConnection | undefined>;
+}
+
+export interface CapacityRefresherOptions {
+  readonly clusters: CapacityClusters;
+  readonly logger: Logger;
+  /** Time between reads of one cluster; default 30 s. */
+  readonly intervalMs?: number;
+  /** Deadline of one list call; default 10 s. */
+  readonly timeoutMs?: number;
+  readonly now?: () => number;
+}
+
+export class CapacityRefresher implements ClusterCapacityReader {
+  readonly #o: CapacityRefresherOptions;
+  readonly #now: () => number;
+  readonly #snapshots = new Map<string, ClusterCapacitySnapshot>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(options: CapacityRefresherOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get #intervalMs(): number {
+    return this.#o.intervalMs ?? 30_000;
+  }
+
+  async capacity(clusterId: string): Promise<ClusterCapacitySnapshot | undefined> {
+    const snapshot = this.#snapshots.get(clusterId);
+    if (snapshot === undefined) return undefined;
+    return this.#now() - snapshot.readAt > 3 * this.#intervalMs ? undefined : snapshot;
+  }
+
+  start(): void {
+    if (this.#timer !== undefined) return;
+    const loop = () => {
+      this.#timer = setTimeout(() => {
+        void this.refreshAll().finally(() => {
+          if (this.#timer !== undefined) loop();
+        });
+      }, this.#intervalMs);
+      this.#timer.unref();
+    };
+    loop();
+    void this.refreshAll();
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** Reads every registered cluster once (clusters one after the other share one pass). */
+  refreshAll(): Promise<void> {
+    this.#running ??= this.#pass().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #pass(): Promise<void> {
+    let clusters: ClusterSummary[];
+    try {
+      clusters = await this.#o.clusters.list();
+    } catch (err) {
+      this.#o.logger.warn({ err }, 'capacity: cannot list clusters');
+      return;
+    }
+    const ids = new Set(clusters.map((c) => c.id));
+    for (const id of this.#snapshots.keys()) if (!ids.has(id)) this.#snapshots.delete(id);
+    await Promise.all(
+      clusters.filter((c) => c.health.state === 'active').map((c) => this.#refresh(c.id)),
+    );
+  }
+
+  async #refresh(clusterId: string): Promise<void> {
+    try {
+      const connection = await this.#o.clusters.managerConnection(clusterId);
+      if (connection === undefined) return;
+      const client = new ManagerClient(connection, { timeoutMs: this.#o.timeoutMs ?? 10_000 });
+      const [nodes, pods] = await Promise.all([
+        client.list<KubeObject>('/api/v1/nodes'),
+        client.list<KubeObject>('/api/v1/pods'),
+      ]);
+      const status = (n: KubeObject) =>
+        (n.status ?? {}) as { capacity?: unknown; allocatable?: unknown };
+      this.#snapshots.set(clusterId, {
+        capacity: nodes.items.reduce((a, n) => add(a, totalsOf(status(n).capacity)), ZERO),
+        allocatable: nodes.items.reduce((a, n) => add(a, totalsOf(status(n).allocatable)), ZERO),
+        requested: sumPods(pods.items, 'requests'),
+        limits: sumPods(pods.items, 'limits'),
+        readAt: this.#now(),
+      });
+    } catch (err) {
+      this.#o.logger.debug({ err, clusterId }, 'capacity: read failed; keeping the last one');
+    }
+  }
+}
