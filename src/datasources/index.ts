@@ -1,3 +1,8 @@
+export {
+  type CapacityClusters,
+  CapacityRefresher,
+  type CapacityRefresherOptions,
+} from './capacity/capacity-refresher.js';
 export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 export type {
   ClusterEndpointInput,
@@ -23,4 +28,3 @@ export {
 } from './import-manifest.js';
 export { type KubeconfigContext, readKubeconfigContext } from './kubeconfig-context.js';
 export { type ResealSecret, resealClusterCredentials } from './reseal-cluster-credentials.js';
-export { type CapacityClusters, CapacityRefresher, type CapacityRefresherOptions } from './capacity/capacity-refresher.js';
