@@ -15,12 +15,13 @@ import {
   Subscription,
 } from 'type-graphql';
 import type { KubeClient, KubeObject, KubeResource } from '../../domain/kube-api.js';
-import { isKubeApiError } from '../../domain/kube-api.js';
+import { requireIdentity } from '../auth-checker.js';
 import type { EventChannel } from '../cluster/event-channel.js';
 import { JSONScalar } from '../cluster/json.scalar.js';
 import { kubeClient, visibleCluster } from '../cluster/kube-access.js';
 import { boundedStream } from '../cluster/subscription-limits.js';
 import type { GraphQLContext } from '../context.js';
+import { SharedWatchHub } from './shared-watch.js';
 
 export const ChangeTypeEnum = { ADDED: 'ADDED', MODIFIED: 'MODIFIED', DELETED: 'DELETED' } as const;
 export type ChangeType = (typeof ChangeTypeEnum)[keyof typeof ChangeTypeEnum];
@@ -77,40 +78,51 @@ function changeOf(t: Target, type: ChangeType, obj: KubeObject): ResourceChange 
   };
 }
 
-async function listFrom(t: Target, signal?: AbortSignal, all = false) {
-  const list = await t.kube.list(t.clusterId, t.resource, {
+/** A one-object list: the cheapest question that tells whether the caller may list the kind. */
+function listFrom(t: Target) {
+  return t.kube.list(t.clusterId, t.resource, {
     ...(t.namespace ? { namespace: t.namespace } : {}),
     ...(t.labelSelector ? { labelSelector: t.labelSelector } : {}),
-    ...(all ? {} : { limit: 1 }),
-    ...(signal ? { signal } : {}),
+    limit: 1,
   });
-  return list;
 }
 
-async function pump(
+/** Subscriptions with the same caller identity and target share one downstream watch. */
+const hub = new SharedWatchHub();
+
+function shareKey(ctx: GraphQLContext, t: Target): string {
+  const identity = requireIdentity(ctx);
+  // Exactly what the impersonation headers carry, so shared answers are the same answers.
+  const who = [identity.userId, identity.username, ...[...identity.principalIds].sort()];
+  const what = [t.clusterId, t.resource.group, t.resource.version, t.resource.resource];
+  return JSON.stringify([who, what, t.namespace ?? '', t.labelSelector ?? '']);
+}
+
+async function follow(
+  ctx: GraphQLContext,
   t: Target,
-  rv: string,
+  sendInitial: boolean,
   channel: EventChannel<ResourceChange>,
   signal: AbortSignal,
-) {
-  let version = rv;
-  while (!signal.aborted) {
-    try {
-      for await (const event of t.kube.watch(t.clusterId, t.resource, {
-        ...(t.namespace ? { namespace: t.namespace } : {}),
-        ...(t.labelSelector ? { labelSelector: t.labelSelector } : {}),
-        resourceVersion: version,
-        signal,
-      })) {
-        version = event.object.metadata.resourceVersion ?? version;
-        if (event.type !== 'BOOKMARK') channel.push(changeOf(t, event.type, event.object));
-      }
-    } catch (err) {
-      if (signal.aborted) return;
-      if (!(isKubeApiError(err) && err.kubeCode === 'GONE')) throw err;
-      // Too old to resume: start again from now (changes in between are not replayed).
-      version = (await listFrom(t, signal)).resourceVersion;
-    }
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const shared = hub.watch(shareKey(ctx, t), t);
+    await shared.ready;
+    if (shared.stopped && attempt < 3) continue;
+    await new Promise<void>((resolve, reject) => {
+      const { snapshot, leave } = shared.join({
+        event: (type, obj) => channel.push(changeOf(t, type, obj)),
+        failed: (err) => reject(err),
+      });
+      if (sendInitial) for (const obj of snapshot) channel.push(changeOf(t, 'ADDED', obj));
+      const done = () => {
+        leave();
+        resolve();
+      };
+      if (signal.aborted) done();
+      else signal.addEventListener('abort', done, { once: true });
+    });
+    return;
   }
 }
 
@@ -134,14 +146,12 @@ export class ResourceChangeSubscriptionResolver {
         ...(args.namespace ? { namespace: args.namespace as string } : {}),
         ...(args.labelSelector ? { labelSelector: args.labelSelector as string } : {}),
       };
-      // Read before the stream opens, so a forbidden caller gets the error at subscribe time.
-      const initial = await listFrom(target, undefined, args.sendInitial === true);
-      return boundedStream<ResourceChange>(ctx, async (channel, signal) => {
-        if (args.sendInitial === true) {
-          for (const obj of initial.items) channel.push(changeOf(target, 'ADDED', obj));
-        }
-        await pump(target, initial.resourceVersion, channel, signal);
-      });
+      // Asked of the downstream for every subscriber, even one joining a running shared
+      // watch, so a caller who lost access gets the error at subscribe time.
+      await listFrom(target);
+      return boundedStream<ResourceChange>(ctx, (channel, signal) =>
+        follow(ctx, target, args.sendInitial === true, channel, signal),
+      );
     },
   })
   resourceChanges(
