@@ -75,10 +75,13 @@ export class SessionTokenCodec {
     ttlSeconds?: number;
   }): Promise<{ token: string; claims: SessionClaims }> {
     const { kid, privateKey } = await this.keys.signingKey();
-    const nowSeconds = Math.floor(this.runtime.now() / 1000);
+    const issuedAtMs = this.runtime.now();
+    const nowSeconds = Math.floor(issuedAtMs / 1000);
     const ttl = Math.min(input.ttlSeconds ?? this.ttlSeconds, this.ttlSeconds);
     const sessionId = this.runtime.randomBytes(16).toString('base64url');
-    const token = await new SignJWT({ pvd: input.provider })
+    // `iat` has whole seconds; `iatms` lets "sign out everywhere" cut to the millisecond, so a
+    // session issued just before a password change in the same second does not survive it.
+    const token = await new SignJWT({ pvd: input.provider, iatms: issuedAtMs })
       .setProtectedHeader({ alg: SESSION_ALGORITHM, kid, typ: SESSION_TOKEN_TYPE })
       .setIssuer(this.issuer)
       .setAudience(this.audience)
@@ -94,7 +97,7 @@ export class SessionTokenCodec {
         sessionId,
         userId: input.userId,
         provider: input.provider,
-        issuedAt: nowSeconds * 1000,
+        issuedAt: issuedAtMs,
         expiresAt: (nowSeconds + ttl) * 1000,
       },
     };
@@ -161,13 +164,21 @@ export class SessionTokenCodec {
         sessionId: payload.jti,
         userId: payload.sub,
         provider: provider as ProviderName,
-        issuedAt: payload.iat! * 1000,
+        issuedAt: issuedAtOf(payload.iat!, payload.iatms),
         expiresAt: payload.exp! * 1000,
       };
     } catch (err) {
       throw toUnauthenticated(err);
     }
   }
+}
+
+/** Milliseconds from `iatms` when it agrees with `iat` (same second), else from `iat`. */
+function issuedAtOf(iat: number, iatms: unknown): number {
+  const fromSeconds = iat * 1000;
+  return typeof iatms === 'number' && Math.floor(iatms / 1000) * 1000 === fromSeconds
+    ? iatms
+    : fromSeconds;
 }
 
 /** Maps jose's errors to our reason codes; anything unexpected still means "not authenticated". */

@@ -162,9 +162,9 @@ export class UserRepository {
 
   /** Signs the user out everywhere: sessions issued until now are refused. */
   async revokeAllSessions(userId: string): Promise<UserRecord> {
-    // Whole seconds, like a JWT's iat: a session issued later in this same second (the new
-    // one after a password change) must stay valid.
-    const now = Math.floor(this.runtime.now() / 1000) * 1000;
+    // Milliseconds, compared with the session's `iatms`: every session issued before now is
+    // refused, the one issued right after (a password change's fresh session) stays valid.
+    const now = this.runtime.now();
     return this.mutate(userId, (u) => ({ ...u, sessionsValidAfter: now }));
   }
 }

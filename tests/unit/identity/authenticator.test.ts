@@ -200,6 +200,22 @@ describe('TokenAuthenticator', () => {
     await r.auth.authenticate(bearer(fresh.token));
   });
 
+  // Regression: the cut-off was whole seconds, so a session issued earlier in the same second as
+  // a password change survived it.
+  it('refuses a session issued earlier in the same second as a sign-out-everywhere', async () => {
+    r.f.clock.ms = Math.floor(r.f.clock.ms / 1000) * 1000 + 100;
+    const old = await r.f.sessions.create({ userId: user.id, provider: 'openldap' });
+    r.f.clock.ms += 300;
+    await r.users.revokeAllSessions(user.id);
+    r.f.clock.ms += 1;
+    const fresh = await r.f.sessions.create({ userId: user.id, provider: 'openldap' });
+    await settle();
+    expect((await rejection(r.auth.authenticate(bearer(old.token)))).reason).to.equal(
+      'token_revoked',
+    );
+    await r.auth.authenticate(bearer(fresh.token));
+  });
+
   it('stops serving a cached session once it expires', async () => {
     const { token } = await r.f.sessions.create({ userId: user.id, provider: 'openldap' });
     await r.auth.authenticate(bearer(token));
