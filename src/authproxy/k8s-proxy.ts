@@ -100,10 +100,8 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
       headers: { authorization: req.headers.authorization, cookie: req.headers.cookie },
       remoteAddress: req.socket.remoteAddress,
     };
-    const identity = await options.authenticator.authenticate({
-      headers: req.headers,
-      remoteAddress: req.socket.remoteAddress,
-    });
+    // The same credential headers are re-checked later for the stream's whole life.
+    const identity = await options.authenticator.authenticate(credentials);
     if (identity.scope !== undefined && identity.scope.clusterId !== target.clusterId) {
       throw new PaddockError('FORBIDDEN', 'this key is limited to another cluster', {
         reason: 'scope_mismatch',
