@@ -20,12 +20,12 @@ import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/
 import {
   authRoutes,
   createHttpMetrics,
+  createKubeconfigIssuer,
   type HttpMetrics,
   type HttpRoute,
   healthRoutes,
   kubeconfigRoute,
   loadServingTls,
-  renderKubeconfig,
   type ServingTls,
 } from '../server/index.js';
 import { createStoreSettings, openStore } from '../store/index.js';
@@ -160,6 +160,15 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         .flatMap((p) => identity.providers.get(p.name)?.provider ?? []);
     // One settings object reads and writes, so an update is seen by the next read at once.
     const settings = createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } });
+    // One issuer for GET /v1/kubeconfig and the GraphQL `kubeconfig` mutation.
+    const kubeconfig = createKubeconfigIssuer({
+      clusters,
+      apiKeys: identity.apiKeys,
+      settings,
+      visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+      caPem: tls?.caPem,
+      ...(config.serverUrl === undefined ? {} : { serverUrl: config.serverUrl }),
+    });
     const graphql = await createGraphQLEndpoint({
       logger,
       production: config.environment === 'production',
@@ -172,7 +181,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         login: identity.login,
         passwordChange: identity.login,
         preferences: createPreferencesStore(store),
-        kubeconfig: { serverUrl: config.serverUrl, caPem: tls?.caPem, render: renderKubeconfig },
+        kubeconfig,
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,
@@ -220,14 +229,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         authorize: (caller) =>
           access.authorizer.allows(caller, { verb: 'create', resource: 'clusters' }),
       }),
-      kubeconfigRoute({
-        authenticator: identity.authenticator,
-        clusters,
-        apiKeys: identity.apiKeys,
-        visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
-        caPem: tls?.caPem,
-        serverUrl: config.serverUrl,
-      }),
+      kubeconfigRoute({ authenticator: identity.authenticator, issuer: kubeconfig }),
     ];
     return {
       store,

@@ -1,9 +1,8 @@
 /**
  * The caller's own account: changing a local password (a fresh session comes back, the old
- * ones end) and issuing a kubeconfig. `LoginService` from `src/identity` fits `PasswordChange`;
- * `renderKubeconfig` from `src/server` fits `KubeconfigIssuer.render`.
+ * ones end) and issuing a kubeconfig. `LoginService` from `src/identity` fits `PasswordChange`.
  */
-import type { LoginResult } from './identity.js';
+import type { Identity, LoginResult } from './identity.js';
 
 export interface PasswordChange {
   changePassword(input: {
@@ -14,18 +13,19 @@ export interface PasswordChange {
   }): Promise<LoginResult>;
 }
 
-export interface KubeconfigRenderInput {
-  readonly serverUrl: string;
-  readonly caPem: string | undefined;
-  readonly clusters: readonly { readonly id: string; readonly name: string }[];
-  readonly username: string;
-  readonly token: string;
+export interface KubeconfigRequest {
+  readonly identity: Identity;
+  /** Only these clusters (one cluster scopes the token to it); all the caller may see if absent. */
+  readonly clusterIds?: readonly string[];
+  /** Used when neither configuration nor the `server-url` setting names Paddock's URL. */
+  readonly fallbackServerUrl?: string;
 }
 
+/**
+ * Issues a kubeconfig for the caller: one context per cluster it may see, Paddock's CA, and a
+ * new kubeconfig token. One implementation serves `GET /v1/kubeconfig` and the GraphQL
+ * `kubeconfig` mutation (`src/server/kubeconfig/kubeconfig-issuer.ts`).
+ */
 export interface KubeconfigIssuer {
-  /** Paddock's public URL from configuration; else the `server-url` setting is used. */
-  readonly serverUrl?: string;
-  /** CA of Paddock's serving certificate, embedded in the kubeconfig. */
-  readonly caPem?: string;
-  render(input: KubeconfigRenderInput): string;
+  issue(request: KubeconfigRequest): Promise<string>;
 }

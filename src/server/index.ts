@@ -7,6 +7,8 @@ export { healthRoutes } from './health-routes.js';
 export type { HttpMetrics } from './http-metrics.js';
 export { createHttpMetrics } from './http-metrics.js';
 export type { HttpHandler, HttpRoute, RequestContext, UpgradeHandler } from './http-route.js';
+export type { KubeconfigIssuerOptions } from './kubeconfig/kubeconfig-issuer.js';
+export { createKubeconfigIssuer } from './kubeconfig/kubeconfig-issuer.js';
 export type { KubeconfigRouteOptions } from './kubeconfig/kubeconfig-route.js';
 export { kubeconfigRoute } from './kubeconfig/kubeconfig-route.js';
 export { renderKubeconfig } from './kubeconfig/render-kubeconfig.js';

@@ -12,7 +12,6 @@ import {
 } from 'type-graphql';
 import { SESSION_COOKIE_NAME } from '../../domain/identity.js';
 import type { UserPreferences } from '../../domain/preferences.js';
-import { SETTING_KUBECONFIG_TOKEN_TTL_DAYS } from '../../domain/settings-admin.js';
 import { PaddockError } from '../../errors/index.js';
 import { requireIdentity } from '../auth-checker.js';
 import { invalid } from '../cluster/validate-input.js';
@@ -22,10 +21,8 @@ import { Me } from '../me.type.js';
 import { BEFORE_PASSWORD_CHANGE_EXTENSION } from '../plugins/password-change-gate.js';
 import { Preferences, UpdatePreferencesInput } from './account.type.js';
 import { adminPort } from './admin-ports.js';
-import { publicBaseUrl } from './public-base-url.js';
 
 const LANGUAGE_TAG = /^$|^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
-const DAY_MS = 24 * 3600 * 1000;
 
 @Resolver(() => Me)
 export class AccountResolver {
@@ -114,52 +111,11 @@ export class AccountResolver {
     @Arg('clusterIds', () => [ID], { nullable: true }) clusterIds: string[] | null,
   ): Promise<string> {
     const identity = requireIdentity(ctx);
-    const issuer = adminPort(ctx, 'kubeconfig');
-    const wanted = clusterIds == null || clusterIds.length === 0 ? undefined : new Set(clusterIds);
-    const clusters = (await ctx.loaders.visibleClusters())
-      .filter((c) => identity.scope === undefined || c.id === identity.scope.clusterId)
-      .filter((c) => wanted === undefined || wanted.has(c.id));
-    if (wanted !== undefined) {
-      const missing = [...wanted].filter((id) => !clusters.some((c) => c.id === id));
-      if (missing.length > 0) {
-        throw new PaddockError(
-          'NOT_FOUND',
-          `no cluster you may see has the id ${missing.join(', ')}`,
-          {
-            reason: 'cluster_not_found',
-          },
-        );
-      }
-    }
-    const serverUrl = issuer.serverUrl ?? (await publicBaseUrl(ctx));
-    if (serverUrl === '') {
-      throw new PaddockError(
-        'BAD_REQUEST',
-        'set the server-url setting before issuing kubeconfigs',
-        {
-          reason: 'server_url_unset',
-        },
-      );
-    }
-    const ttlDays = Number(
-      (await ctx.ports.settings.get(SETTING_KUBECONFIG_TOKEN_TTL_DAYS))?.value,
-    );
-    const scope =
-      clusters.length === 1 && wanted !== undefined ? clusters[0]?.id : identity.scope?.clusterId;
-    const created = await ctx.ports.apiKeys.create({
-      userId: identity.userId,
-      kind: 'kubeconfig',
-      description: `kubeconfig for ${clusters.map((c) => c.id).join(', ') || 'no clusters'}`,
-      expiresAt: ctx.now() + (Number.isFinite(ttlDays) && ttlDays > 0 ? ttlDays : 30) * DAY_MS,
-      ...(scope === undefined ? {} : { clusterId: scope }),
+    const yaml = await adminPort(ctx, 'kubeconfig').issue({
+      identity,
+      ...(clusterIds == null ? {} : { clusterIds }),
     });
-    ctx.logger.info({ keyId: created.key.keyId, userId: identity.userId }, 'kubeconfig issued');
-    return issuer.render({
-      serverUrl,
-      caPem: issuer.caPem,
-      clusters: clusters.map((c) => ({ id: c.id, name: c.name })),
-      username: identity.username,
-      token: created.token,
-    });
+    ctx.logger.info({ userId: identity.userId }, 'kubeconfig issued');
+    return yaml;
   }
 }

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import type { PasswordChange } from '../../../src/domain/account.js';
 import { PaddockError } from '../../../src/errors/index.js';
 import { createPreferencesStore } from '../../../src/identity/preferences-store.js';
-import { renderKubeconfig } from '../../../src/server/kubeconfig/render-kubeconfig.js';
+import { createKubeconfigIssuer } from '../../../src/server/kubeconfig/kubeconfig-issuer.js';
 import { MemoryStore } from '../../support/memory-store.js';
 import { createFakePorts, type FakePorts, T0 } from '../graphql/support/fake-ports.js';
 import { type GraphQLHarness, startGraphQLHarness } from '../graphql/support/graphql-harness.js';
@@ -46,7 +46,14 @@ describe("the caller's account through GraphQL", () => {
       },
       passwordChange,
       preferences: createPreferencesStore(new MemoryStore()),
-      kubeconfig: { caPem: CA, render: renderKubeconfig },
+      kubeconfig: createKubeconfigIssuer({
+        clusters: base.clusters,
+        apiKeys: base.apiKeys,
+        settings: base.settings,
+        visibleClusterIds: (identity) => base.authorizer.visibleClusterIds(identity),
+        caPem: CA,
+        now: () => T0,
+      }),
     };
     harness = await startGraphQLHarness({ ports, now: () => T0 });
   });
