@@ -202,12 +202,16 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
     const started = process.hrtime.bigint();
     metrics.requestStarted(cluster);
     if (a.kind.streaming) metrics.streamOpened(cluster, 'watch');
-    const untrack = streams.add(a.identity, a.credentials, () => {
-      abort.abort();
-      res.destroy();
-    });
+    // Only watches and follows outlive a revocation by more than a request deadline; tracking
+    // (and re-authenticating) plain requests too would add work to every call.
+    const untrack = a.kind.streaming
+      ? streams.add(a.identity, a.credentials, () => {
+          abort.abort();
+          res.destroy();
+        })
+      : undefined;
     res.once('close', () => {
-      untrack();
+      untrack?.();
       if (!res.writableFinished) abort.abort();
       if (a.kind.streaming) metrics.streamClosed(cluster, 'watch');
       const seconds = a.kind.streaming
