@@ -8,7 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { type Kubesim, startKubesim } from '../../kubesim/index.js';
 import { Kubectl } from '../support/kubectl.js';
-import { startPortForward } from './port-forward-process.js';
+import { startPortForward } from '../support/port-forward-process.js';
 
 function httpGet(
   port: number,

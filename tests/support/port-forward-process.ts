@@ -3,7 +3,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { KUBECTL, type Kubectl } from '../support/kubectl.js';
+import { KUBECTL, type Kubectl } from './kubectl.js';
 
 export interface PortForwardProcess {
   localPort: number;
@@ -14,7 +14,8 @@ export interface PortForwardProcess {
 }
 
 export function startPortForward(
-  kubectl: Kubectl,
+  /** A kubeconfig and a scratch directory for kubectl's HOME and cache. */
+  kubectl: Pick<Kubectl, 'kubeconfig' | 'dir'>,
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 15_000,

@@ -1,57 +1,12 @@
-import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { expect } from 'chai';
+import { startPortForward } from '../../support/port-forward-process.js';
 import { kubectl } from './support/kubectl.js';
 import {
   type PaddockUser,
   type PaddockWithKubesim,
   startPaddockWithKubesim,
 } from './support/paddock-with-kubesim.js';
-
-interface Forward {
-  readonly localPort: number;
-  stop(): Promise<void>;
-}
-
-/** Starts `kubectl port-forward` and resolves once it prints the local port it listens on. */
-function portForward(
-  kubeconfig: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<Forward> {
-  const child = spawn('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, 'port-forward', ...args], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/tmp', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kubectl port-forward did not start: ${out}`));
-    }, 20_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({
-          localPort: Number(m[1]),
-          stop: async () => {
-            child.kill('SIGTERM');
-            await exited;
-          },
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`kubectl port-forward ended: ${out}`));
-    });
-  });
-}
 
 function httpGet(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -71,6 +26,8 @@ describe('kubectl port-forward through the Paddock proxy', function () {
   let owner: PaddockUser;
   let viewer: PaddockUser;
   let pod: string;
+  const portForward = (kubeconfig: string, args: string[], env: Record<string, string> = {}) =>
+    startPortForward({ kubeconfig, dir: p.dir }, args, env, 20_000);
 
   before(async () => {
     p = await startPaddockWithKubesim();
