@@ -1,11 +1,7 @@
 import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
-import {
-  CapacityRefresher,
-  clustersCollection,
-  DatasourceClusterRegistry,
-} from '../datasources/index.js';
+import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
@@ -128,14 +124,6 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     sync.start();
     const started = sync;
     closers.push(() => started.stop());
-    // A cluster imported, completed or back to active gets its bindings now, not at the next
-    // periodic resync; a removed one drops its worker.
-    const stopClusterWatch = store.collection(clustersCollection).watch((event) => {
-      void capacity.refreshAll();
-      const pass = event.type === 'deleted' ? started.resyncAll() : started.sync(event.id);
-      pass.catch((err: unknown) => logger.warn({ err, clusterId: event.id }, 'rbac sync failed'));
-    });
-    closers.push(stopClusterWatch);
 
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');

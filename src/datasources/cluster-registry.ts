@@ -99,6 +99,14 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     });
   }
 
+  /**
+   * Calls `listener` whenever a cluster is imported, completed, changes state or is removed,
+   * on any replica, so background workers (RBAC push-down, capacity) act at once.
+   */
+  onChange(listener: (clusterId: string, removed: boolean) => void): Unsubscribe {
+    return this.#clusters.watch((event) => listener(event.id, event.type === 'deleted'));
+  }
+
   /** Starts the background health probes and follows changes made by other replicas. */
   start(): void {
     if (this.#timer !== undefined) return;

@@ -18,6 +18,8 @@ import { ManagerClient } from '../rbac-sync/manager-client.js';
 export interface CapacityClusters {
   list(): Promise<ClusterSummary[]>;
   managerConnection(clusterId: string): Promise<ManagerConnection | undefined>;
+  /** Cluster changes, so a cluster that turns active is read at once. */
+  onChange?(listener: (clusterId: string, removed: boolean) => void): () => void;
 }
 
 export interface CapacityRefresherOptions {
@@ -36,6 +38,7 @@ export class CapacityRefresher implements ClusterCapacityReader {
   readonly #snapshots = new Map<string, ClusterCapacitySnapshot>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #unwatch: (() => void) | undefined;
 
   constructor(options: CapacityRefresherOptions) {
     this.#o = options;
@@ -63,10 +66,12 @@ export class CapacityRefresher implements ClusterCapacityReader {
       this.#timer.unref();
     };
     loop();
+    this.#unwatch = this.#o.clusters.onChange?.(() => void this.refreshAll());
     void this.refreshAll();
   }
 
   async stop(): Promise<void> {
+    this.#unwatch?.();
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#running;

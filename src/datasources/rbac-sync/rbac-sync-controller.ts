@@ -30,6 +30,8 @@ import { createSyncMetrics, type SyncMetrics } from './sync-metrics.js';
 export interface ManagedClusters {
   list(): Promise<ClusterSummary[]>;
   managerConnection(clusterId: string): Promise<ManagerConnection | undefined>;
+  /** Cluster changes, so a newly imported cluster gets its bindings at once. */
+  onChange?(listener: (clusterId: string, removed: boolean) => void): () => void;
 }
 
 export interface RbacSyncOptions {
@@ -61,6 +63,7 @@ export class RbacSyncController
   readonly #statuses = new Map<string, RbacSyncStatus>();
   #timer: NodeJS.Timeout | undefined;
   #unwatch: (() => void) | undefined;
+  #unwatchClusters: (() => void) | undefined;
   #stopped = true;
 
   constructor(options: RbacSyncOptions) {
@@ -88,6 +91,10 @@ export class RbacSyncController
       this.#timer.unref();
     };
     loop();
+    this.#unwatchClusters = this.#o.clusters.onChange?.((clusterId, removed) => {
+      const pass = removed ? this.resyncAll() : this.sync(clusterId);
+      pass.catch((err: unknown) => this.#o.logger.warn({ err, clusterId }, 'rbac sync failed'));
+    });
     void this.resyncAll();
   }
 
@@ -95,6 +102,7 @@ export class RbacSyncController
     this.#stopped = true;
     clearTimeout(this.#timer);
     this.#unwatch?.();
+    this.#unwatchClusters?.();
     const workers = [...this.#workers.values()];
     this.#workers.clear();
     await Promise.all(
