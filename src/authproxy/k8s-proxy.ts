@@ -198,21 +198,40 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
       return;
     }
     const cluster = a.target.clusterId;
-    const abort = new AbortController();
     const started = process.hrtime.bigint();
     metrics.requestStarted(cluster);
     if (a.kind.streaming) metrics.streamOpened(cluster, 'watch');
+    const call = forwardPlain({
+      req,
+      res,
+      connection: a.connection,
+      path: a.path,
+      headers: a.headers,
+      streaming: a.kind.streaming,
+      timeoutMs: requestTimeoutMs,
+      maxBodyBytes,
+      onAnswer: () => a.connection.gate.recordSuccess(),
+      onFailure(failure) {
+        if (failure.code.startsWith('UPSTREAM_')) {
+          metrics.upstreamError(cluster, failure.code);
+          if (countsAgainstCluster(failure)) a.connection.gate.recordFailure();
+          ctx.log.warn({ err: failure.cause ?? failure, cluster }, failure.message);
+        }
+        const { code, message } = statusOfError(failure, ctx.requestId);
+        sendKubeStatus(res, code, message);
+      },
+    });
     // Only watches and follows outlive a revocation by more than a request deadline; tracking
     // (and re-authenticating) plain requests too would add work to every call.
     const untrack = a.kind.streaming
       ? streams.add(a.identity, a.credentials, () => {
-          abort.abort();
+          call.abort();
           res.destroy();
         })
       : undefined;
     res.once('close', () => {
       untrack?.();
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) call.abort();
       if (a.kind.streaming) metrics.streamClosed(cluster, 'watch');
       const seconds = a.kind.streaming
         ? undefined
@@ -221,29 +240,6 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
       metrics.requestEnded(cluster, a.kind.verb, status, seconds);
       audit(a, req, ctx, startedAt, status, false);
     });
-    try {
-      await forwardPlain({
-        req,
-        res,
-        connection: a.connection,
-        path: a.path,
-        headers: a.headers,
-        streaming: a.kind.streaming,
-        timeoutMs: requestTimeoutMs,
-        maxBodyBytes,
-        signal: abort.signal,
-      });
-      a.connection.gate.recordSuccess();
-    } catch (err) {
-      const failure = isPaddockError(err) ? err : upstreamFailure(err, cluster);
-      if (failure.code.startsWith('UPSTREAM_')) {
-        metrics.upstreamError(cluster, failure.code);
-        if (countsAgainstCluster(failure)) a.connection.gate.recordFailure();
-        ctx.log.warn({ err: failure.cause ?? failure, cluster }, failure.message);
-      }
-      const { code, message } = statusOfError(failure, ctx.requestId);
-      sendKubeStatus(res, code, message);
-    }
   }
 
   async function upgrade(

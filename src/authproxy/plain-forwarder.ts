@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { ClusterConnection } from '../domain/cluster.js';
+import type { UpstreamCall, UpstreamSink } from '../domain/cluster-upstream.js';
 import { PaddockError } from '../errors/index.js';
 import type { OutgoingHeaders } from './header-policy.js';
 import { upstreamFailure } from './upstream-error.js';
@@ -16,7 +16,14 @@ export interface PlainForward {
   readonly streaming: boolean;
   readonly timeoutMs: number;
   readonly maxBodyBytes: number;
-  readonly signal: AbortSignal;
+  /** The cluster answered (any status). */
+  readonly onAnswer: () => void;
+  /**
+   * The request failed before an answer started (`UPSTREAM_*` or `PAYLOAD_TOO_LARGE`): the
+   * caller sends the error. After an answer started, a failure cuts the client connection
+   * instead, as a reverse proxy must, and this is not called.
+   */
+  readonly onFailure: (err: PaddockError) => void;
 }
 
 // Response headers that describe Paddock ↔ cluster, not Paddock ↔ client.
@@ -32,83 +39,120 @@ const RESPONSE_HOP_BY_HOP = new Set([
 ]);
 
 /**
- * Streams one request to the cluster and its answer back through undici's pool, without
- * buffering either body. Failures before the answer started are thrown as `UPSTREAM_*` (or
- * `PAYLOAD_TOO_LARGE`); after that the client connection is cut, as a reverse proxy must.
- * Resolves with the status sent to the client.
+ * Streams one request to the cluster over its kept-alive connections and the answer back into
+ * the `ServerResponse` as it arrives, buffering neither body. Returns the call so that the
+ * caller can stop it when the client goes away.
  */
-export async function forwardPlain(f: PlainForward): Promise<number> {
-  const { req, res } = f;
+export function forwardPlain(f: PlainForward): UpstreamCall {
+  const { req } = f;
   const length = Number(req.headers['content-length'] ?? 0);
-  if (length > f.maxBodyBytes) throw tooLarge(f.maxBodyBytes);
+  if (length > f.maxBodyBytes) {
+    f.onFailure(tooLarge(f.maxBodyBytes));
+    return NO_CALL;
+  }
   const chunked = req.headers['transfer-encoding'] !== undefined;
-  let overLimit = false;
-  const body =
-    length > 0
-      ? req
-      : chunked
-        ? Readable.from(limitBody(req, f.maxBodyBytes, () => (overLimit = true)))
-        : null;
-  let status = 0;
-  try {
-    await f.connection.dispatcher.stream(
-      {
-        path: f.path,
-        method: (req.method ?? 'GET') as 'GET',
-        headers: f.headers,
-        body,
-        signal: f.signal,
-        headersTimeout: f.streaming ? 0 : f.timeoutMs,
-        bodyTimeout: f.streaming ? 0 : f.timeoutMs,
-      },
-      ({ statusCode, headers }) => {
-        status = statusCode;
-        res.writeHead(statusCode, responseHeaders(headers));
-        // A watch may stay silent for minutes: the client must see the headers now.
-        if (f.streaming) res.flushHeaders();
-        return res;
-      },
-    );
-    return status;
-  } catch (err) {
-    if (overLimit) throw tooLarge(f.maxBodyBytes);
-    if (res.headersSent || f.signal.aborted) {
-      res.destroy();
-      return status;
-    }
-    throw upstreamFailure(err, f.connection.clusterId);
+  const relay = new ResponseRelay(f);
+  if (chunked) {
+    // Counted before the upstream connection sees the chunk.
+    let total = 0;
+    req.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > f.maxBodyBytes && !relay.settled) relay.refuse(tooLarge(f.maxBodyBytes));
+    });
+  }
+  relay.call = f.connection.upstream.send(
+    {
+      method: req.method ?? 'GET',
+      path: f.path,
+      headers: f.headers,
+      body:
+        length > 0
+          ? { stream: req, length }
+          : chunked
+            ? { stream: req, length: undefined }
+            : undefined,
+      idleTimeoutMs: f.streaming ? 0 : f.timeoutMs,
+    },
+    relay,
+  );
+  return relay;
+}
+
+const NO_CALL: UpstreamCall = { abort() {}, resume() {} };
+
+/** Writes the cluster's answer into the client's response. */
+class ResponseRelay implements UpstreamSink, UpstreamCall {
+  call: UpstreamCall = NO_CALL;
+  settled = false;
+  readonly #f: PlainForward;
+  readonly #resume = () => this.call.resume();
+
+  constructor(f: PlainForward) {
+    this.#f = f;
+  }
+
+  onHead(status: number, headers: Record<string, string | string[]>): void {
+    const { res } = this.#f;
+    this.#f.onAnswer();
+    res.writeHead(status, responseHeaders(headers));
+    // A watch may stay silent for minutes: the client must see the headers now.
+    if (this.#f.streaming) res.flushHeaders();
+  }
+
+  onData(chunk: Buffer): boolean {
+    const ok = this.#f.res.write(chunk);
+    if (!ok) this.#f.res.once('drain', this.#resume);
+    return ok;
+  }
+
+  onEnd(): void {
+    this.settled = true;
+    this.#f.res.end();
+  }
+
+  onError(err: Error): void {
+    this.settled = true;
+    const { res } = this.#f;
+    if (res.headersSent) res.destroy();
+    else this.#f.onFailure(upstreamFailure(err, this.#f.connection.clusterId));
+  }
+
+  /** Stops the upstream call and answers `err` instead. */
+  refuse(err: PaddockError): void {
+    this.settled = true;
+    this.call.abort();
+    if (this.#f.res.headersSent) this.#f.res.destroy();
+    else this.#f.onFailure(err);
+  }
+
+  abort(): void {
+    this.settled = true;
+    this.call.abort();
+  }
+
+  resume(): void {
+    this.call.resume();
   }
 }
 
 function responseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const named = new Set(
-    [headers.connection ?? []]
-      .flat()
-      .flatMap((v) => v.split(','))
-      .map((t) => t.trim().toLowerCase()),
-  );
+  const connection = headers.connection;
+  const named =
+    connection === undefined
+      ? undefined
+      : new Set(
+          [connection]
+            .flat()
+            .flatMap((v) => v.split(','))
+            .map((t) => t.trim().toLowerCase()),
+        );
   const out: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || RESPONSE_HOP_BY_HOP.has(name) || named.has(name)) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || RESPONSE_HOP_BY_HOP.has(name) || named?.has(name)) continue;
     out[name] = value;
   }
   return out;
-}
-
-async function* limitBody(
-  req: IncomingMessage,
-  max: number,
-  onOver: () => void,
-): AsyncGenerator<Buffer> {
-  let total = 0;
-  for await (const chunk of req) {
-    total += (chunk as Buffer).length;
-    if (total > max) {
-      onOver();
-      throw tooLarge(max);
-    }
-    yield chunk as Buffer;
-  }
 }
 
 function tooLarge(max: number): PaddockError {

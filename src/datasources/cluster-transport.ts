@@ -1,5 +1,6 @@
 import { Agent } from 'node:https';
 import { Pool } from 'undici';
+import { Http1Upstream } from './upstream/http1-upstream.js';
 
 export interface ClusterTlsSettings {
   readonly endpoint: URL;
@@ -15,10 +16,14 @@ export interface TransportOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** One cluster's sockets: an undici pool for plain requests, an https.Agent for upgrades. */
+/**
+ * One cluster's sockets: the proxy's lean HTTP/1.1 connections for plain requests, an
+ * https.Agent for upgrades, and an undici pool for Paddock's own calls.
+ */
 export interface ClusterTransport {
   readonly agent: Agent;
   readonly dispatcher: Pool;
+  readonly upstream: Http1Upstream;
   close(): Promise<void>;
 }
 
@@ -55,11 +60,20 @@ export function createClusterTransport(
     bodyTimeout: 0,
     pipelining: 1,
   });
+  const upstream = new Http1Upstream({
+    host: tls.endpoint.hostname.replace(/^\[|\]$/g, ''),
+    port: Number(tls.endpoint.port || 443),
+    tls: { ca, rejectUnauthorized, servername },
+    connectTimeoutMs,
+    keepAliveMs,
+  });
   return {
     agent,
     dispatcher,
+    upstream,
     async close() {
       agent.destroy();
+      upstream.close();
       await dispatcher.destroy().catch(() => undefined);
     },
   };

@@ -73,6 +73,7 @@ export class LiveClusters {
       endpoint,
       agent: transport.agent,
       dispatcher: transport.dispatcher,
+      upstream: transport.upstream,
       impersonatorToken,
       managerToken,
       gate: breaker,

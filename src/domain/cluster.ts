@@ -5,6 +5,7 @@
  */
 import type { Agent } from 'node:https';
 import type { Dispatcher } from 'undici';
+import type { ClusterUpstream } from './cluster-upstream.js';
 
 /**
  * `pending`: registered, waiting for its manifest to be applied; `active`: the last probe
@@ -60,8 +61,10 @@ export interface ClusterConnection {
   readonly endpoint: URL;
   /** Keep-alive agent verifying the cluster's CA (for upgrades: exec, attach, port-forward). */
   readonly agent: Agent;
-  /** Keep-alive undici pool with the same TLS settings (for plain requests). */
+  /** Keep-alive undici pool with the same TLS settings (Paddock's own calls). */
   readonly dispatcher: Dispatcher;
+  /** Kept-alive HTTP/1.1 connections with the same TLS settings (proxied plain requests). */
+  readonly upstream: ClusterUpstream;
   /** Bearer token of the `paddock-impersonator` service account. Never log it. */
   readonly impersonatorToken: string;
   readonly health: ClusterHealth;

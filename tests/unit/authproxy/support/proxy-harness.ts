@@ -73,6 +73,7 @@ export async function startProxyHarness(
       endpoint: url,
       agent: transport.agent,
       dispatcher: transport.dispatcher,
+      upstream: transport.upstream,
       impersonatorToken: IMPERSONATOR_TOKEN,
       health: { state: 'active' },
       gate: breaker,
