@@ -1,5 +1,6 @@
 /** Requests/s and latency of every leg, for each request and connection count, with wrk. */
 import { type Leg, LIST_PATH, OBJECT_PATH } from './legs.js';
+import { cpuSecondsOfTree } from './process-cpu.js';
 import { runWrk, type WrkResult, writeWrkScript } from './wrk-run.js';
 
 export type RequestName = 'GET one object' | 'LIST 500 pods';
@@ -9,6 +10,8 @@ export interface Cell {
   readonly connections: number;
   readonly leg: Leg['name'];
   readonly result: WrkResult;
+  /** CPU time the leg's serving process spent per request (kubesim's for the direct leg). */
+  readonly cpuUsPerRequest: number | undefined;
 }
 
 export interface HttpPhaseOptions {
@@ -43,11 +46,18 @@ export async function runHttpPhase(options: HttpPhaseOptions): Promise<Cell[]> {
       for (const leg of options.legs) {
         const script = scripts.get(leg.name)!;
         await runWrk(leg, script, connections, options.warmupSeconds, options.threads);
+        const cpuBefore = leg.pid === undefined ? 0 : cpuSecondsOfTree(leg.pid);
         const result = await runWrk(leg, script, connections, options.seconds, options.threads);
-        cells.push({ request, connections, leg: leg.name, result });
+        const cpuUsPerRequest =
+          leg.pid === undefined || result.requests === 0
+            ? undefined
+            : ((cpuSecondsOfTree(leg.pid) - cpuBefore) * 1e6) / result.requests;
+        cells.push({ request, connections, leg: leg.name, result, cpuUsPerRequest });
         options.progress(
           `${request}, ${connections} conn, ${leg.name}: ${Math.round(result.perSecond)} req/s, ` +
-            `p50 ${result.p50Us} µs, p99 ${result.p99Us} µs${result.errors ? `, ${result.errors} errors` : ''}`,
+            `p50 ${result.p50Us} µs, p99 ${result.p99Us} µs` +
+            `${cpuUsPerRequest === undefined ? '' : `, ${Math.round(cpuUsPerRequest)} CPU µs/req`}` +
+            `${result.errors ? `, ${result.errors} errors` : ''}`,
         );
       }
     }

@@ -25,7 +25,7 @@ const EXTRA_PREFIX = 'impersonate-extra-';
 export async function startKubectlProxy(
   group: ProcessGroup,
   options: KubectlProxyOptions,
-): Promise<string> {
+): Promise<{ url: string; pid: number | undefined }> {
   if (!existsSync(KUBECTL_BINARY)) {
     throw new Error(`${KUBECTL_BINARY} not found: install the Debian package kubectl`);
   }
@@ -46,7 +46,7 @@ export async function startKubectlProxy(
     () => /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(printed)?.[1],
     15_000,
   );
-  return `http://127.0.0.1:${port}`;
+  return { url: `http://127.0.0.1:${port}`, pid: started.child.pid };
 }
 
 function kubeconfigFor(options: KubectlProxyOptions) {

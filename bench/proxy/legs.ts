@@ -16,6 +16,8 @@ export interface Leg {
   readonly headers: readonly (readonly [string, string])[];
   /** CA of the certificate the client sees (unused for http:). */
   readonly caPem: string;
+  /** The serving process (with its children), whose CPU time per request is reported. */
+  readonly pid?: number;
 }
 
 export const OBJECT_PATH = `/api/v1/namespaces/${BENCH_NAMESPACE}/configmaps/${OBJECT_NAME}`;

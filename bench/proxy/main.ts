@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     kubesim.child.send({ type: 'bind-user', user: ready.userId });
     await bound;
     const identity = ready.upstreamIdentity;
-    const nginxUrl = await startNginx(group, {
+    const nginx = await startNginx(group, {
       dir,
       upstreamUrl: sim.url,
       upstreamCaFile: sim.caFile,
@@ -130,22 +130,29 @@ async function main(): Promise<number> {
       keyFile,
       headers: identity,
     });
-    const kubectlUrl = await startKubectlProxy(group, {
+    const kubectl = await startKubectlProxy(group, {
       dir,
       upstreamUrl: sim.url,
       upstreamCaFile: sim.caFile,
       identity,
     });
     const legs: Leg[] = [
-      { name: 'direct', base: sim.url, headers: headerLines(identity), caPem: simCa },
+      {
+        name: 'direct',
+        base: sim.url,
+        headers: headerLines(identity),
+        caPem: simCa,
+        pid: kubesim.child.pid,
+      },
       {
         name: 'paddock',
         base: `${ready.url}/k8s/clusters/${CLUSTER_ID}`,
         headers: [['Authorization', `Bearer ${ready.token}`]],
         caPem: tls.caPem,
+        pid: paddock.child.pid,
       },
-      { name: 'nginx', base: nginxUrl, headers: [], caPem: tls.caPem },
-      { name: 'kubectl proxy', base: kubectlUrl, headers: [], caPem: '' },
+      { name: 'nginx', base: nginx.url, headers: [], caPem: tls.caPem, pid: nginx.pid },
+      { name: 'kubectl proxy', base: kubectl.url, headers: [], caPem: '', pid: kubectl.pid },
     ];
 
     console.log('\nLegs (each must reach kubesim as the same user with the same groups):');

@@ -24,7 +24,10 @@ export interface NginxPeerOptions {
 }
 
 /** Starts nginx in the foreground on a free loopback port; resolves with its base URL. */
-export async function startNginx(group: ProcessGroup, options: NginxPeerOptions): Promise<string> {
+export async function startNginx(
+  group: ProcessGroup,
+  options: NginxPeerOptions,
+): Promise<{ url: string; pid: number | undefined }> {
   if (!existsSync(NGINX_BINARY)) {
     throw new Error(`${NGINX_BINARY} not found: install the Debian package nginx`);
   }
@@ -33,8 +36,15 @@ export async function startNginx(group: ProcessGroup, options: NginxPeerOptions)
   await mkdir(join(dir, 'logs'), { recursive: true });
   const conf = join(dir, 'nginx.conf');
   await writeFile(conf, nginxConfig(options, port, dir));
-  group.spawn('nginx', NGINX_BINARY, ['-p', dir, '-c', conf, '-e', join(dir, 'logs', 'error.log')]);
-  return `https://127.0.0.1:${port}`;
+  const started = group.spawn('nginx', NGINX_BINARY, [
+    '-p',
+    dir,
+    '-c',
+    conf,
+    '-e',
+    join(dir, 'logs', 'error.log'),
+  ]);
+  return { url: `https://127.0.0.1:${port}`, pid: started.child.pid };
 }
 
 export function nginxConfig(options: NginxPeerOptions, port: number, dir: string): string {

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { impersonationHeaders } from '../../src/authproxy/index.js';
 import { composeApp } from '../../src/cli/compose-app.js';
 import { loadConfig } from '../../src/config/index.js';
-import { createLogger, createPaddockServer } from '../../src/server/index.js';
+import { createPaddockServer, createServerLoggers } from '../../src/server/index.js';
 import { answerStats, CLUSTER_ID, type PaddockReady } from './protocol.js';
 
 const [dataDir, kubeconfig, certFile, keyFile, caFile, logLevel] = process.argv.slice(2);
@@ -28,11 +28,13 @@ const { config } = loadConfig({
   env: { KUBECONFIG: kubeconfig, HOME: dataDir },
   readFile: (path) => readFileSync(path, 'utf8'),
 });
-const logger = createLogger({ level: config.logLevel });
+// The same loggers as `paddock serve` (src/cli/serve-command.ts).
+const { logger, accessLog } = createServerLoggers({ level: config.logLevel });
 const app = await composeApp(config, logger);
 const server = createPaddockServer({
   routes: app.routes,
   logger,
+  accessLog,
   metrics: app.metrics,
   tls: app.tls,
 });

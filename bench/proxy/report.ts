@@ -37,6 +37,7 @@ export function httpTable(cells: readonly Cell[]): string {
       fmt(c.result.p99Us),
       added(c.result.p50Us, direct?.result.p50Us),
       added(c.result.p99Us, direct?.result.p99Us),
+      c.cpuUsPerRequest === undefined ? '–' : fmt(c.cpuUsPerRequest),
       String(c.result.errors),
     ];
   });
@@ -50,6 +51,7 @@ export function httpTable(cells: readonly Cell[]): string {
       'p99 µs',
       'added p50 µs',
       'added p99 µs',
+      'server CPU µs/req',
       'errors',
     ],
     rows,

@@ -7,7 +7,12 @@ import type { CredentialEvents } from '../domain/credential-events.js';
 import type { Authenticator, AuthRequest, Identity } from '../domain/identity.js';
 import type { Logger } from '../domain/logger.js';
 import { isPaddockError, PaddockError } from '../errors/index.js';
-import { assertOutgoingHeaders, type OutgoingHeaders, withImpersonation } from './header-policy.js';
+import {
+  assertOutgoingHeaders,
+  assertOutgoingRecord,
+  type OutgoingHeaders,
+  withImpersonation,
+} from './header-policy.js';
 import { ImpersonationMemo } from './impersonation-memo.js';
 import { endSocketWithStatus, sendKubeStatus, statusOfError } from './kube-status.js';
 import { OpenStreams } from './open-streams.js';
@@ -130,7 +135,7 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
       headers.connection = 'Upgrade';
       headers.upgrade = req.headers.upgrade ?? '';
     }
-    assertOutgoingHeaders(Object.entries(headers), expected);
+    assertOutgoingRecord(headers, expected);
     const prefix = connection.endpoint.pathname.replace(/\/+$/, '');
     const path = `${prefix}${target.path}${target.query === '' ? '' : `?${target.query}`}`;
     const remoteAddress = req.socket.remoteAddress;

@@ -37,16 +37,21 @@ export function parseProxyTarget(rawUrl: string): ProxyTarget {
     throw new PaddockError('NOT_FOUND', 'cluster not found', { reason: 'cluster_not_found' });
   }
 
-  const segments = path.split('/').slice(1);
-  segments.forEach((segment, i) => {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we refuse
+  if (/[\u0000-\u001f\u007f]/.test(path)) throw badPath('control character in path');
+  const segments = path.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const segment = segments[i]!;
     // A trailing slash (`/apis/`) is harmless; an empty segment anywhere else is not.
     if (segment === '' && i !== segments.length - 1) throw badPath('empty path segment');
-    checkSegment(segment);
-  });
+    if (segment === '.' || segment === '..') throw badPath('dot segment in path');
+    // Without '%' a segment is its own decoding: nothing more to check.
+    if (segment.includes('%')) checkEncodedSegment(segment);
+  }
   return { clusterId, path, query };
 }
 
-function checkSegment(segment: string): void {
+function checkEncodedSegment(segment: string): void {
   let decoded: string;
   try {
     decoded = decodeURIComponent(segment);

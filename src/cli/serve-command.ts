@@ -1,6 +1,6 @@
 import { redactConfig } from '../config/index.js';
 import { hasErrorCode } from '../errors/index.js';
-import { createLogger, createPaddockServer } from '../server/index.js';
+import { createPaddockServer, createServerLoggers } from '../server/index.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { type App, composeApp } from './compose-app.js';
 import { readConfig } from './read-config.js';
@@ -10,7 +10,7 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
   const loaded = readConfig('serve', io, argv);
   if (typeof loaded === 'number') return loaded;
   const { config } = loaded;
-  const logger = createLogger({ level: config.logLevel });
+  const { logger, accessLog } = createServerLoggers({ level: config.logLevel });
   logger.info({ config: redactConfig(config) }, 'starting paddock');
 
   let app: App;
@@ -24,7 +24,13 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
   }
 
   const { tls } = app;
-  const server = createPaddockServer({ routes: app.routes, logger, metrics: app.metrics, tls });
+  const server = createPaddockServer({
+    routes: app.routes,
+    logger,
+    accessLog,
+    metrics: app.metrics,
+    tls,
+  });
   try {
     await server.listen(config.port, config.bind);
   } catch (err) {

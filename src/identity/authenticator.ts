@@ -3,7 +3,7 @@
  * process; the store's change feed (revocations, users, keys, session activity) evicts them,
  * so a logout, a disabled user or a lost group reaches every replica within a change delivery.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Authenticator, AuthRequest, Identity } from '../domain/identity.js';
 import type { Store, Unsubscribe } from '../domain/store.js';
 import type { ApiKeyService } from './api-keys.js';
@@ -177,5 +177,5 @@ function cacheKey(credential: Credential): string {
     credential.kind === 'session'
       ? `s:${credential.token}`
       : `k:${credential.keyId}:${credential.secret}`;
-  return createHash('sha256').update(raw).digest('base64url');
+  return hash('sha256', raw, 'base64url');
 }

@@ -1,7 +1,7 @@
 export type { AuthRoutesOptions } from './auth/auth-routes.js';
 export { authRoutes } from './auth/auth-routes.js';
 export { readCookie, secureCookie } from './cookies.js';
-export { createLogger } from './create-logger.js';
+export { createLogger, createServerLoggers } from './create-logger.js';
 export type { ReadinessCheck } from './health-routes.js';
 export { healthRoutes } from './health-routes.js';
 export type { HttpMetrics } from './http-metrics.js';

@@ -1,10 +1,12 @@
 import { expect } from 'chai';
 import {
   assertOutgoingHeaders,
+  assertOutgoingRecord,
   extraHeaderName,
   impersonationHeaders,
   scrubRequestHeaders,
   upstreamHeaders,
+  withImpersonation,
 } from '../../../src/authproxy/header-policy.js';
 import { identity } from './support/map-authenticator.js';
 
@@ -115,5 +117,50 @@ describe('header policy', () => {
     expect(() => assertOutgoingHeaders(entries, expected))
       .to.throw()
       .with.property('reason', 'header_leak');
+  });
+
+  describe('the quick check of a header record built from the impersonation', () => {
+    const expectedFor = () => impersonationHeaders(identity('u-alice'), 'tok');
+
+    it('accepts the record withImpersonation built from it', () => {
+      const expected = expectedFor();
+      const headers = withImpersonation(
+        ['Accept', '*/*', 'User-Agent', 'kubectl'],
+        expected,
+        'h:1',
+      );
+      expect(() => assertOutgoingRecord(headers, expected)).to.not.throw();
+    });
+
+    for (const [what, extra] of leaks) {
+      it(`fails closed when the record also carries ${what}`, () => {
+        const expected = expectedFor();
+        const lower = Object.fromEntries(
+          Object.entries(extra).map(([n, v]) => [n.toLowerCase(), v]),
+        );
+        // Added after Paddock's own lines, as a broken scrubber would leave them.
+        const headers = { ...withImpersonation([], expected, 'h:1'), ...lower };
+        expect(() => assertOutgoingRecord(headers, expected))
+          .to.throw()
+          .with.property('reason', 'header_leak');
+      });
+    }
+
+    it('fails closed when an identity value is an equal-looking copy that differs', () => {
+      const expected = expectedFor();
+      const headers = { ...withImpersonation([], expected, 'h:1') };
+      headers['impersonate-group'] = ['system:masters', 'system:authenticated'];
+      expect(() => assertOutgoingRecord(headers, expected))
+        .to.throw()
+        .with.property('reason', 'header_leak');
+    });
+
+    it('fails closed when a line Paddock set is missing from the record', () => {
+      const expected = expectedFor();
+      const { 'impersonate-user': _dropped, ...headers } = withImpersonation([], expected, 'h:1');
+      expect(() => assertOutgoingRecord(headers, expected))
+        .to.throw()
+        .with.property('reason', 'header_leak');
+    });
   });
 });
