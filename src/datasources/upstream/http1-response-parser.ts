@@ -155,7 +155,6 @@ export class Http1ResponseParser {
       minor === '1' ? !connection.includes('close') : connection.includes('keep-alive');
     const transferEncoding = headers['transfer-encoding'];
     const contentLength = headers['content-length'];
-    this.#events.onHead(status, headers);
 
     if (this.#noBody || status === 204 || status === 304) {
       this.#state = 'done';
@@ -177,6 +176,9 @@ export class Http1ResponseParser {
       this.#state = 'until-close';
       this.keepAlive = false;
     }
+    // Only once the framing is known to be sound: a refused answer delivers no head, so the
+    // proxy can still answer 502 instead of a status it would then have to cut off.
+    this.#events.onHead(status, headers);
   }
 
   #readFixed(chunk: Buffer): Buffer {

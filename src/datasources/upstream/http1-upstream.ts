@@ -70,6 +70,11 @@ export class Http1Upstream implements ClusterUpstream {
     return this.#idle.length;
   }
 
+  /** Whether `close()` was called; a closed pool opens no connection, not even for a retry. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   close(): void {
     this.#closed = true;
     for (const c of this.#open) c.socket.destroy();
@@ -246,6 +251,7 @@ class Exchange implements UpstreamCall {
       if (
         c?.used === true &&
         !this.#retried &&
+        !this.#pool.closed &&
         !this.#parser.headReceived &&
         this.#request.body === undefined &&
         IDEMPOTENT.has(this.#request.method)
@@ -290,8 +296,13 @@ class Exchange implements UpstreamCall {
   #newParser(): Http1ResponseParser {
     return new Http1ResponseParser(
       {
-        onHead: (status, headers: ResponseHeaders) => this.#sink.onHead(status, headers),
+        // One socket read can hold several chunks: after an abort() from the sink (or a
+        // failure) the parser finishes the read, but the sink hears nothing more.
+        onHead: (status, headers: ResponseHeaders) => {
+          if (!this.#finished) this.#sink.onHead(status, headers);
+        },
         onData: (chunk) => {
+          if (this.#finished) return;
           if (!this.#sink.onData(chunk) && !this.#paused) {
             this.#paused = true;
             this.#connection?.socket.pause();
@@ -318,11 +329,14 @@ class Exchange implements UpstreamCall {
       // After a failure or an early answer the rest of the body is read and dropped.
       const socket = this.#connection?.socket;
       if (socket === undefined || chunk.length === 0) return;
-      const ok = chunked
-        ? socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1') &&
-          socket.write(chunk) &&
-          socket.write('\r\n', 'latin1')
-        : socket.write(chunk);
+      let ok: boolean;
+      if (chunked) {
+        // All three pieces go out whatever `write` answers: stopping at the first `false`
+        // would drop the chunk (or its CRLF) and corrupt the framing.
+        socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+        socket.write(chunk);
+        ok = socket.write('\r\n', 'latin1');
+      } else ok = socket.write(chunk);
       if (!ok) stream.pause();
     });
     stream.once('end', () => {
@@ -333,8 +347,21 @@ class Exchange implements UpstreamCall {
 }
 
 function failedCall(sink: UpstreamSink, err: UpstreamError): UpstreamCall {
-  queueMicrotask(() => sink.onError(err));
-  return { abort() {}, resume() {} };
+  let aborted = false;
+  queueMicrotask(() => {
+    if (aborted) return;
+    try {
+      sink.onError(err);
+    } catch {
+      // As in Exchange#fail: a throw from a microtask would take the process down.
+    }
+  });
+  return {
+    abort() {
+      aborted = true;
+    },
+    resume() {},
+  };
 }
 
 // The body's framing is the upstream connection's business, whatever the caller passed.
@@ -356,14 +383,20 @@ function requestHead(request: UpstreamRequest): string {
         ? 'transfer-encoding: chunked\r\n'
         : `content-length: ${body.length}\r\n`;
   }
-  if (!/^[A-Z]+$/.test(request.method) || /\s/.test(request.path)) {
+  if (!/^[A-Z]+$/.test(request.method) || INVALID_PATH.test(request.path)) {
     throw upstreamError('ERR_INVALID_CHAR', 'invalid request line');
   }
   return `${head}\r\n`;
 }
 
+// Node's own rules for outgoing requests. The head is written as latin1, which keeps only the
+// low byte of each character (U+010A becomes LF), so anything above U+00FF is refused too.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const INVALID_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+const INVALID_PATH = /[^\x21-\xff]/;
+
 function headerLine(name: string, value: string): string {
-  if (value.includes('\n') || value.includes('\r') || name.includes(':') || name.includes('\n')) {
+  if (!TOKEN.test(name) || INVALID_VALUE.test(value)) {
     throw upstreamError('ERR_INVALID_CHAR', `invalid header ${JSON.stringify(name)}`);
   }
   return `${name}: ${value}\r\n`;
