@@ -454,6 +454,17 @@ describe('Http1ResponseParser', () => {
       );
     });
 
+    it('delivers no head for an answer whose framing it refuses', () => {
+      const events = new Collector();
+      const parser = new Http1ResponseParser(events, false);
+      const raw = bytes('HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nxx');
+      expect(() => parser.execute(raw))
+        .to.throw(ResponseParseError)
+        .with.property('code', 'HPE_INVALID_CONTENT_LENGTH');
+      expect(events.heads).to.deep.equal([]);
+      expect(parser.headReceived).to.equal(false);
+    });
+
     it('refuses a content-length that is not a plain decimal number', () => {
       for (const value of ['-1', '+5', '0x10', 'abc', '', '1 2', '1.5', '9'.repeat(16)]) {
         expectRefused(
