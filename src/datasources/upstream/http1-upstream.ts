@@ -223,6 +223,7 @@ class Exchange implements UpstreamCall {
 
   /** The sink's last word; it runs inside a socket event, where a throw would be fatal. */
   #end(): void {
+    this.#dropBody();
     try {
       this.#sink.onEnd();
     } catch {
@@ -274,6 +275,7 @@ class Exchange implements UpstreamCall {
   fail(err: UpstreamError): void {
     if (this.#finished) return;
     this.#finished = true;
+    this.#dropBody();
     try {
       this.#sink.onError(err);
     } catch {
@@ -285,6 +287,12 @@ class Exchange implements UpstreamCall {
     if (this.#finished) return;
     this.#finished = true;
     this.#drop();
+    this.#dropBody();
+  }
+
+  /** The exchange is over: the rest of a body (perhaps paused for backpressure) is dropped. */
+  #dropBody(): void {
+    if (!this.#bodyDone) this.#request.body?.stream.resume();
   }
 
   resume(): void {
