@@ -324,6 +324,35 @@ describe('Http1Upstream', () => {
       );
     });
 
+    it('reads and drops the rest of a large body after an early answer', async () => {
+      const server = await https((_req, res) => {
+        res.writeHead(413, { 'content-length': 0 });
+        res.end();
+      });
+      const { stream } = bodyStream(patternBytes(8 * MiB), 64 * 1024);
+      const sink = await exchange(
+        poolFor(server.port),
+        request(server.port, { method: 'POST', body: { stream, length: 8 * MiB } }),
+      );
+      expect(sink.status).to.equal(413);
+      await waitFor('the body stream to be read to its end', () =>
+        stream.readableEnded ? true : undefined,
+      );
+    });
+
+    it('reads and drops the rest of a large body when the upload fails', async () => {
+      const server = await https((req) => req.socket.destroy());
+      const { stream } = bodyStream(patternBytes(8 * MiB), 64 * 1024);
+      const sink = await exchange(
+        poolFor(server.port),
+        request(server.port, { method: 'PUT', body: { stream, length: undefined } }),
+      );
+      expect(sink.events).to.deep.equal(['error']);
+      await waitFor('the body stream to be read to its end', () =>
+        stream.readableEnded ? true : undefined,
+      );
+    });
+
     it('refuses a header value with CR or LF without opening a connection', async () => {
       const server = await https(answer('ok'));
       const pool = poolFor(server.port);
