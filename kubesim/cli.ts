@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { startKubesim } from './start.js';
 
 const USAGE =
-  'usage: kubesim --clusters N [--port P] [--seed demo|scale:<nodes>x<pods>] [--state-dir DIR] [--admin-port P] [--kube-version vX.Y.Z] [--anonymous disabled|health|enabled] [--service-account ns/name]...';
+  'usage: kubesim --clusters N [--port P] [--seed demo|scale:<nodes>x<pods>] [--state-dir DIR] [--admin-port P] [--kube-version vX.Y.Z] [--anonymous disabled|health|enabled] [--service-account ns/name]... [--http2]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       'kube-version': { type: 'string' },
       anonymous: { type: 'string' },
       'service-account': { type: 'string', multiple: true },
+      http2: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     kubeVersion: values['kube-version'],
     anonymous: anonymous as 'disabled' | 'health' | 'enabled' | undefined,
     serviceAccounts: values['service-account'],
+    http2: values.http2,
   });
   process.stdout.write(
     `kubesim: ${sim.clusters.length} cluster(s) ready; state in ${sim.stateFile}; admin ${sim.adminUrl}\n`,

@@ -34,6 +34,8 @@ export interface KubesimOptions {
   tls?: TlsMaterial;
   now?: () => Date;
   historySize?: number;
+  /** Offer HTTP/2 as kube-apiserver does (default false: HTTP/1.1 only). */
+  http2?: boolean;
 }
 
 export interface Kubesim {
@@ -83,7 +85,7 @@ export async function startKubesim(options: KubesimOptions = {}): Promise<Kubesi
         historySize: options.historySize,
       });
       if (options.seed && options.seed !== 'none') applySeed(sim, options.seed, i);
-      const server = new ClusterServer(sim, serverTls, options.host);
+      const server = new ClusterServer(sim, serverTls, options.host, { http2: options.http2 });
       servers.push(server);
       await server.listen(options.port ? options.port + i : 0);
       handles.set(name, new ClusterHandle(sim, server, caFile));

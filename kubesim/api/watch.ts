@@ -104,10 +104,10 @@ export function serveWatch(
     return `{"type":"${type}","object":{"kind":"${p.t.kind}","apiVersion":"${apiVersion}",${s.json.slice(1)}}\n`;
   };
 
+  // No Transfer-Encoding: Node chunks HTTP/1.1 itself, and HTTP/2 forbids the header.
   res.writeHead(200, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
   });
   res.flushHeaders();
 

@@ -80,11 +80,8 @@ export async function handlePodLog(cluster: SimCluster, ar: ApiRequest): Promise
     `${timestamps ? `${nanoTimestamp(start + seq * interval)} ` : ''}${logLine(podName, container, seq)}\n`;
 
   const follow = sp.get('follow') === 'true';
-  res.writeHead(200, {
-    'Content-Type': 'text/plain',
-    'Cache-Control': 'no-cache, private',
-    ...(follow ? { 'Transfer-Encoding': 'chunked' } : {}),
-  });
+  // A follow is chunked by Node on HTTP/1.1; HTTP/2 forbids the Transfer-Encoding header.
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
   let sent = 0;
   const write = (s: string): boolean => {
     if (sent + s.length > limitBytes) {

@@ -1,8 +1,11 @@
 // The HTTPS listener of one cluster. "down" closes the listener and every open socket so
 // clients see connection refused; "up" listens again on the same port.
 
-import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createSecureServer } from 'node:http2';
+import { createServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import { handleUpgrade } from '../pods/upgrade.js';
 import { handleRequest } from './pipeline.js';
 import type { SimCluster } from './sim-cluster.js';
@@ -12,8 +15,20 @@ export interface TlsOptions {
   keyPem: string;
 }
 
+/**
+ * Like kube-apiserver, the listener can offer HTTP/2 (ALPN `h2`, at most 1,000 streams per
+ * connection) besides HTTP/1.1, which stays in use for clients that ask for it and for
+ * upgrades (exec, attach, port-forward).
+ */
+export interface ListenerOptions {
+  readonly http2?: boolean;
+}
+
+// kube-apiserver's default for --http2-max-streams-per-connection.
+const MAX_STREAMS_PER_CONNECTION = 1000;
+
 export class ClusterServer {
-  private server: Server | undefined;
+  private server: TlsServer | undefined;
   private readonly sockets = new Set<Socket>();
   port = 0;
 
@@ -21,6 +36,7 @@ export class ClusterServer {
     readonly cluster: SimCluster,
     private readonly tls: TlsOptions,
     private readonly host = '127.0.0.1',
+    private readonly listener: ListenerOptions = {},
   ) {}
 
   get url(): string {
@@ -32,21 +48,40 @@ export class ClusterServer {
   }
 
   async listen(port = this.port): Promise<void> {
-    const server = createServer({ cert: this.tls.certPem, key: this.tls.keyPem }, (req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       void handleRequest(this.cluster, req, res);
-    });
-    server.keepAliveTimeout = 60_000;
-    server.headersTimeout = 65_000;
-    server.requestTimeout = 0;
+    };
+    const tls = { cert: this.tls.certPem, key: this.tls.keyPem };
+    let server: TlsServer;
+    if (this.listener.http2) {
+      // The compatibility request and response carry what the pipeline reads and writes
+      // (method, url, headers, rawHeaders, writeHead, write, flushHeaders, end, 'close').
+      server = createSecureServer(
+        {
+          ...tls,
+          allowHTTP1: true,
+          settings: { maxConcurrentStreams: MAX_STREAMS_PER_CONNECTION },
+        },
+        ((req: IncomingMessage, res: ServerResponse) => {
+          onRequest(withDistinctHeaders(req), res);
+        }) as unknown as Parameters<typeof createSecureServer>[1],
+      );
+    } else {
+      const https = createServer(tls, onRequest);
+      https.keepAliveTimeout = 60_000;
+      https.headersTimeout = 65_000;
+      https.requestTimeout = 0;
+      server = https;
+    }
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
     server.on('secureConnection', (s) => s.setNoDelay(true));
-    server.on('upgrade', (req, socket, head) => {
-      void handleUpgrade(this.cluster, req, socket as Socket, head);
+    server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      void handleUpgrade(this.cluster, req, socket, head);
     });
-    server.on('clientError', (_err, socket) => socket.destroy());
+    server.on('clientError', (_err: Error, socket: Socket) => socket.destroy());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, this.host, () => {
@@ -73,4 +108,23 @@ export class ClusterServer {
     if (down && this.listening) await this.close();
     else if (!down && !this.listening) await this.listen(this.port);
   }
+}
+
+/**
+ * HTTP/2's compatibility request has no `headersDistinct` (every line of a header, in order),
+ * which the pipeline reads for impersonation: it is built from `rawHeaders`.
+ */
+function withDistinctHeaders(req: IncomingMessage): IncomingMessage {
+  if (req.headersDistinct !== undefined) return req;
+  const distinct: Record<string, string[]> = {};
+  const raw = req.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (name.startsWith(':')) continue;
+    const lines = distinct[name] ?? [];
+    lines.push(raw[i + 1]!);
+    distinct[name] = lines;
+  }
+  Object.defineProperty(req, 'headersDistinct', { value: distinct });
+  return req;
 }

@@ -57,10 +57,8 @@ export async function routeResource(cluster: SimCluster, ar: ApiRequest): Promis
       return handleList(ar);
     case 'watch':
       if (cluster.faults.dropWatches) {
-        ar.res.writeHead(200, {
-          'Content-Type': 'application/json',
-          'Transfer-Encoding': 'chunked',
-        });
+        // No Transfer-Encoding: Node chunks HTTP/1.1 itself, and HTTP/2 forbids the header.
+        ar.res.writeHead(200, { 'Content-Type': 'application/json' });
         ar.res.end();
         return;
       }

@@ -72,6 +72,7 @@ export function forwardPlain(f: PlainForward): UpstreamCall {
             ? { stream: req, length: undefined }
             : undefined,
       idleTimeoutMs: f.streaming ? 0 : f.timeoutMs,
+      longLived: f.streaming,
     },
     relay,
   );
@@ -85,7 +86,11 @@ class ResponseRelay implements UpstreamSink, UpstreamCall {
   call: UpstreamCall = NO_CALL;
   settled = false;
   readonly #f: PlainForward;
-  readonly #resume = () => this.call.resume();
+  #waitingForDrain = false;
+  readonly #resume = () => {
+    this.#waitingForDrain = false;
+    this.call.resume();
+  };
 
   constructor(f: PlainForward) {
     this.#f = f;
@@ -101,7 +106,11 @@ class ResponseRelay implements UpstreamSink, UpstreamCall {
 
   onData(chunk: Buffer): boolean {
     const ok = this.#f.res.write(chunk);
-    if (!ok) this.#f.res.once('drain', this.#resume);
+    // One socket read can hold several chunks: one drain listener is enough for all of them.
+    if (!ok && !this.#waitingForDrain) {
+      this.#waitingForDrain = true;
+      this.#f.res.once('drain', this.#resume);
+    }
     return ok;
   }
 

@@ -1,6 +1,8 @@
 import { Agent } from 'node:https';
 import { Pool } from 'undici';
 import { Http1Upstream } from './upstream/http1-upstream.js';
+import { Http2Upstream } from './upstream/http2-upstream.js';
+import { UpstreamRouter } from './upstream/upstream-router.js';
 
 export interface ClusterTlsSettings {
   readonly endpoint: URL;
@@ -23,7 +25,7 @@ export interface TransportOptions {
 export interface ClusterTransport {
   readonly agent: Agent;
   readonly dispatcher: Pool;
-  readonly upstream: Http1Upstream;
+  readonly upstream: UpstreamRouter;
   close(): Promise<void>;
 }
 
@@ -60,13 +62,17 @@ export function createClusterTransport(
     bodyTimeout: 0,
     pipelining: 1,
   });
-  const upstream = new Http1Upstream({
+  const upstreamOptions = {
     host: tls.endpoint.hostname.replace(/^\[|\]$/g, ''),
     port: Number(tls.endpoint.port || 443),
     tls: { ca, rejectUnauthorized, servername },
     connectTimeoutMs,
     keepAliveMs,
-  });
+  };
+  const upstream = new UpstreamRouter(
+    new Http1Upstream(upstreamOptions),
+    new Http2Upstream(upstreamOptions),
+  );
   return {
     agent,
     dispatcher,

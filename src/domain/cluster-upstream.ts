@@ -21,6 +21,11 @@ export interface UpstreamRequest {
   readonly body?: { readonly stream: Readable; readonly length: number | undefined };
   /** Longest silence allowed while waiting for or reading the answer; 0 for none (watches). */
   readonly idleTimeoutMs: number;
+  /**
+   * A watch or `logs -f`: the answer may stay open for hours, so it may share an HTTP/2
+   * connection with others when the cluster offers one.
+   */
+  readonly longLived?: boolean;
 }
 
 /** Receives one answer. After `onEnd` or `onError`, nothing more is called. */

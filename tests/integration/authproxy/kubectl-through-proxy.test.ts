@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { UpstreamRouter } from '../../../src/datasources/upstream/upstream-router.js';
 import { kubectl, kubectlStream } from './support/kubectl.js';
 import {
   DEVS_GROUP,
@@ -149,6 +150,10 @@ describe('kubectl through the Paddock proxy to kubesim', function () {
       const created = await kubectl(alice.kubeconfig, ['create', 'configmap', 'watched-one']);
       expect(created.code, created.stderr).to.equal(0);
       await watch.waitFor(/watched-one/, 20_000);
+      // kubesim offers h2 like kube-apiserver: the watch shares an HTTP/2 connection.
+      const upstream = (await p.registry.connection(p.clusterIds.one))?.upstream;
+      expect(upstream).to.be.instanceOf(UpstreamRouter);
+      expect((upstream as UpstreamRouter).http2.connections).to.be.at.least(1);
     } finally {
       watch.stop();
     }

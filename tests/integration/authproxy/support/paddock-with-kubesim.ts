@@ -65,6 +65,8 @@ export async function startPaddockWithKubesim(): Promise<PaddockWithKubesim> {
     adminPort: false,
     seed: 'demo',
     stateDir: join(dir, 'kubesim'),
+    // As kube-apiserver does: kubectl then talks HTTP/2 to it, and so do Paddock's watches.
+    http2: true,
   });
   const [one, two] = sim.clusters as [(typeof sim.clusters)[0], (typeof sim.clusters)[0]];
   const store = new MemoryStore();
