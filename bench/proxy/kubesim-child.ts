@@ -3,7 +3,9 @@
  * `scale:4x500`), a namespace `bench` holding a ~1 KB ConfigMap to GET and one to watch, and
  * on request the `view` role for the bench user. Answers `stats` with its RSS and open watches.
  *
- *   forked by bench/proxy/main.ts: kubesim-child.js <stateDir>
+ * It offers HTTP/2 like kube-apiserver unless the second argument is `http1`.
+ *
+ *   forked by bench/proxy/main.ts: kubesim-child.js <stateDir> [http2|http1]
  */
 import { startKubesim } from '../../kubesim/index.js';
 import {
@@ -16,13 +18,14 @@ import {
   WATCHED_NAME,
 } from './protocol.js';
 
-const [stateDir] = process.argv.slice(2);
-if (stateDir === undefined) throw new Error('usage: kubesim-child.js <stateDir>');
+const [stateDir, protocol = 'http2'] = process.argv.slice(2);
+if (stateDir === undefined) throw new Error('usage: kubesim-child.js <stateDir> [http2|http1]');
 const sim = await startKubesim({
   clusters: ['bench'],
   seed: `scale:4x${POD_COUNT}`,
   adminPort: false,
   stateDir,
+  http2: protocol !== 'http1',
 });
 const cluster = sim.cluster('bench');
 cluster.create('namespaces', { metadata: { name: BENCH_NAMESPACE } });

@@ -33,6 +33,8 @@ const paddockLogLevel = env.BENCH_PADDOCK_LOG_LEVEL ?? 'info';
 const connectionCounts = (env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 /** Legs to time (all by default); the direct leg is always measured as the baseline. */
 const onlyLegs = env.BENCH_LEGS?.split(',');
+/** kubesim offers HTTP/2 like kube-apiserver unless BENCH_KUBESIM_HTTP2=0. */
+const kubesimHttp2 = env.BENCH_KUBESIM_HTTP2 !== '0';
 const FD_LIMIT = 65_536;
 
 const log = (line: string) => console.log(`  ${line}`);
@@ -55,12 +57,14 @@ async function main(): Promise<number> {
   assertWrk();
   const fileLimit = raiseFileLimit();
   // Paddock's own descriptors (store, log, listeners, pools) stay well under this reserve.
-  const maxPaddockWatches = Math.floor((fileLimit - 300) / 2);
+  // Against an HTTP/2 cluster its watches share a few upstream connections: one socket each.
+  const socketsPerWatch = kubesimHttp2 ? 1 : 2;
+  const maxPaddockWatches = Math.floor((fileLimit - 300) / socketsPerWatch);
   if (Math.max(0, ...watchCounts) > maxPaddockWatches) {
     console.warn(
       `note: the open-files limit is ${fileLimit} and cannot be raised here (prlimit refused); ` +
-        `Paddock needs two sockets per watch, so its leg opens at most ${maxPaddockWatches} ` +
-        'watches and the 10,000 figure is extrapolated from it',
+        `Paddock needs ${socketsPerWatch} socket(s) per watch, so its leg opens at most ` +
+        `${maxPaddockWatches} watches and the 10,000 figure is extrapolated from it`,
     );
   }
   const tmp = await makeTempDir('bench-proxy');
@@ -79,7 +83,10 @@ async function main(): Promise<number> {
   const load = { start: loadAverage(), http: 0, end: 0 };
   try {
     const dir = tmp.path;
-    const kubesim = group.fork('kubesim', child('kubesim-child.js'), [join(dir, 'kubesim')]);
+    const kubesim = group.fork('kubesim', child('kubesim-child.js'), [
+      join(dir, 'kubesim'),
+      kubesimHttp2 ? 'http2' : 'http1',
+    ]);
     const sim = await nextMessage(kubesim, isKubesimReady, 60_000);
     const simCa = await caOf(sim.caFile);
 
@@ -221,7 +228,7 @@ async function main(): Promise<number> {
     console.log(
       `\nLoad average (1 min) at start ${load.start.toFixed(2)}, after HTTP ${load.http.toFixed(2)}, ` +
         `at end ${load.end.toFixed(2)} on ${availableParallelism()} cores; open files limit ${fileLimit}; ` +
-        `Paddock log level ${paddockLogLevel}.`,
+        `Paddock log level ${paddockLogLevel}; kubesim ${kubesimHttp2 ? 'offers HTTP/2' : 'HTTP/1.1 only'}.`,
     );
     // A missed target is a result to report, not a failure of the bench.
     return 0;

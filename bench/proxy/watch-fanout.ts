@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { connect, type TLSSocket } from 'node:tls';
 import { Pool } from 'undici';
+import { Http1ResponseParser } from '../../src/datasources/upstream/http1-response-parser.js';
 import { quantile } from '../support/measure.js';
 import type { Leg } from './legs.js';
 import { BENCH_NAMESPACE, WATCHED_NAME } from './protocol.js';
@@ -52,12 +53,44 @@ export async function openWatches(
         ca: leg.caPem,
       });
       sockets.push(socket);
-      let head = '';
       let tail = '';
       let opened = false;
       const timer = setTimeout(
         () => reject(new Error(`watch ${index} not answered`)),
         Math.max(1, deadline - Date.now()),
+      );
+      // Chunk boundaries carry no meaning: a proxy may split one event over two chunks, so
+      // the body is de-chunked before looking for the marker.
+      const parser = new Http1ResponseParser(
+        {
+          onHead(status) {
+            clearTimeout(timer);
+            if (status !== 200) {
+              let body = '';
+              socket.on('data', (c: Buffer) => {
+                body += c.toString('latin1');
+              });
+              // Wait a moment for the Status body: it says why.
+              setTimeout(() => reject(new Error(`watch ${index}: ${status} ${body}`)), 200);
+              return;
+            }
+            opened = true;
+            resolve();
+          },
+          onData(chunk) {
+            if (!opened) return;
+            const text = chunk.toString('latin1');
+            // An event may straddle two pieces: keep the end of the previous one.
+            const window = tail + text;
+            tail = window.slice(-64);
+            if (marker !== '' && Number.isNaN(times[index]!) && window.includes(marker)) {
+              times[index] = performance.now();
+              seen += 1;
+              if (seen === count) onAll?.();
+            }
+          },
+        },
+        false,
       );
       socket.setNoDelay(true);
       socket.on('secureConnect', () => socket.write(request));
@@ -66,29 +99,11 @@ export async function openWatches(
         if (!opened) reject(err);
       });
       socket.on('data', (chunk: Buffer) => {
-        const text = chunk.toString('latin1');
-        if (!opened) {
-          head += text;
-          const end = head.indexOf('\r\n\r\n');
-          if (end === -1) return;
-          clearTimeout(timer);
-          if (!head.startsWith('HTTP/1.1 200')) {
-            // Wait a moment for the Status body: it says why.
-            setTimeout(() => reject(new Error(`watch ${index}: ${head.slice(0, 1500)}`)), 200);
-            return;
-          }
-          opened = true;
-          resolve();
-          tail = head.slice(end + 4);
-          return;
-        }
-        // An event may straddle two reads: keep the end of the previous one.
-        const window = tail + text;
-        tail = text.slice(-64);
-        if (marker !== '' && Number.isNaN(times[index]!) && window.includes(marker)) {
-          times[index] = performance.now();
-          seen += 1;
-          if (seen === count) onAll?.();
+        if (!opened && parser.headReceived) return;
+        try {
+          parser.execute(chunk);
+        } catch (err) {
+          socket.destroy(err as Error);
         }
       });
     });
