@@ -149,25 +149,27 @@ export class Http2Upstream {
         ALPNProtocols: ['h2', 'http/1.1'],
       });
       socket.setNoDelay(true);
+      // Covers the handshake and the wait for the server's first SETTINGS frame.
       socket.setTimeout(o.connectTimeoutMs, () =>
         socket.destroy(upstreamError('UPSTREAM_TIMEOUT', 'connecting to the cluster timed out')),
       );
       socket.once('error', (err: UpstreamError) => resolve({ kind: 'failed', err }));
       socket.once('secureConnect', () => {
-        socket.setTimeout(0);
         socket.removeAllListeners('error');
         if (socket.alpnProtocol !== 'h2') {
+          socket.setTimeout(0);
           socket.destroy();
           this.#http1Until = this.#now() + (o.recheckMs ?? 300_000);
           resolve({ kind: 'http/1.1' });
           return;
         }
-        resolve({ kind: 'h2', session: this.#adopt(socket) });
+        this.#adopt(socket, resolve);
       });
     });
   }
 
-  #adopt(socket: TLSSocket): Session {
+  /** Runs HTTP/2 on `socket`; the dial succeeds once the server's SETTINGS have arrived. */
+  #adopt(socket: TLSSocket, resolve: (dialled: Dialled) => void): void {
     const o = this.#options;
     const authority = `${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
     const session = connectHttp2(`https://${authority}`, {
@@ -175,7 +177,15 @@ export class Http2Upstream {
       settings: { enablePush: false },
     });
     const slot: Session = { session, active: 0, usable: true, idleTimer: undefined };
-    this.#sessions.push(slot);
+    let failure: UpstreamError | undefined;
+    // The server's stream limit comes in its first SETTINGS frame; until then a default shows,
+    // and streams beyond the server's real limit would be refused (REFUSED_STREAM). So the
+    // connection is offered only once that frame has arrived.
+    session.once('remoteSettings', () => {
+      socket.setTimeout(0);
+      this.#sessions.push(slot);
+      resolve({ kind: 'h2', session: slot });
+    });
     const retire = () => {
       slot.usable = false;
       const i = this.#sessions.indexOf(slot);
@@ -183,12 +193,19 @@ export class Http2Upstream {
     };
     session.on('goaway', retire);
     // Errors reach each open stream as well; the session's own is only recorded here.
-    session.on('error', retire);
+    session.on('error', (err: UpstreamError) => {
+      failure ??= err;
+      retire();
+    });
     session.on('close', () => {
       retire();
       clearTimeout(slot.idleTimer);
+      // Without effect once the dial succeeded; before that, the dial failed.
+      resolve({
+        kind: 'failed',
+        err: failure ?? upstreamError('UPSTREAM_CLOSED', 'the cluster closed the connection'),
+      });
     });
-    return slot;
   }
 }
 
