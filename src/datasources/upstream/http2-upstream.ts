@@ -100,9 +100,11 @@ export class Http2Upstream {
       if (call.aborted) return;
       if (this.#closed)
         call.fail(upstreamError('UPSTREAM_CLOSED', 'the connection pool is closed'));
-      // Requests that waited for the same dial may have filled it: place again (a server
-      // that drops every new connection at once gets a few tries, not a loop).
-      else if (dialled.kind === 'h2' && attempt < 3) this.#place(call, http1, attempt + 1);
+      // Requests that waited for the same dial may have filled it: place again. A connection
+      // that is still up gave some of them a slot, so only one already lost counts as a try
+      // (a server that drops every new connection at once gets a few tries, not a loop).
+      else if (dialled.kind === 'h2' && (dialled.session.usable || attempt < 3))
+        this.#place(call, http1, dialled.session.usable ? attempt : attempt + 1);
       else if (dialled.kind === 'h2')
         call.fail(upstreamError('UPSTREAM_CLOSED', 'no usable HTTP/2 connection'));
       else if (dialled.kind === 'http/1.1') call.delegate(http1());
