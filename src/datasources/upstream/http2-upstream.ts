@@ -126,11 +126,14 @@ export class Http2Upstream {
     slot.idleTimer = undefined;
     call.start(slot.session, () => {
       slot.active -= 1;
-      if (slot.active === 0 && !this.#closed) {
-        slot.idleTimer = setTimeout(() => slot.session.close(), this.#options.keepAliveMs);
-        slot.idleTimer.unref();
-      }
+      if (slot.active === 0 && !this.#closed) this.#closeWhenIdle(slot);
     });
+  }
+
+  /** Closes `slot` once it has carried no stream for keepAliveMs. */
+  #closeWhenIdle(slot: Session): void {
+    slot.idleTimer = setTimeout(() => slot.session.close(), this.#options.keepAliveMs);
+    slot.idleTimer.unref();
   }
 
   /** One dial at a time: requests arriving meanwhile wait for its outcome. */
@@ -185,7 +188,15 @@ export class Http2Upstream {
     // connection is offered only once that frame has arrived.
     session.once('remoteSettings', () => {
       socket.setTimeout(0);
+      // Nobody will use a connection that was dialled for a pool closed meanwhile.
+      if (this.#closed) {
+        session.destroy();
+        return;
+      }
       this.#sessions.push(slot);
+      // Its first streams start right after; if all their requests were aborted during the
+      // dial, it still closes.
+      this.#closeWhenIdle(slot);
       resolve({ kind: 'h2', session: slot });
     });
     const retire = () => {
