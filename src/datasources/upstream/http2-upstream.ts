@@ -132,7 +132,12 @@ export class Http2Upstream {
 
   /** Closes `slot` once it has carried no stream for keepAliveMs. */
   #closeWhenIdle(slot: Session): void {
-    slot.idleTimer = setTimeout(() => slot.session.close(), this.#options.keepAliveMs);
+    slot.idleTimer = setTimeout(() => {
+      // Its 'close' comes only once the socket has closed; a stream started in between
+      // would fail (ERR_HTTP2_GOAWAY_SESSION).
+      slot.usable = false;
+      slot.session.close();
+    }, this.#options.keepAliveMs);
     slot.idleTimer.unref();
   }
 
