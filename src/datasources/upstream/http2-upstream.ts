@@ -280,7 +280,13 @@ class Http2Call implements UpstreamCall {
       if (this.#done) return;
       if (!this.#sink.onData(chunk)) stream.pause();
     });
-    stream.on('end', () => this.#finish());
+    stream.on('end', () => {
+      // node:http2 also ends the readable side of a stream it destroys without an error (its
+      // connection dropped, or close()): that answer was cut short, not complete.
+      if (stream.destroyed)
+        this.fail(upstreamError('UPSTREAM_CLOSED', 'the connection to the cluster closed'));
+      else this.#finish();
+    });
     stream.on('error', (err: UpstreamError) => this.fail(streamError(err)));
     stream.on('close', () => {
       onClosed();
