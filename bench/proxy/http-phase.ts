@@ -23,6 +23,11 @@ export interface HttpPhaseOptions {
   readonly seconds: number;
   readonly warmupSeconds: number;
   readonly threads: number;
+  /**
+   * Each cell runs this many rounds (every leg once per round, alternating) and reports each
+   * figure's median over the rounds: on a shared machine one run's p50 can be off by 2×.
+   */
+  readonly rounds: number;
   readonly progress: (line: string) => void;
 }
 
@@ -43,24 +48,67 @@ export async function runHttpPhase(options: HttpPhaseOptions): Promise<Cell[]> {
       scripts.set(leg.name, await writeWrkScript(options.dir, leg, path, `${i}-${request.length}`));
     }
     for (const connections of options.connectionCounts) {
+      const runs = new Map<Leg['name'], Run[]>();
+      for (let round = 1; round <= options.rounds; round++) {
+        for (const leg of options.legs) {
+          const run = await timeLeg(leg, scripts.get(leg.name)!, connections, options);
+          runs.set(leg.name, [...(runs.get(leg.name) ?? []), run]);
+          options.progress(
+            `${request}, ${connections} conn, ${leg.name}, round ${round}/${options.rounds}: ` +
+              `${Math.round(run.result.perSecond)} req/s, p50 ${run.result.p50Us} µs, ` +
+              `p99 ${run.result.p99Us} µs` +
+              `${run.cpuUsPerRequest === undefined ? '' : `, ${Math.round(run.cpuUsPerRequest)} CPU µs/req`}` +
+              `${run.result.errors ? `, ${run.result.errors} errors` : ''}`,
+          );
+        }
+      }
       for (const leg of options.legs) {
-        const script = scripts.get(leg.name)!;
-        await runWrk(leg, script, connections, options.warmupSeconds, options.threads);
-        const cpuBefore = leg.pid === undefined ? 0 : cpuSecondsOfTree(leg.pid);
-        const result = await runWrk(leg, script, connections, options.seconds, options.threads);
-        const cpuUsPerRequest =
-          leg.pid === undefined || result.requests === 0
-            ? undefined
-            : ((cpuSecondsOfTree(leg.pid) - cpuBefore) * 1e6) / result.requests;
-        cells.push({ request, connections, leg: leg.name, result, cpuUsPerRequest });
-        options.progress(
-          `${request}, ${connections} conn, ${leg.name}: ${Math.round(result.perSecond)} req/s, ` +
-            `p50 ${result.p50Us} µs, p99 ${result.p99Us} µs` +
-            `${cpuUsPerRequest === undefined ? '' : `, ${Math.round(cpuUsPerRequest)} CPU µs/req`}` +
-            `${result.errors ? `, ${result.errors} errors` : ''}`,
-        );
+        cells.push({ request, connections, leg: leg.name, ...medianOf(runs.get(leg.name)!) });
       }
     }
   }
   return cells;
+}
+
+interface Run {
+  readonly result: WrkResult;
+  readonly cpuUsPerRequest: number | undefined;
+}
+
+async function timeLeg(
+  leg: Leg,
+  script: string,
+  connections: number,
+  options: HttpPhaseOptions,
+): Promise<Run> {
+  await runWrk(leg, script, connections, options.warmupSeconds, options.threads);
+  const cpuBefore = leg.pid === undefined ? 0 : cpuSecondsOfTree(leg.pid);
+  const result = await runWrk(leg, script, connections, options.seconds, options.threads);
+  const cpuUsPerRequest =
+    leg.pid === undefined || result.requests === 0
+      ? undefined
+      : ((cpuSecondsOfTree(leg.pid) - cpuBefore) * 1e6) / result.requests;
+  return { result, cpuUsPerRequest };
+}
+
+/** Each figure's median over the rounds (errors and requests: summed). */
+function medianOf(runs: readonly Run[]): Run {
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  };
+  const results = runs.map((r) => r.result);
+  const cpu = runs.map((r) => r.cpuUsPerRequest).filter((c): c is number => c !== undefined);
+  return {
+    result: {
+      requests: results.reduce((n, r) => n + r.requests, 0),
+      seconds: results.reduce((n, r) => n + r.seconds, 0),
+      perSecond: median(results.map((r) => r.perSecond)),
+      p50Us: median(results.map((r) => r.p50Us)),
+      p99Us: median(results.map((r) => r.p99Us)),
+      errors: results.reduce((n, r) => n + r.errors, 0),
+    },
+    cpuUsPerRequest: cpu.length === 0 ? undefined : median(cpu),
+  };
 }

@@ -29,6 +29,7 @@ const seconds = Number(env.BENCH_SECONDS ?? 5);
 const watchCounts = (env.BENCH_WATCHES ?? '1000,10000').split(',').filter(Boolean).map(Number);
 const watchWrites = Number(env.BENCH_WATCH_WRITES ?? 5);
 const wrkThreads = Number(env.BENCH_WRK_THREADS ?? 1);
+const rounds = Number(env.BENCH_ROUNDS ?? 3);
 const paddockLogLevel = env.BENCH_PADDOCK_LOG_LEVEL ?? 'info';
 const connectionCounts = (env.BENCH_CONNECTIONS ?? '1,16,64').split(',').map(Number);
 /** Legs to time (all by default); the direct leg is always measured as the baseline. */
@@ -189,7 +190,10 @@ async function main(): Promise<number> {
       }
     }
 
-    console.log(`\nHTTP: wrk, ${seconds} s per cell after a 1 s warm-up, ${wrkThreads} thread(s)`);
+    console.log(
+      `\nHTTP: wrk, ${seconds} s per run after a 1 s warm-up, ${wrkThreads} thread(s), ` +
+        `${rounds} rounds per cell (medians reported)`,
+    );
     const cells = await runHttpPhase({
       dir,
       legs: legs.filter((l) => l.name === 'direct' || (onlyLegs?.includes(l.name) ?? true)),
@@ -198,6 +202,7 @@ async function main(): Promise<number> {
       seconds,
       warmupSeconds: 1,
       threads: wrkThreads,
+      rounds,
       progress: log,
     });
     load.http = loadAverage();
