@@ -26,7 +26,12 @@ export interface ServerCert {
   readonly keyPem: string;
 }
 
-async function listen(server: Server, countOn: 'secureConnection' | 'connection') {
+/** Listens on a random loopback port, counting and tracking connections for `TestServer`. */
+export async function listen(
+  server: Server,
+  countOn: 'secureConnection' | 'connection',
+  host = '127.0.0.1',
+) {
   const sockets = new Set<Socket>();
   let accepted = 0;
   server.on('connection', (s: Socket) => {
@@ -40,7 +45,7 @@ async function listen(server: Server, countOn: 'secureConnection' | 'connection'
   });
   // A client that fails verification aborts the handshake; that is what such a test wants.
   server.on('tlsClientError', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
