@@ -14,6 +14,7 @@ export const WRK_BINARY = '/usr/bin/wrk';
 export interface WrkResult {
   readonly requests: number;
   readonly seconds: number;
+  /** Successful answers per second: error answers (e.g. a peer's 503s) do not count. */
   readonly perSecond: number;
   readonly p50Us: number;
   readonly p99Us: number;
@@ -107,7 +108,7 @@ export async function runWrk(
   return {
     requests: j.requests,
     seconds: secondsRun,
-    perSecond: j.requests / secondsRun,
+    perSecond: Math.max(0, j.requests - j.status) / secondsRun,
     p50Us: j.p50,
     p99Us: j.p99,
     errors: j.connect + j.read + j.write + j.status + j.timeout,

@@ -61,6 +61,9 @@ export class ClusterServer {
           ...tls,
           allowHTTP1: true,
           settings: { maxConcurrentStreams: MAX_STREAMS_PER_CONNECTION },
+          // Node refuses new streams once a connection buffers more than this (default 10 MB);
+          // 64 concurrent 1 MB lists would trip it, which kube-apiserver never does.
+          maxSessionMemory: 1024,
         },
         ((req: IncomingMessage, res: ServerResponse) => {
           onRequest(withDistinctHeaders(req), res);

@@ -257,7 +257,8 @@ class Http2Call implements UpstreamCall {
     const headers: Record<string, string | readonly string[]> = {
       ':method': r.method,
       ':path': r.path,
-      ':authority': this.#authority,
+      // The Host the HTTP/1.1 path would send, so that both name the server alike.
+      ':authority': typeof r.headers.host === 'string' ? r.headers.host : this.#authority,
       ':scheme': 'https',
     };
     for (const name in r.headers) if (!NOT_ON_HTTP2.has(name)) headers[name] = r.headers[name]!;
@@ -281,9 +282,11 @@ class Http2Call implements UpstreamCall {
       if (!this.#sink.onData(chunk)) stream.pause();
     });
     stream.on('end', () => {
-      // node:http2 also ends the readable side of a stream it destroys without an error (its
-      // connection dropped, or close()): that answer was cut short, not complete.
-      if (stream.destroyed)
+      // node:http2 also ends the readable side of a stream it destroys without an error when
+      // its connection drops (or close()): that answer was cut short, not complete. A stream
+      // that ended normally may be destroyed by now too (both sides done), so what tells the
+      // two apart is whether the connection is gone.
+      if (stream.destroyed && (session.destroyed || session.closed))
         this.fail(upstreamError('UPSTREAM_CLOSED', 'the connection to the cluster closed'));
       else this.#finish();
     });
