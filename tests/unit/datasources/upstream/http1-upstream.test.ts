@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -9,12 +8,12 @@ import {
 } from '../../../../src/datasources/upstream/http1-upstream.js';
 import type { UpstreamCall, UpstreamRequest } from '../../../../src/domain/cluster-upstream.js';
 import { freePort } from '../../../support/free-port.js';
-import { makeTempDir } from '../../../support/temp-dir.js';
-import { createTestCa } from '../../../support/test-ca.js';
 import { waitFor } from '../../../support/wait-for.js';
 import { testTlsMaterial } from '../support/fake-api-server.js';
 import {
   bodyStream,
+  foreignServerCert,
+  MiB,
   onRequestHeads,
   patternBytes,
   RecordingSink,
@@ -26,8 +25,6 @@ import {
   startSilentTcpServer,
   type TestServer,
 } from './support/upstream-fixtures.js';
-
-const MiB = 1024 * 1024;
 
 describe('Http1Upstream', () => {
   let caPem: string;
@@ -41,14 +38,7 @@ describe('Http1Upstream', () => {
     const material = await testTlsMaterial();
     caPem = material.caPem;
     cert = material;
-    const dir = await makeTempDir('h1-foreign-ca');
-    try {
-      const ca = await createTestCa(dir.path, 'foreign');
-      const issued = await ca.issueServerCert('foreign-server', { ips: ['127.0.0.1'] });
-      foreignCert = { certPem: issued.certPem, keyPem: await readFile(issued.keyPath, 'utf8') };
-    } finally {
-      await dir.remove();
-    }
+    foreignCert = await foreignServerCert('h1');
   });
 
   afterEach(async () => {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants, type ServerHttp2Stream } from 'node:http2';
 import { Readable } from 'node:stream';
@@ -19,8 +18,6 @@ import {
   impersonationHeaders,
 } from '../../../../src/rbac/impersonation-headers.js';
 import { freePort } from '../../../support/free-port.js';
-import { makeTempDir } from '../../../support/temp-dir.js';
-import { createTestCa } from '../../../support/test-ca.js';
 import { waitFor } from '../../../support/wait-for.js';
 import { pairsOf, testTlsMaterial } from '../support/fake-api-server.js';
 import {
@@ -32,6 +29,8 @@ import {
   unexpectedHttp1,
 } from './support/http2-fixtures.js';
 import {
+  foreignServerCert,
+  MiB,
   patternBytes,
   RecordingSink,
   readBody,
@@ -41,8 +40,6 @@ import {
   startSilentTcpServer,
   type TestServer,
 } from './support/upstream-fixtures.js';
-
-const MiB = 1024 * 1024;
 
 describe('Http2Upstream', () => {
   let caPem: string;
@@ -56,14 +53,7 @@ describe('Http2Upstream', () => {
     const material = await testTlsMaterial();
     caPem = material.caPem;
     cert = material;
-    const dir = await makeTempDir('h2-foreign-ca');
-    try {
-      const ca = await createTestCa(dir.path, 'foreign');
-      const issued = await ca.issueServerCert('foreign-server', { ips: ['127.0.0.1'] });
-      foreignCert = { certPem: issued.certPem, keyPem: await readFile(issued.keyPath, 'utf8') };
-    } finally {
-      await dir.remove();
-    }
+    foreignCert = await foreignServerCert('h2');
   });
 
   afterEach(async () => {

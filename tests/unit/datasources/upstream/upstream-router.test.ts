@@ -10,6 +10,7 @@ import { waitFor } from '../../../support/wait-for.js';
 import { testTlsMaterial } from '../support/fake-api-server.js';
 import { type Http2TestServer, startHttp2Server } from './support/http2-fixtures.js';
 import {
+  MiB,
   patternBytes,
   RecordingSink,
   readBody,
@@ -18,8 +19,6 @@ import {
   startHttpsServer,
   type TestServer,
 } from './support/upstream-fixtures.js';
-
-const MiB = 1024 * 1024;
 
 describe('UpstreamRouter', () => {
   let caPem: string;

@@ -4,13 +4,18 @@
  * TCP server that accepts and never speaks TLS (for the connect timeout).
  */
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { UpstreamSink } from '../../../../../src/domain/cluster-upstream.js';
+import { makeTempDir } from '../../../../support/temp-dir.js';
+import { createTestCa } from '../../../../support/test-ca.js';
 import { waitFor } from '../../../../support/wait-for.js';
+
+export const MiB = 1024 * 1024;
 
 export interface TestServer {
   readonly port: number;
@@ -203,4 +208,16 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+/** A server certificate for 127.0.0.1 from a fresh CA that no pool under test trusts. */
+export async function foreignServerCert(tag: string): Promise<ServerCert> {
+  const dir = await makeTempDir(`${tag}-foreign-ca`);
+  try {
+    const ca = await createTestCa(dir.path, 'foreign');
+    const issued = await ca.issueServerCert('foreign-server', { ips: ['127.0.0.1'] });
+    return { certPem: issued.certPem, keyPem: await readFile(issued.keyPath, 'utf8') };
+  } finally {
+    await dir.remove();
+  }
 }
