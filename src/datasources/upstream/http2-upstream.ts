@@ -241,6 +241,8 @@ class Http2Call implements UpstreamCall {
   aborted = false;
   #done = false;
   #stream: ClientHttp2Stream | undefined;
+  /** Body bytes that arrived before the head; `undefined` once the head is delivered. */
+  #beforeHead: Buffer[] | undefined = [];
   #delegate: UpstreamCall | undefined;
   readonly #request: UpstreamRequest;
   readonly #sink: UpstreamSink;
@@ -279,16 +281,16 @@ class Http2Call implements UpstreamCall {
     stream.on('response', (h: IncomingHttpHeaders) => this.#onResponse(h));
     stream.on('data', (chunk: Buffer) => {
       if (this.#done) return;
-      if (!this.#sink.onData(chunk)) stream.pause();
+      // node:http2 emits 'response' on a later tick than the DATA read with it: body bytes
+      // can come first, and written before the head they would make the client's answer a
+      // bare 200. They wait for the head.
+      if (this.#beforeHead !== undefined) this.#beforeHead.push(chunk);
+      else if (!this.#sink.onData(chunk)) stream.pause();
     });
     stream.on('end', () => {
-      // node:http2 also ends the readable side of a stream it destroys without an error when
-      // its connection drops (or close()): that answer was cut short, not complete. A stream
-      // that ended normally may be destroyed by now too (both sides done), so what tells the
-      // two apart is whether the connection is gone.
-      if (stream.destroyed && (session.destroyed || session.closed))
-        this.fail(upstreamError('UPSTREAM_CLOSED', 'the connection to the cluster closed'));
-      else this.#finish();
+      // Only if the body ended before the deferred head: let the head go first.
+      if (this.#beforeHead !== undefined) queueMicrotask(() => this.#ended(stream, session));
+      else this.#ended(stream, session);
     });
     stream.on('error', (err: UpstreamError) => this.fail(streamError(err)));
     stream.on('close', () => {
@@ -341,7 +343,26 @@ class Http2Call implements UpstreamCall {
       this.#sink.onHead(status, headers);
     } catch (err) {
       this.#cancel(err as UpstreamError);
+      return;
     }
+    const early = this.#beforeHead ?? [];
+    this.#beforeHead = undefined;
+    for (const chunk of early) {
+      if (this.#done) return;
+      if (!this.#sink.onData(chunk)) this.#stream?.pause();
+    }
+  }
+
+  #ended(stream: ClientHttp2Stream, session: ClientHttp2Session): void {
+    if (this.#beforeHead !== undefined) {
+      this.fail(upstreamError('UPSTREAM_CLOSED', 'the cluster ended a stream without an answer'));
+    } else if (stream.destroyed && (session.destroyed || session.closed)) {
+      // node:http2 also ends the readable side of a stream it destroys without an error when
+      // its connection drops (or close()): that answer was cut short, not complete. A stream
+      // that ended normally may be destroyed by now too (both sides done), so what tells the
+      // two apart is whether the connection is gone.
+      this.fail(upstreamError('UPSTREAM_CLOSED', 'the connection to the cluster closed'));
+    } else this.#finish();
   }
 
   #finish(): void {
