@@ -13,9 +13,11 @@ import { testTlsMaterial } from '../support/fake-api-server.js';
 import {
   bodyStream,
   foreignServerCert,
+  loopbackPoolOptions,
   MiB,
   onRequestHeads,
   patternBytes,
+  plainRequest,
   RecordingSink,
   readBody,
   type ServerCert,
@@ -63,27 +65,12 @@ describe('Http1Upstream', () => {
   }
 
   function poolFor(port: number, options: Partial<Http1UpstreamOptions> = {}): Http1Upstream {
-    const pool = new Http1Upstream({
-      host: '127.0.0.1',
-      port,
-      tls: { ca: caPem },
-      connectTimeoutMs: 5_000,
-      keepAliveMs: 5_000,
-      ...options,
-    });
+    const pool = new Http1Upstream(loopbackPoolOptions(port, caPem, options));
     pools.push(pool);
     return pool;
   }
 
-  function request(port: number, extra: Partial<UpstreamRequest> = {}): UpstreamRequest {
-    return {
-      method: 'GET',
-      path: '/api/v1/pods',
-      headers: { host: `127.0.0.1:${port}` },
-      idleTimeoutMs: 5_000,
-      ...extra,
-    };
-  }
+  const request = plainRequest;
 
   /** Sends one request and waits for its answer. */
   async function exchange(pool: Http1Upstream, req: UpstreamRequest): Promise<RecordingSink> {

@@ -30,6 +30,7 @@ import {
 } from './support/http2-fixtures.js';
 import {
   foreignServerCert,
+  loopbackPoolOptions,
   MiB,
   patternBytes,
   RecordingSink,
@@ -39,6 +40,7 @@ import {
   startHttpsServer,
   startSilentTcpServer,
   type TestServer,
+  watchRequest,
 } from './support/upstream-fixtures.js';
 
 describe('Http2Upstream', () => {
@@ -81,42 +83,18 @@ describe('Http2Upstream', () => {
   }
 
   function poolFor(port: number, options: Partial<Http2UpstreamOptions> = {}): Http2Upstream {
-    const pool = new Http2Upstream({
-      host: '127.0.0.1',
-      port,
-      tls: { ca: caPem },
-      connectTimeoutMs: 5_000,
-      keepAliveMs: 5_000,
-      ...options,
-    });
+    const pool = new Http2Upstream(loopbackPoolOptions(port, caPem, options));
     pools.push(pool);
     return pool;
   }
 
   function http1PoolFor(port: number, options: Partial<Http1UpstreamOptions> = {}) {
-    const pool = new Http1Upstream({
-      host: '127.0.0.1',
-      port,
-      tls: { ca: caPem },
-      connectTimeoutMs: 5_000,
-      keepAliveMs: 5_000,
-      ...options,
-    });
+    const pool = new Http1Upstream(loopbackPoolOptions(port, caPem, options));
     pools.push(pool);
     return pool;
   }
 
-  /** A watch: long-lived, no idle deadline. */
-  function watch(port: number, extra: Partial<UpstreamRequest> = {}): UpstreamRequest {
-    return {
-      method: 'GET',
-      path: '/api/v1/pods?watch=1',
-      headers: { host: `127.0.0.1:${port}` },
-      idleTimeoutMs: 0,
-      longLived: true,
-      ...extra,
-    };
-  }
+  const watch = watchRequest;
 
   /** Sends `req` on HTTP/2; a fall back to HTTP/1.1 fails the sink with UNEXPECTED_HTTP1. */
   function send(pool: Http2Upstream, req: UpstreamRequest, sink = new RecordingSink()) {

@@ -10,14 +10,17 @@ import { waitFor } from '../../../support/wait-for.js';
 import { testTlsMaterial } from '../support/fake-api-server.js';
 import { type Http2TestServer, startHttp2Server } from './support/http2-fixtures.js';
 import {
+  loopbackPoolOptions,
   MiB,
   patternBytes,
+  plainRequest,
   RecordingSink,
   readBody,
   type ServerCert,
   sha256,
   startHttpsServer,
   type TestServer,
+  watchRequest,
 } from './support/upstream-fixtures.js';
 
 describe('UpstreamRouter', () => {
@@ -38,36 +41,15 @@ describe('UpstreamRouter', () => {
   });
 
   function routerFor(port: number): UpstreamRouter {
-    const options = {
-      host: '127.0.0.1',
-      port,
-      tls: { ca: caPem },
-      connectTimeoutMs: 5_000,
-      keepAliveMs: 5_000,
-    };
+    const options = loopbackPoolOptions(port, caPem);
     const router = new UpstreamRouter(new Http1Upstream(options), new Http2Upstream(options));
     routers.push(router);
     return router;
   }
 
-  function request(port: number, extra: Partial<UpstreamRequest> = {}): UpstreamRequest {
-    return {
-      method: 'GET',
-      path: '/api/v1/pods',
-      headers: { host: `127.0.0.1:${port}` },
-      idleTimeoutMs: 5_000,
-      ...extra,
-    };
-  }
+  const request = plainRequest;
 
-  function watch(port: number, extra: Partial<UpstreamRequest> = {}): UpstreamRequest {
-    return request(port, {
-      path: '/api/v1/pods?watch=1',
-      idleTimeoutMs: 0,
-      longLived: true,
-      ...extra,
-    });
-  }
+  const watch = watchRequest;
 
   function send(router: UpstreamRouter, req: UpstreamRequest, sink = new RecordingSink()) {
     const call = router.send(req, sink);

@@ -10,7 +10,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
-import type { UpstreamSink } from '../../../../../src/domain/cluster-upstream.js';
+import type { UpstreamRequest, UpstreamSink } from '../../../../../src/domain/cluster-upstream.js';
 import { makeTempDir } from '../../../../support/temp-dir.js';
 import { createTestCa } from '../../../../support/test-ca.js';
 import { waitFor } from '../../../../support/wait-for.js';
@@ -220,4 +220,43 @@ export async function foreignServerCert(tag: string): Promise<ServerCert> {
   } finally {
     await dir.remove();
   }
+}
+
+/** Pool options for a loopback test server whose certificate `caPem` signed. */
+export function loopbackPoolOptions<T extends object = object>(
+  port: number,
+  caPem: string,
+  overrides: Partial<T> = {},
+) {
+  return {
+    host: '127.0.0.1',
+    port,
+    tls: { ca: caPem },
+    connectTimeoutMs: 5_000,
+    keepAliveMs: 5_000,
+    ...overrides,
+  };
+}
+
+/** A plain GET with a 5 s idle deadline. */
+export function plainRequest(port: number, extra: Partial<UpstreamRequest> = {}): UpstreamRequest {
+  return {
+    method: 'GET',
+    path: '/api/v1/pods',
+    headers: { host: `127.0.0.1:${port}` },
+    idleTimeoutMs: 5_000,
+    ...extra,
+  };
+}
+
+/** A watch: long-lived, no idle deadline. */
+export function watchRequest(port: number, extra: Partial<UpstreamRequest> = {}): UpstreamRequest {
+  return {
+    method: 'GET',
+    path: '/api/v1/pods?watch=1',
+    headers: { host: `127.0.0.1:${port}` },
+    idleTimeoutMs: 0,
+    longLived: true,
+    ...extra,
+  };
 }
