@@ -14,7 +14,7 @@ export function upstreamFailure(err: unknown, clusterId: string): PaddockError {
       reason: code || 'timeout',
     });
   }
-  if (/ECONNRESET|EPIPE|UPSTREAM_CLOSED|UND_ERR_SOCKET|UND_ERR_CLOSED|HPE_/.test(code)) {
+  if (/ECONNRESET|EPIPE|UPSTREAM_CLOSED|HPE_/.test(code)) {
     return new PaddockError('UPSTREAM_RESET', `cluster ${clusterId} closed the connection`, {
       cause: err,
       reason: code,

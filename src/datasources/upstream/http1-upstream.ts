@@ -5,7 +5,7 @@
  * request costs no promise, AbortSignal or stream object: on this path that bookkeeping was a
  * sizeable share of the proxy's time (ADR 0010).
  */
-import { type ConnectionOptions, connect, type TLSSocket } from 'node:tls';
+import { connect, type TLSSocket } from 'node:tls';
 import type {
   ClusterUpstream,
   UpstreamCall,
@@ -13,23 +13,15 @@ import type {
   UpstreamSink,
 } from '../../domain/cluster-upstream.js';
 import { Http1ResponseParser, type ResponseHeaders } from './http1-response-parser.js';
+import {
+  type UpstreamEndpointOptions,
+  type UpstreamError,
+  upstreamError,
+} from './upstream-endpoint.js';
 
-export interface Http1UpstreamOptions {
-  readonly host: string;
-  readonly port: number;
-  /** CA, server name and verification, as for every other connection to the cluster. */
-  readonly tls: Pick<ConnectionOptions, 'ca' | 'servername' | 'rejectUnauthorized'>;
-  readonly connectTimeoutMs: number;
-  /** How long an idle connection is kept for the next request. */
-  readonly keepAliveMs: number;
+export interface Http1UpstreamOptions extends UpstreamEndpointOptions {
   /** Idle connections kept at most; more are closed when their request ends. */
   readonly maxIdle?: number;
-}
-
-type UpstreamError = Error & { code?: string };
-
-function upstreamError(code: string, message: string, cause?: unknown): UpstreamError {
-  return Object.assign(new Error(message, { cause }), { code });
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS']);

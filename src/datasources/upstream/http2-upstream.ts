@@ -13,22 +13,21 @@ import {
   constants,
   type IncomingHttpHeaders,
 } from 'node:http2';
-import { type ConnectionOptions, connect as connectTls, type TLSSocket } from 'node:tls';
+import { connect as connectTls, type TLSSocket } from 'node:tls';
 import type { UpstreamCall, UpstreamRequest, UpstreamSink } from '../../domain/cluster-upstream.js';
+import {
+  authorityOf,
+  type UpstreamEndpointOptions,
+  type UpstreamError,
+  upstreamError,
+} from './upstream-endpoint.js';
 
-export interface Http2UpstreamOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly tls: Pick<ConnectionOptions, 'ca' | 'servername' | 'rejectUnauthorized'>;
-  readonly connectTimeoutMs: number;
-  /** How long a connection without streams stays open. */
-  readonly keepAliveMs: number;
+/** `keepAliveMs` is how long a connection without streams stays open. */
+export interface Http2UpstreamOptions extends UpstreamEndpointOptions {
   /** How long a server that answered without `h2` is not asked again (default 5 min). */
   readonly recheckMs?: number;
   readonly now?: () => number;
 }
-
-type UpstreamError = Error & { code?: string };
 
 // Streams per connection before the server's own limit is known (RFC 9113 suggests ≥ 100).
 const DEFAULT_STREAM_LIMIT = 100;
@@ -62,6 +61,7 @@ type Dialled =
 export class Http2Upstream {
   readonly #options: Http2UpstreamOptions;
   readonly #now: () => number;
+  readonly #authority: string;
   readonly #sessions: Session[] = [];
   #dialling: Promise<Dialled> | undefined;
   #http1Until = 0;
@@ -70,6 +70,7 @@ export class Http2Upstream {
   constructor(options: Http2UpstreamOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
+    this.#authority = authorityOf(options);
   }
 
   /** Open HTTP/2 connections, for tests and metrics. */
@@ -84,7 +85,7 @@ export class Http2Upstream {
   send(request: UpstreamRequest, sink: UpstreamSink, http1: () => UpstreamCall): UpstreamCall {
     if (this.#closed || request.body !== undefined || this.#now() < this.#http1Until)
       return http1();
-    const call = new Http2Call(request, sink, this.#options);
+    const call = new Http2Call(request, sink, this.#authority);
     this.#place(call, http1);
     return call;
   }
@@ -180,9 +181,7 @@ export class Http2Upstream {
 
   /** Runs HTTP/2 on `socket`; the dial succeeds once the server's SETTINGS have arrived. */
   #adopt(socket: TLSSocket, resolve: (dialled: Dialled) => void): void {
-    const o = this.#options;
-    const authority = `${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`;
-    const session = connectHttp2(`https://${authority}`, {
+    const session = connectHttp2(`https://${this.#authority}`, {
       createConnection: () => socket,
       settings: { enablePush: false },
     });
@@ -232,10 +231,6 @@ function limitOf(session: ClientHttp2Session): number {
   return remote === undefined || remote <= 0 ? DEFAULT_STREAM_LIMIT : Math.min(remote, 10_000);
 }
 
-function upstreamError(code: string, message: string, cause?: unknown): UpstreamError {
-  return Object.assign(new Error(message, { cause }), { code });
-}
-
 /** One request on an HTTP/2 stream, or on the HTTP/1.1 path it was handed to. */
 class Http2Call implements UpstreamCall {
   aborted = false;
@@ -246,12 +241,13 @@ class Http2Call implements UpstreamCall {
   #delegate: UpstreamCall | undefined;
   readonly #request: UpstreamRequest;
   readonly #sink: UpstreamSink;
+  /** The pool's `host:port`, for a request without a Host header. */
   readonly #authority: string;
 
-  constructor(request: UpstreamRequest, sink: UpstreamSink, options: Http2UpstreamOptions) {
+  constructor(request: UpstreamRequest, sink: UpstreamSink, authority: string) {
     this.#request = request;
     this.#sink = sink;
-    this.#authority = `${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+    this.#authority = authority;
   }
 
   start(session: ClientHttp2Session, onClosed: () => void): void {

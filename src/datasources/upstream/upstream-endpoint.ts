@@ -1,0 +1,24 @@
+/** What the HTTP/1.1 and HTTP/2 upstream pools of one cluster share. */
+import type { ConnectionOptions } from 'node:tls';
+
+export interface UpstreamEndpointOptions {
+  readonly host: string;
+  readonly port: number;
+  /** CA, server name and verification, as for every other connection to the cluster. */
+  readonly tls: Pick<ConnectionOptions, 'ca' | 'servername' | 'rejectUnauthorized'>;
+  readonly connectTimeoutMs: number;
+  /** How long an idle connection is kept for the next request. */
+  readonly keepAliveMs: number;
+}
+
+/** A failure reported to an `UpstreamSink`, with the `code` the proxy maps to a status. */
+export type UpstreamError = Error & { code?: string };
+
+export function upstreamError(code: string, message: string, cause?: unknown): UpstreamError {
+  return Object.assign(new Error(message, { cause }), { code });
+}
+
+/** `host:port`, with an IPv6 literal in brackets. */
+export function authorityOf(options: Pick<UpstreamEndpointOptions, 'host' | 'port'>): string {
+  return `${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`;
+}
