@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Enforces the one-way dependency direction of ARCHITECTURE.md:
-//   config, errors -> domain -> rbac -> adapters (store, identity, datasources, access)
-//   -> entry points (resolvers, authproxy) -> server -> main/cli
+//   config, errors -> domain -> rbac -> adapters (store, identity, datasources, access,
+//   controllers, apps, alerting, logging, fleet-index)
+//   -> entry points (resolvers, authproxy) -> server -> main/cli/agent
 // A module may import from a lower layer or from its own folder. Adapters never import each
 // other, entry points never import each other nor an adapter, and src/ never imports
 // kubesim/, tests/, bench/ or scripts/.
@@ -20,13 +21,29 @@ const layerOf = {
   identity: 3,
   datasources: 3,
   access: 3,
+  controllers: 3,
+  apps: 3,
+  alerting: 3,
+  logging: 3,
+  'fleet-index': 3,
   resolvers: 4,
   authproxy: 4,
   server: 5,
   cli: 6,
+  agent: 6,
   'main.ts': 6,
 };
-const adapters = new Set(['store', 'identity', 'datasources', 'access']);
+const adapters = new Set([
+  'store',
+  'identity',
+  'datasources',
+  'access',
+  'controllers',
+  'apps',
+  'alerting',
+  'logging',
+  'fleet-index',
+]);
 const entryPoints = new Set(['resolvers', 'authproxy']);
 
 function* walk(dir) {

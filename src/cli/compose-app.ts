@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
+import { ControllerHost, StoreLeases } from '../controllers/index.js';
 import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
@@ -34,6 +37,8 @@ export interface App {
   readonly store: Store;
   readonly identity: IdentityServices;
   readonly clusters: DatasourceClusterRegistry;
+  /** Background controllers, each on one replica at a time through a lease in the store. */
+  readonly controllers: ControllerHost;
   readonly routes: readonly HttpRoute[];
   readonly metrics: HttpMetrics;
   /** Undefined when serving plain HTTP behind a TLS-terminating load balancer. */
@@ -87,6 +92,16 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     }
     clusters.start();
     closers.push(() => clusters.stop());
+    const controllers = new ControllerHost({
+      leases: new StoreLeases({
+        store,
+        holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
+        ttlSeconds: 10,
+      }),
+      logger,
+      renewEveryMs: 3_000,
+    });
+    closers.push(() => controllers.stop());
     const capacity = new CapacityRefresher({ clusters, logger });
     capacity.start();
     closers.push(() => capacity.stop());
@@ -201,6 +216,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       new PendingLoginStore(store),
       identity.login,
     );
+    await controllers.start();
     const routes: HttpRoute[] = [
       ...healthRoutes([{ name: 'store', check: () => store.ping() }], metrics),
       ...authRoutes({
@@ -223,6 +239,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       store,
       identity,
       clusters,
+      controllers,
       routes,
       metrics,
       tls,
