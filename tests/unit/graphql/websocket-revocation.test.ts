@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { type Client, createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import type {
   CredentialEvents,
   CredentialRevokedEvent,
 } from '../../../src/domain/credential-events.js';
 import type { Identity } from '../../../src/domain/identity.js';
 import { PaddockError } from '../../../src/errors/index.js';
+import { type GraphQLSocket, openGraphQLSocket } from '../../support/graphql-socket.js';
 import { waitFor } from '../../support/wait-for.js';
 import { createFakePorts, type FakePorts, identityOf, users } from './support/fake-ports.js';
 import { type GraphQLHarness, startGraphQLHarness } from './support/graphql-harness.js';
@@ -23,68 +22,6 @@ class ManualEvents implements CredentialEvents {
   }
 }
 
-interface Socket {
-  readonly client: Client;
-  /** Set once the server closed the socket. */
-  closed?: { code: number; reason: string; at: number };
-  /** Data of the running subscription, in order. */
-  readonly events: unknown[];
-  query(query: string): Promise<{ data?: unknown; errors?: unknown[]; closeCode?: number }>;
-  /** Starts a `clusterStatusChanges` subscription and waits for its first event. */
-  subscribeToStatus(): Promise<void>;
-}
-
-function open(url: string, token: string): Socket {
-  const socket: Socket = {
-    events: [],
-    client: createClient({
-      url: url.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: false,
-      // The close is what these tests wait for, not something to print.
-      onNonLazyError: () => undefined,
-      connectionParams: { authorization: `Bearer ${token}` },
-      on: {
-        closed: (event) => {
-          const { code, reason } = event as { code: number; reason: string };
-          socket.closed ??= { code, reason: String(reason), at: Date.now() };
-        },
-      },
-    }),
-    query(query) {
-      return new Promise((resolve) => {
-        let result: { data?: unknown; errors?: unknown[] } = {};
-        socket.client.subscribe(
-          { query },
-          {
-            next: (value) => {
-              result = value as typeof result;
-            },
-            error: (err) => {
-              if (Array.isArray(err)) resolve({ errors: err });
-              else resolve({ closeCode: (err as { code?: number }).code ?? -1 });
-            },
-            complete: () => resolve(result),
-          },
-        );
-      });
-    },
-    async subscribeToStatus() {
-      socket.client.subscribe(
-        { query: 'subscription { clusterStatusChanges { clusterId state } }' },
-        {
-          next: (value) => socket.events.push(value.data),
-          error: () => undefined,
-          complete: () => undefined,
-        },
-      );
-      await waitFor('the first status event', () => (socket.events.length > 0 ? true : undefined));
-    },
-  };
-  return socket;
-}
-
 const member = users.find((u) => u.username === 'member')!;
 const nobody = users.find((u) => u.username === 'nobody')!;
 
@@ -92,9 +29,9 @@ describe('GraphQL over WebSocket once the credential stops working', () => {
   let ports: FakePorts;
   let events: ManualEvents;
   let h: GraphQLHarness;
-  const sockets: Socket[] = [];
+  const sockets: GraphQLSocket[] = [];
   const connect = (token: string) => {
-    const s = open(h.url, token);
+    const s = openGraphQLSocket(h.base, token);
     sockets.push(s);
     return s;
   };
@@ -115,7 +52,7 @@ describe('GraphQL over WebSocket once the credential stops working', () => {
     h = await startGraphQLHarness({ ports, credentialEvents: events, recheckIntervalMs: 60_000 });
   });
   afterEach(async () => {
-    for (const s of sockets.splice(0)) await s.client.dispose();
+    for (const s of sockets.splice(0)) await s.dispose();
     await h.stop();
   });
 
@@ -238,7 +175,7 @@ describe('GraphQL over WebSocket without any revocation event', () => {
     const ports = createFakePorts();
     ports.tokens.set('t-quiet', identityOf(member, { tokenId: 'quiet', tokenKind: 'api-key' }));
     const h = await startGraphQLHarness({ ports, recheckIntervalMs: 200 });
-    const socket = open(h.url, 't-quiet');
+    const socket = openGraphQLSocket(h.base, 't-quiet');
     try {
       await socket.subscribeToStatus();
       ports.tokens.delete('t-quiet');
@@ -248,7 +185,7 @@ describe('GraphQL over WebSocket without any revocation event', () => {
       expect(logged?.obj).to.include({ userId: 'u-member', closed: 1 });
       expect(JSON.stringify(h.logs)).not.to.include('t-quiet');
     } finally {
-      await socket.client.dispose();
+      await socket.dispose();
       await h.stop();
     }
   });
