@@ -5,12 +5,7 @@
  */
 import type { CredentialEvents, CredentialRevokedEvent } from '../domain/credential-events.js';
 import type { Store, Unsubscribe } from '../domain/store.js';
-import {
-  apiKeysCollection,
-  revokedTokensCollection,
-  sessionActivityCollection,
-  usersCollection,
-} from './collections.js';
+import { apiKeysCollection, revokedTokensCollection, usersCollection } from './collections.js';
 
 export interface StoreCredentialEventsOptions {
   /**
@@ -31,11 +26,6 @@ export class StoreCredentialEvents implements CredentialEvents {
     const stops = [
       this.store.collection(revokedTokensCollection).watch((e) => {
         if (e.type !== 'deleted') listener({ kind: 'token', tokenId: e.id });
-      }),
-      // The idle clock's record goes when a session ends (logout, idle timeout); updates are
-      // just activity.
-      this.store.collection(sessionActivityCollection).watch((e) => {
-        if (e.type === 'deleted') listener({ kind: 'token', tokenId: e.id });
       }),
       this.store.collection(apiKeysCollection).watch((e) => {
         const gone = e.type === 'deleted' || e.value?.enabled === false;

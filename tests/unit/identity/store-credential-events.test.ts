@@ -3,13 +3,16 @@ import type { CredentialRevokedEvent } from '../../../src/domain/credential-even
 import {
   apiKeysCollection,
   revokedTokensCollection,
-  sessionActivityCollection,
   type UserRecord,
   usersCollection,
 } from '../../../src/identity/collections.js';
+import { GroupRefresher } from '../../../src/identity/group-refresher.js';
 import { StoreCredentialEvents } from '../../../src/identity/index.js';
+import { ProviderDispatcher, UNRESTRICTED } from '../../../src/identity/provider-dispatcher.js';
+import { UserRepository } from '../../../src/identity/user-repository.js';
 import { MemoryStore } from '../../support/memory-store.js';
 import { waitFor } from '../../support/wait-for.js';
+import { FakeDirectory } from './fake-directory.js';
 
 // The store delivers change events asynchronously, as the real backends do.
 const settled = () => new Promise((resolve) => setImmediate(resolve));
@@ -130,16 +133,35 @@ describe('StoreCredentialEvents', () => {
     expect(events).to.deep.equal([{ kind: 'recheck', userId: 'u-1' }]);
   });
 
-  it('announces a session whose idle clock was removed (logout, idle timeout)', async () => {
+  it('announces what a group refresh finds: a lost group as a re-check, no access as a user event', async () => {
     const { store, events } = setup();
-    const activity = store.collection(sessionActivityCollection);
-    await activity.create('jti-2', { sessionId: 'jti-2', userId: 'u-1', lastSeenAt: 1 });
-    await activity.update('jti-2', { sessionId: 'jti-2', userId: 'u-1', lastSeenAt: 2 });
-    await settled();
-    expect(events).to.deep.equal([]);
-    await activity.delete('jti-2');
-    await waitFor('the event', () => (events.length > 0 ? true : undefined));
-    expect(events).to.deep.equal([{ kind: 'token', tokenId: 'jti-2' }]);
+    const directory = new FakeDirectory();
+    directory.add('bob', 'pw', ['devs', 'ops']);
+    const providers = new ProviderDispatcher();
+    providers.register({ provider: directory, access: UNRESTRICTED });
+    const users = new UserRepository(store);
+    const refresher = new GroupRefresher({
+      store,
+      users,
+      providers,
+      hasAnyMembership: async () => false,
+    });
+    const bob = await users.create({
+      username: 'bob',
+      provider: 'openldap',
+      principalIds: [directory.principalOf('bob').id],
+    });
+    const refresh = async () => refresher.refreshUser((await users.get(bob.id))!);
+
+    directory.add('bob', 'pw', ['devs']);
+    expect(await refresh()).to.equal('refreshed');
+    await waitFor('the re-check', () => (events.length > 0 ? true : undefined));
+    expect(events).to.deep.equal([{ kind: 'recheck', userId: bob.id }]);
+
+    directory.people.get('bob')!.gone = true;
+    expect(await refresh()).to.equal('revoked');
+    await waitFor('the user event', () => (events.length > 1 ? true : undefined));
+    expect(events[1]).to.deep.equal({ kind: 'user', userId: bob.id });
   });
 
   it('asks everybody to be re-checked when access rules change', () => {
