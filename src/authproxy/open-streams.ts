@@ -18,6 +18,15 @@ interface OpenStream {
 
 type StreamFilter = (s: OpenStream) => boolean;
 
+interface RecheckRequest {
+  all: boolean;
+  readonly users: Set<string>;
+  readonly streams: Set<OpenStream>;
+}
+
+const emptyRequest = (): RecheckRequest => ({ all: false, users: new Set(), streams: new Set() });
+const isEmpty = (r: RecheckRequest) => !r.all && r.users.size === 0 && r.streams.size === 0;
+
 export interface OpenStreamsOptions {
   readonly authenticator: Authenticator;
   readonly logger: Logger;
@@ -53,7 +62,7 @@ export class OpenStreams implements OpenStreamTracker {
   readonly #label: string;
   #timer: NodeJS.Timeout | undefined;
   /** Re-checks asked for by events, run one after another so none is lost. */
-  #queued: StreamFilter[] = [];
+  #queued: RecheckRequest = emptyRequest();
   #draining: Promise<void> | undefined;
   #periodicRunning = false;
   readonly #recent: { readonly at: number; readonly event: CredentialRevokedEvent }[] = [];
@@ -80,7 +89,7 @@ export class OpenStreams implements OpenStreamTracker {
     // again (the event emptied the authenticator's cache, so the answer is fresh).
     const cutoff = this.#now() - this.#intervalMs;
     if (this.#recent.some((r) => r.at >= cutoff && concerns(r.event, identity))) {
-      this.#request((s) => s === entry);
+      this.#request({ stream: entry });
     }
     return () => {
       this.#streams.delete(entry);
@@ -127,28 +136,42 @@ export class OpenStreams implements OpenStreamTracker {
     this.#recent.push({ at: this.#now(), event });
     if (this.#recent.length > RECENT_EVENTS) this.#recent.shift();
     if (event.kind === 'recheck') {
-      this.#request((s) => concerns(event, s.identity));
+      this.#request(event.userId === undefined ? { all: true } : { userId: event.userId });
       return;
     }
     this.closeWhere((s) => concerns(event, s.identity), CLOSE_REASONS[event.kind]);
   }
 
-  #request(filter: StreamFilter): void {
-    this.#queued.push(filter);
+  #request(what: { all: true } | { userId: string } | { stream: OpenStream }): void {
+    const queued = this.#queued;
+    if ('all' in what) queued.all = true;
+    else if ('userId' in what) queued.users.add(what.userId);
+    else queued.streams.add(what.stream);
+    this.#startDrain();
+  }
+
+  #startDrain(): void {
+    if (this.#draining !== undefined) return;
     // Deferred: the authenticator drops its cached identities on the same change delivery,
     // possibly in a listener that runs after this one.
-    this.#draining ??= Promise.resolve()
+    this.#draining = Promise.resolve()
       .then(() => this.#drain())
+      .catch((err: unknown) => {
+        this.#options.logger.warn({ err }, `re-checking ${this.#label} failed`);
+      })
       .finally(() => {
         this.#draining = undefined;
+        if (!isEmpty(this.#queued)) this.#startDrain();
       });
   }
 
   async #drain(): Promise<void> {
-    while (this.#queued.length > 0) {
-      const filters = this.#queued;
-      this.#queued = [];
-      await this.#check((s) => filters.some((f) => f(s)));
+    // Requests are merged, so a burst of events (a group refresh of every user) costs one
+    // pass over the streams, not one per event.
+    while (!isEmpty(this.#queued)) {
+      const { all, users, streams } = this.#queued;
+      this.#queued = emptyRequest();
+      await this.#check((s) => all || users.has(s.identity.userId) || streams.has(s));
     }
   }
 
@@ -212,7 +235,11 @@ export class OpenStreams implements OpenStreamTracker {
 
   #schedule(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => void this.recheck(), this.#intervalMs);
+    this.#timer = setInterval(() => {
+      this.recheck().catch((err: unknown) => {
+        this.#options.logger.warn({ err }, `re-checking ${this.#label} failed`);
+      });
+    }, this.#intervalMs);
     this.#timer.unref();
   }
 

@@ -109,6 +109,8 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
             ...(socket.remoteAddress === undefined ? {} : { remoteAddress: socket.remoteAddress }),
           };
           const ws = ctx.extra.socket;
+          // Gone while it was being authenticated: there is nothing left to track.
+          if (ws.readyState === ws.CLOSED) return false;
           const untrack = options.openStreams.add(identity, connection.credentials, (reason) =>
             closeForbidden(ws, reason),
           );
