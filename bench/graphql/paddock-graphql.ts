@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { execute, type GraphQLSchema, parse, validate } from 'graphql';
+import { OpenStreams } from '../../src/authproxy/index.js';
 import { DatasourceClusterRegistry } from '../../src/datasources/index.js';
 import { createKubeApi } from '../../src/datasources/kube-api/index.js';
 import type { Identity } from '../../src/domain/identity.js';
@@ -90,6 +91,7 @@ export async function startPaddock(clusters: readonly SimCluster[]): Promise<Ben
   const endpoint = await createGraphQLEndpoint({
     ports,
     logger: quiet,
+    openStreams: new OpenStreams({ authenticator: ports.authenticator, logger: quiet }),
     production: true,
     explorer: false,
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAccessServices } from '../access/index.js';
-import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
+import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
 import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/index.js';
@@ -129,6 +129,12 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     });
     closers.push(() => access.close());
     hasAnyMembership = (ids) => access.authorizer.hasAnyMembership(ids);
+    // `restricted` access counts memberships: a removed binding may end someone's access.
+    closers.push(access.state.watch(() => identity.authenticator.accessChanged()));
+    // Logouts, revoked keys, disabled users and changed access rules, from every replica.
+    const credentialEvents = new StoreCredentialEvents(store, {
+      accessChanges: identity.authenticator,
+    });
     sync = new RbacSyncController({
       clusters,
       access: access.state,
@@ -152,7 +158,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       // One JSON line per mutating request: who, which cluster, verb, path, status.
       auditSink: { write: (event) => logger.info({ audit: event }, 'k8s audit') },
       maxBodyBytes: config.maxBodyBytes,
-      credentialEvents: new StoreCredentialEvents(store),
+      credentialEvents,
     });
     closers.push(() => proxy.close());
 
@@ -172,8 +178,16 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       caPem: tls?.caPem,
       ...(config.serverUrl === undefined ? {} : { serverUrl: config.serverUrl }),
     });
+    const graphqlSockets = new OpenStreams({
+      authenticator: identity.authenticator,
+      logger,
+      credentialEvents,
+      label: 'GraphQL WebSockets',
+    });
+    closers.push(() => graphqlSockets.close());
     const graphql = await createGraphQLEndpoint({
       logger,
+      openStreams: graphqlSockets,
       production: config.environment === 'production',
       ...(config.graphqlIntrospection === undefined
         ? {}

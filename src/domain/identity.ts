@@ -33,6 +33,8 @@ export interface Identity {
   readonly mustChangePassword?: boolean;
   /** Epoch milliseconds when the credential stops working, if it expires. */
   readonly expiresAt?: number;
+  /** Epoch milliseconds when a session was issued (sessions only; sign-out-everywhere cuts by it). */
+  readonly issuedAt?: number;
 }
 
 /** The part of an HTTP request authentication looks at (an `IncomingMessage` fits). */

@@ -3,6 +3,7 @@ export type * from './cluster.js';
 export { EXTRA_PRINCIPAL_ID, EXTRA_USERNAME } from './cluster.js';
 export type * from './cluster-upstream.js';
 export type * from './credential-events.js';
+export { narrowedAccess } from './credential-events.js';
 export type * from './identity.js';
 export { SESSION_COOKIE_NAME } from './identity.js';
 export type * from './logger.js';

@@ -2,10 +2,13 @@
  * The one `authenticate(request)` every entry point calls. Verified credentials are cached in
  * process; the store's change feed (revocations, users, keys, session activity) evicts them,
  * so a logout, a disabled user or a lost group reaches every replica within a change delivery.
+ * Every call, cached or not, also asks whether the user's provider still admits the user
+ * (provider switched off, access mode or allowed principals changed, membership lost).
  */
 import { hash } from 'node:crypto';
 import type { Authenticator, AuthRequest, Identity } from '../domain/identity.js';
 import type { Store, Unsubscribe } from '../domain/store.js';
+import { isAccessAllowed, type MembershipCheck } from './access-policy.js';
 import type { ApiKeyService } from './api-keys.js';
 import { unauthenticated } from './auth-errors.js';
 import type { ApiKeyRecord, UserRecord } from './collections.js';
@@ -15,6 +18,7 @@ import {
   usersCollection,
 } from './collections.js';
 import { type Credential, extractCredential } from './credentials.js';
+import type { ProviderDispatcher } from './provider-dispatcher.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
 import type { SessionService } from './session-service.js';
 import type { SessionClaims } from './session-tokens.js';
@@ -26,6 +30,14 @@ export interface TokenAuthenticatorDeps {
   readonly users: UserRepository;
   readonly sessions: SessionService;
   readonly apiKeys: ApiKeyService;
+  /**
+   * The providers and their access modes: with it, a credential stops working as soon as its
+   * user's provider is switched off or no longer admits the user, as a login would be refused.
+   */
+  readonly access?: {
+    readonly providers: ProviderDispatcher;
+    readonly hasAnyMembership: MembershipCheck;
+  };
 }
 
 export interface TokenAuthenticatorOptions {
@@ -44,6 +56,10 @@ export class TokenAuthenticator implements Authenticator {
   private readonly runtime: IdentityRuntime;
   private readonly onBackgroundError: (err: unknown) => void;
   private unsubscribes: Unsubscribe[] = [];
+  /** Bumped whenever access rules change; an identity admitted under an older one is re-asked. */
+  private accessGeneration = 0;
+  private readonly admittedAt = new WeakMap<Identity, number>();
+  private readonly accessListeners = new Set<() => void>();
 
   constructor(deps: TokenAuthenticatorDeps, options: TokenAuthenticatorOptions = {}) {
     this.deps = deps;
@@ -72,7 +88,26 @@ export class TokenAuthenticator implements Authenticator {
           e.type === 'updated' && e.value?.enabled === true && e.value.expiresAt === undefined;
         if (!onlyUsed) this.cache.evictToken(e.id);
       }),
+      ...(this.deps.access
+        ? [this.deps.access.providers.onChange(() => this.accessChanged())]
+        : []),
     ];
+  }
+
+  /**
+   * Access rules changed (a provider's access mode or allowed principals, or the cluster and
+   * project memberships that `restricted` counts): every identity is admitted again at its
+   * next use, and listeners (open streams) are told to re-check now.
+   */
+  accessChanged(): void {
+    this.accessGeneration++;
+    for (const listener of [...this.accessListeners]) listener();
+  }
+
+  /** Called after `accessChanged`, once the new rules apply. */
+  onAccessChange(listener: () => void): Unsubscribe {
+    this.accessListeners.add(listener);
+    return () => this.accessListeners.delete(listener);
   }
 
   close(): void {
@@ -86,6 +121,7 @@ export class TokenAuthenticator implements Authenticator {
     const key = cacheKey(credential);
     const cached = this.cache.get(key);
     if (cached) {
+      await this.admit(cached.identity);
       cached.onHit?.();
       return cached.identity;
     }
@@ -101,7 +137,9 @@ export class TokenAuthenticator implements Authenticator {
         tokenId: claims.sessionId,
         tokenKind: 'session',
         expiresAt: claims.expiresAt,
+        issuedAt: claims.issuedAt,
       });
+      await this.admit(identity);
       const onHit = () => this.background(this.deps.sessions.touch(claims));
       this.cache.set(key, { identity, validUntil: claims.expiresAt, onHit }, generation);
       return identity;
@@ -115,6 +153,7 @@ export class TokenAuthenticator implements Authenticator {
       ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
       ...(record.clusterId === undefined ? {} : { scope: { clusterId: record.clusterId } }),
     });
+    await this.admit(identity);
     this.markKeyUsed(record);
     const onHit = () => this.markKeyUsed(record);
     this.cache.set(
@@ -142,6 +181,27 @@ export class TokenAuthenticator implements Authenticator {
     work.catch((err: unknown) => this.onBackgroundError(err));
   }
 
+  /**
+   * Whether the identity's provider still admits the user, as a login would ask; answered once
+   * per identity until the access rules change.
+   */
+  private async admit(identity: Identity): Promise<void> {
+    const access = this.deps.access;
+    if (!access) return;
+    const generation = this.accessGeneration;
+    if (this.admittedAt.get(identity) === generation) return;
+    const entry = access.providers.any(identity.provider);
+    if (!entry) {
+      throw unauthenticated('provider_disabled', `login provider ${identity.provider} is off`);
+    }
+    // The same principals a login checks: the user id, the user's own and group principals.
+    const principalIds = [identity.userId, ...identity.principalIds];
+    if (!(await isAccessAllowed(entry.access, principalIds, access.hasAnyMembership))) {
+      throw unauthenticated('access_revoked', 'this account is no longer allowed to use Paddock');
+    }
+    this.admittedAt.set(identity, generation);
+  }
+
   private async activeUser(userId: string): Promise<UserRecord> {
     const user = await this.deps.users.get(userId);
     if (!user) throw unauthenticated('user_not_found', 'user no longer exists');
@@ -153,7 +213,7 @@ export class TokenAuthenticator implements Authenticator {
 /** What the identity of a user with one credential looks like (also used at login). */
 export function identityOf(
   user: UserRecord,
-  token: Pick<Identity, 'provider' | 'tokenId' | 'tokenKind' | 'expiresAt' | 'scope'>,
+  token: Pick<Identity, 'provider' | 'tokenId' | 'tokenKind' | 'expiresAt' | 'scope' | 'issuedAt'>,
 ): Identity {
   const groupPrincipalIds = user.groups.map((g) => g.id);
   return {
@@ -168,6 +228,7 @@ export function identityOf(
     ...(token.scope === undefined ? {} : { scope: token.scope }),
     ...(user.mustChangePassword ? { mustChangePassword: true } : {}),
     ...(token.expiresAt === undefined ? {} : { expiresAt: token.expiresAt }),
+    ...(token.issuedAt === undefined ? {} : { issuedAt: token.issuedAt }),
   };
 }
 

@@ -111,7 +111,13 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
   });
   const apiKeys = new ApiKeyService(store, { pepper: options.apiKeyPepper, runtime });
   const authenticator = new TokenAuthenticator(
-    { store, users, sessions, apiKeys },
+    {
+      store,
+      users,
+      sessions,
+      apiKeys,
+      access: { providers, hasAnyMembership: options.hasAnyMembership },
+    },
     {
       runtime,
       ...(options.tokenCache?.maxEntries === undefined

@@ -37,14 +37,24 @@ export function isRedirectEntry(entry: ProviderEntry): entry is RedirectProvider
 
 export class ProviderDispatcher {
   private readonly entries = new Map<string, ProviderEntry>();
+  private readonly listeners = new Set<() => void>();
 
   /** Adds or replaces the provider of that name. */
   register(entry: ProviderEntry): void {
     this.entries.set(entry.provider.name, entry);
+    this.changed();
   }
 
   unregister(name: string): boolean {
-    return this.entries.delete(name);
+    const removed = this.entries.delete(name);
+    if (removed) this.changed();
+    return removed;
+  }
+
+  /** Runs `listener` after every register or unregister (access rules may have changed). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** The password provider of that name (undefined for an unknown or a redirect provider). */
@@ -71,5 +81,9 @@ export class ProviderDispatcher {
         kind: isRedirectEntry(e) ? ('redirect' as const) : ('password' as const),
       }))
       .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 }

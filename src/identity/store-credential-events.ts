@@ -7,8 +7,20 @@ import type { CredentialEvents, CredentialRevokedEvent } from '../domain/credent
 import type { Store, Unsubscribe } from '../domain/store.js';
 import { apiKeysCollection, revokedTokensCollection, usersCollection } from './collections.js';
 
+export interface StoreCredentialEventsOptions {
+  /**
+   * Where changed access rules are announced (the authenticator's `onAccessChange`): provider
+   * switched off, access mode or allowed principals edited, memberships changed. They become
+   * a `recheck` of everybody, since only the authenticator knows whom they concern.
+   */
+  readonly accessChanges?: { onAccessChange(listener: () => void): Unsubscribe };
+}
+
 export class StoreCredentialEvents implements CredentialEvents {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly options: StoreCredentialEventsOptions = {},
+  ) {}
 
   onRevoked(listener: (event: CredentialRevokedEvent) => void): Unsubscribe {
     const stops = [
@@ -20,12 +32,24 @@ export class StoreCredentialEvents implements CredentialEvents {
         if (gone) listener({ kind: 'token', tokenId: e.id });
       }),
       this.store.collection(usersCollection).watch((e) => {
-        // Other user changes (sign out everywhere, lost groups) are caught by the periodic
-        // re-authentication of open streams; closing on every update would cut healthy ones.
+        if (e.type === 'created') return;
         if (e.type === 'deleted' || e.value?.enabled === false) {
           listener({ kind: 'user', userId: e.id });
+          return;
         }
+        // An event carries no previous value, so a cut-off that did not move is announced
+        // again; that closes nothing, since such sessions could not have been opened since.
+        const cutoff = e.value?.sessionsValidAfter;
+        if (cutoff !== undefined) {
+          listener({ kind: 'sessions-cut', userId: e.id, issuedBefore: cutoff });
+        }
+        // Other changes (groups refreshed, password must change) may narrow what the user's
+        // open connections were given; closing on every update would cut healthy ones.
+        listener({ kind: 'recheck', userId: e.id });
       }),
+      ...(this.options.accessChanges
+        ? [this.options.accessChanges.onAccessChange(() => listener({ kind: 'recheck' }))]
+        : []),
     ];
     return () => {
       for (const stop of stops) stop();

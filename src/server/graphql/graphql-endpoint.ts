@@ -42,6 +42,7 @@ export async function createGraphQLEndpoint(
     ports: options.ports,
     maxPayloadBytes: maxBodyBytes,
     allowedOrigins: options.allowedOrigins ?? [],
+    openStreams: options.openStreams,
     now,
   });
   const explorer = options.explorer === false ? undefined : await createExplorer(path);

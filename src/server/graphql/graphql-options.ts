@@ -1,3 +1,4 @@
+import type { OpenStreamTracker } from '../../domain/credential-events.js';
 import type { Logger } from '../../domain/logger.js';
 import type { GraphQLPorts } from '../../resolvers/context.js';
 import type { OperationLimits } from '../../resolvers/plugins/operation-limits.js';
@@ -6,6 +7,11 @@ import type { OperationLimits } from '../../resolvers/plugins/operation-limits.j
 export interface GraphQLEndpointOptions {
   readonly ports: GraphQLPorts;
   readonly logger: Logger;
+  /**
+   * Tracks each WebSocket until its credential stops working (an `OpenStreams` fed by the
+   * credential events and re-authenticating through `ports.authenticator`), then closes it.
+   */
+  readonly openStreams: OpenStreamTracker;
   /** Turns introspection off unless `introspection` says otherwise. */
   readonly production: boolean;
   /** Overrides the production default for introspection. */

@@ -1,7 +1,10 @@
 /**
  * GraphQL over WebSocket (graphql-ws protocol) on the same path as HTTP. A connection
- * authenticates once at `connection_init` (a token in `connectionParams.authorization`, else
- * the handshake's Authorization header or session cookie); anonymous connections are refused.
+ * authenticates at `connection_init` (a token in `connectionParams.authorization`, else the
+ * handshake's Authorization header or session cookie); anonymous connections are refused.
+ * The credential is asked about again before every operation (through the authenticator's
+ * cache) and, while the socket is open, by the open-stream tracker on revocation events and
+ * periodically: once it stops working the socket closes with 4403 and its subscriptions end.
  * Every operation passes the same parse, validation, introspection and cost rules as HTTP.
  */
 import type { IncomingMessage } from 'node:http';
@@ -17,11 +20,14 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import type { Disposable } from 'graphql-ws';
+import { CloseCode, type Disposable } from 'graphql-ws';
 import { useServer as attachGraphQLWs, type Extra } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { Identity } from '../../domain/identity.js';
+import { narrowedAccess, type OpenStreamTracker } from '../../domain/credential-events.js';
+import type { AuthRequest, Identity } from '../../domain/identity.js';
+import { hasErrorCode, isPaddockError } from '../../errors/index.js';
 import type { GraphQLPorts } from '../../resolvers/context.js';
+import { toGraphQLError } from '../../resolvers/error-codes.js';
 import { costLimitError } from '../../resolvers/plugins/cost-limit.js';
 import { introspectionRules } from '../../resolvers/plugins/introspection.js';
 import { formatError, INTERNAL_CODE, stampRequestId } from '../../resolvers/plugins/mask-errors.js';
@@ -39,6 +45,8 @@ export interface GraphQLWsOptions {
   readonly ports: GraphQLPorts;
   readonly maxPayloadBytes: number;
   readonly allowedOrigins: readonly string[];
+  /** Closes a connection whose credential stops working (revocation events, re-checks). */
+  readonly openStreams: OpenStreamTracker;
   readonly now: () => number;
   /** Ping interval; graphql-ws closes a connection that stops answering. Default 12 s. */
   readonly keepAliveMs?: number;
@@ -52,7 +60,12 @@ export interface GraphQLWsServer {
 interface Connection {
   readonly request: RequestContext;
   identity?: Identity;
+  /** The credential headers `identity` came from, asked about again before each operation. */
+  credentials?: AuthRequest;
 }
+
+/** A client that ignores the close frame must not keep its subscriptions running. */
+const CLOSE_GRACE_MS = 1_000;
 
 export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServer {
   const { schema, rules, ports, now } = options;
@@ -77,16 +90,31 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
       async onConnect(ctx) {
         const connection = connectionOf(ctx.extra);
         const token = ctx.connectionParams?.authorization;
+        const { headers: handshake, socket } = ctx.extra.request;
+        // Only the credential headers are kept, to ask again for the socket's whole life.
         const headers =
-          typeof token === 'string' ? { authorization: token } : ctx.extra.request.headers;
+          typeof token === 'string'
+            ? { authorization: token }
+            : { authorization: handshake.authorization, cookie: handshake.cookie };
         try {
           const identity = await authenticateCaller(
             ports.authenticator,
             headers,
-            ctx.extra.request.socket.remoteAddress,
+            socket.remoteAddress,
           );
           if (identity === undefined) return false;
           connection.identity = identity;
+          connection.credentials = {
+            headers,
+            ...(socket.remoteAddress === undefined ? {} : { remoteAddress: socket.remoteAddress }),
+          };
+          const ws = ctx.extra.socket;
+          // Gone while it was being authenticated: there is nothing left to track.
+          if (ws.readyState === ws.CLOSED) return false;
+          const untrack = options.openStreams.add(identity, connection.credentials, (reason) =>
+            closeForbidden(ws, reason),
+          );
+          ws.once('close', untrack);
           return true;
         } catch (err) {
           connection.request.log.debug({ err }, 'GraphQL WebSocket authentication failed');
@@ -95,17 +123,23 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
       },
       async onSubscribe(ctx, id, payload) {
         const connection = connectionOf(ctx.extra);
-        const identity = connection.identity;
-        if (
-          identity === undefined ||
-          (identity.expiresAt !== undefined && identity.expiresAt <= now())
-        ) {
+        const checked = await recheck(connection);
+        if (checked.refusal !== undefined) {
+          connection.request.log.info(
+            { userId: connection.identity?.userId, reason: checked.refusal },
+            'GraphQL WebSocket closed: its credential stopped working',
+          );
+          closeForbidden(ctx.extra.socket, checked.refusal);
           return [
-            new GraphQLError('the credential of this connection has expired', {
-              extensions: { code: 'UNAUTHENTICATED', reason: 'token_expired' },
+            new GraphQLError('the credential of this connection no longer works', {
+              extensions: { code: 'UNAUTHENTICATED', reason: 'credential_invalid' },
             }),
           ];
         }
+        if (checked.error !== undefined) return [checked.error];
+        // The operation runs with what the socket was opened with: never more than that, and
+        // (checked just now) never more than the credential gives today.
+        const identity = checked.identity;
         let document: DocumentNode;
         try {
           document = parse(payload.query, rules.parseOptions);
@@ -184,6 +218,45 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
     options.keepAliveMs ?? 12_000,
   );
 
+  /**
+   * The connection's credential, authenticated again: its identity, or why the socket must
+   * close (`refusal`), or an error for this operation alone (the store did not answer).
+   */
+  async function recheck(
+    connection: Connection,
+  ): Promise<
+    | { identity: Identity; refusal?: undefined; error?: undefined }
+    | { refusal: string; error?: undefined }
+    | { error: GraphQLError; refusal?: undefined }
+  > {
+    const { identity, credentials } = connection;
+    if (identity === undefined || credentials === undefined) return { refusal: 'not signed in' };
+    let again: Identity;
+    try {
+      again = await ports.authenticator.authenticate(credentials);
+    } catch (err) {
+      if (hasErrorCode(err, 'UNAUTHENTICATED') || hasErrorCode(err, 'FORBIDDEN')) {
+        const why = isPaddockError(err) ? err.reason : undefined;
+        return { refusal: `credential no longer valid${why === undefined ? '' : ` (${why})`}` };
+      }
+      // Not a "no" (the store did not answer): this operation fails, the socket stays.
+      connection.request.log.warn({ err }, 'GraphQL WebSocket could not re-check its credential');
+      return {
+        error: isPaddockError(err)
+          ? toGraphQLError(err)
+          : new GraphQLError('cannot check the credential of this connection', {
+              originalError: err instanceof Error ? err : undefined,
+            }),
+      };
+    }
+    if (again.expiresAt !== undefined && again.expiresAt <= now()) {
+      return { refusal: 'credential expired' };
+    }
+    const narrowed = narrowedAccess(identity, again);
+    if (narrowed !== undefined) return { refusal: narrowed };
+    return { identity };
+  }
+
   return {
     upgrade(req: IncomingMessage, socket, head, ctx) {
       const secure = req.socket instanceof TLSSocket;
@@ -205,6 +278,15 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** Ends the socket with graphql-ws's 4403 and a short reason (a close reason has 123 bytes). */
+function closeForbidden(socket: WebSocket, reason: string): void {
+  if (socket.readyState === socket.CLOSING || socket.readyState === socket.CLOSED) return;
+  socket.close(CloseCode.Forbidden, `Forbidden: ${reason}`.slice(0, 120));
+  // Until the client answers the close frame nothing more is sent, but the subscriptions (and
+  // the watches behind them) end only when the socket has closed.
+  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }
 
 /** The code Apollo gives the same error over HTTP, so both transports answer alike. */

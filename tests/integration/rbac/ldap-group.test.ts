@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { OpenLdapProvider } from '../../../src/identity/ldap/index.js';
+import { UNRESTRICTED } from '../../../src/identity/provider-dispatcher.js';
 import { systemRuntime } from '../../../src/identity/runtime.js';
 import { createLinkedUser } from '../../../src/identity/user-linking.js';
 import {
@@ -38,6 +39,8 @@ describe('an LDAP group binding pushed down to kubesim', function () {
       users: { searchBase: SLAPD_PEOPLE },
       groups: { searchBase: SLAPD_GROUPS },
     });
+    // Credentials of an LDAP user work while the LDAP provider is configured.
+    h.p.identity.providers.register({ provider: ldap, access: UNRESTRICTED });
     // A real LDAP login, linked to a Paddock user the way the login service does it.
     const login = await ldap.login('bob', slapdPassword('bob'));
     const ops = login.groups.find((g) => g.id.endsWith(groupDn('ops')));

@@ -66,6 +66,7 @@ describe('TokenAuthenticator', () => {
       tokenId: claims.sessionId,
       tokenKind: 'session',
       expiresAt: claims.expiresAt,
+      issuedAt: claims.issuedAt,
     });
   });
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { stringify } from 'yaml';
 import { type Kubesim, startKubesim } from '../../../../kubesim/index.js';
-import { createK8sProxy, type K8sProxy } from '../../../../src/authproxy/index.js';
+import { createK8sProxy, type K8sProxy, OpenStreams } from '../../../../src/authproxy/index.js';
 import { DatasourceClusterRegistry } from '../../../../src/datasources/index.js';
 import {
   createCallerNamespaceScope,
@@ -23,6 +23,7 @@ import {
   AesGcmSecretBox,
   createIdentityServices,
   type IdentityServices,
+  StoreCredentialEvents,
 } from '../../../../src/identity/index.js';
 import type { GraphQLPorts } from '../../../../src/resolvers/context.js';
 import {
@@ -238,7 +239,13 @@ metadata:
     fanOut: { deadlineMs: options.fanOutDeadlineMs ?? 1_500 },
     subscriptionLimits: { perUser: 3, idleMs: 60_000, lifetimeMs: 120_000 },
   };
-  const endpoint = await createGraphQLEndpoint({ ports, logger, production: false });
+  const openStreams = new OpenStreams({
+    authenticator: identity.authenticator,
+    logger,
+    credentialEvents: new StoreCredentialEvents(store),
+    label: 'GraphQL WebSockets',
+  });
+  const endpoint = await createGraphQLEndpoint({ ports, logger, openStreams, production: false });
   const proxy: K8sProxy = createK8sProxy({
     authenticator: identity.authenticator,
     clusters: registry,
@@ -300,6 +307,7 @@ metadata:
     },
     async stop() {
       proxy.close();
+      openStreams.close();
       await server.shutdown(200);
       await endpoint.stop();
       await registry.stop();

@@ -36,6 +36,11 @@ export class MapAuthenticator implements Authenticator, CredentialEvents {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Announces any event, as identity's change feed would. */
+  announce(event: CredentialRevokedEvent): void {
+    for (const l of this.#listeners) l(event);
+  }
+
   /** Removes the token and announces it, as identity does when a key is revoked. */
   revoke(token: string, announce = true): void {
     const identity = this.tokens.get(token);

@@ -1,5 +1,7 @@
 /** Starts the real /graphql endpoint on a real Paddock server on 127.0.0.1 for tests. */
 import type { AddressInfo } from 'node:net';
+import { OpenStreams } from '../../../../src/authproxy/index.js';
+import type { CredentialEvents } from '../../../../src/domain/credential-events.js';
 import type { Logger } from '../../../../src/domain/logger.js';
 import {
   createGraphQLEndpoint,
@@ -73,12 +75,34 @@ export interface GraphQLHttpResult extends SimpleResponse {
 }
 
 export async function startGraphQLHarness(
-  options: Partial<GraphQLEndpointOptions> = {},
+  options: Partial<GraphQLEndpointOptions> & {
+    /** Revocations that close WebSockets; none by default. */
+    credentialEvents?: CredentialEvents;
+    /** Periodic re-check of open WebSockets; default 5 s. */
+    recheckIntervalMs?: number;
+  } = {},
 ): Promise<GraphQLHarness> {
   const logs: LogLine[] = [];
   const logger = memoryLogger(logs);
   const ports = (options.ports as FakePorts | undefined) ?? createFakePorts();
-  const endpoint = await createGraphQLEndpoint({ production: false, ...options, ports, logger });
+  const { credentialEvents, recheckIntervalMs, ...endpointOptions } = options;
+  const ownStreams = options.openStreams === undefined;
+  const openStreams =
+    options.openStreams ??
+    new OpenStreams({
+      authenticator: ports.authenticator,
+      logger,
+      credentialEvents,
+      recheckIntervalMs,
+      label: 'GraphQL WebSockets',
+    });
+  const endpoint = await createGraphQLEndpoint({
+    production: false,
+    ...endpointOptions,
+    ports,
+    logger,
+    openStreams,
+  });
   const server: PaddockServer = createPaddockServer({
     routes: endpoint.routes,
     logger,
@@ -106,6 +130,7 @@ export async function startGraphQLHarness(
       return { ...res, json: res.body ? JSON.parse(res.body) : {} };
     },
     async stop() {
+      if (ownStreams && openStreams instanceof OpenStreams) openStreams.close();
       await server.shutdown(1000);
       await endpoint.stop();
     },
