@@ -10,6 +10,7 @@ import type {
 import type { PasswordProvider } from '../domain/password-provider.js';
 import type { RedirectProvider } from '../domain/redirect-provider.js';
 import { isPaddockError } from '../errors/index.js';
+import type { AccessEnforcer } from './access-enforcer.js';
 import type { ProviderFactory } from './auth-config-sync.js';
 import { type AuthConfigStore, type AuthConfigView, DEFAULT_SECRET_PATHS } from './auth-configs.js';
 import { getPath, withPath } from './object-path.js';
@@ -19,6 +20,8 @@ export interface AuthConfigAdminOptions {
   /** `identity.authConfigSync.factoryFor`; undefined for providers not configurable here. */
   readonly factoryFor: (provider: string) => ProviderFactory | undefined;
   readonly secretPaths?: Readonly<Partial<Record<string, readonly string[]>>>;
+  /** Ends the access of users a changed access mode (or a disabled provider) shuts out. */
+  readonly enforcer?: AccessEnforcer;
 }
 
 export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConfigAdmin {
@@ -35,7 +38,29 @@ export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConf
       return view === undefined ? undefined : toSummary(view);
     },
     async put(change) {
-      return toSummary(await configs.put(change));
+      const enforcer = options.enforcer;
+      if (enforcer === undefined) return toSummary(await configs.put(change));
+      const before = (await configs.collection.get(change.provider))?.value;
+      const after = {
+        enabled: change.enabled ?? before?.enabled ?? true,
+        accessMode: change.accessMode ?? before?.accessMode ?? 'unrestricted',
+        allowedPrincipalIds: change.allowedPrincipalIds ?? before?.allowedPrincipalIds ?? [],
+      };
+      const narrowed =
+        before === undefined ||
+        before.enabled !== after.enabled ||
+        before.accessMode !== after.accessMode ||
+        before.allowedPrincipalIds.join('\n') !== after.allowedPrincipalIds.join('\n');
+      // Decided before saving, so a change that would shut out every admin is never written.
+      const excluded = !narrowed
+        ? []
+        : after.enabled
+          ? await enforcer.excluded(change.provider, after)
+          : await enforcer.excluded(change.provider, NOBODY);
+      await enforcer.assertAdminRemains(excluded);
+      const saved = await configs.put(change);
+      await enforcer.enforce(excluded);
+      return toSummary(saved);
     },
     delete: (provider) => configs.delete(provider),
     async test(request) {
@@ -84,6 +109,9 @@ export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConf
     },
   };
 }
+
+/** A disabled provider admits nobody. */
+const NOBODY = { accessMode: 'required', allowedPrincipalIds: [] } as const;
 
 function toSummary(view: AuthConfigView): AuthConfigSummary {
   return {
