@@ -34,6 +34,8 @@ export interface NewSessionRecord {
 export type SessionRef = Pick<SessionRecord, 'sessionId' | 'userId' | 'expiresAt'>;
 
 const MAX_USER_AGENT = 256;
+/** The shape of a session id (the JWT's `jti`); anything else names no session. */
+const SESSION_ID = /^[A-Za-z0-9_-]{16,64}$/;
 
 export class SessionRegistry {
   readonly records: Collection<SessionRecord>;
@@ -119,6 +121,7 @@ export class SessionRegistry {
 
   /** Ends one of the user's sessions; false when that user has no such session. */
   async revokeOne(userId: string, sessionId: string, reason: string): Promise<boolean> {
+    if (!SESSION_ID.test(sessionId)) return false;
     const record = await this.get(sessionId);
     if (record === undefined || record.userId !== userId) return false;
     await this.revoke(record, reason);

@@ -46,6 +46,7 @@ const ACTION_TEXT: Readonly<Record<Action, string>> = {
   'end-sessions': "end this user's sessions",
 };
 
+const USER_ID = /^u-[a-z0-9]{1,40}$/;
 const MAX_DISPLAY_NAME = 128;
 const MAX_EMAIL = 254;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -133,7 +134,7 @@ export class UserAdminService implements UserAdmin {
   }
 
   async deleteUser(caller: Identity, userId: string): Promise<boolean> {
-    if ((await this.#d.users.get(userId)) === undefined) return false;
+    if (!USER_ID.test(userId) || (await this.#d.users.get(userId)) === undefined) return false;
     await this.#target(caller, userId, 'delete');
     // Disabled first, so that if a later step fails the user is locked out and a retry
     // finishes the job; the record goes last.
@@ -181,7 +182,7 @@ export class UserAdminService implements UserAdmin {
 
   /** The user, if the caller may do this to it; otherwise NOT_FOUND, FORBIDDEN or CONFLICT. */
   async #target(caller: Identity, userId: string, action: Action): Promise<UserRecord> {
-    const user = await this.#d.users.get(userId);
+    const user = USER_ID.test(userId) ? await this.#d.users.get(userId) : undefined;
     if (user === undefined) {
       throw new PaddockError('NOT_FOUND', `user ${userId} not found`, { reason: 'user_not_found' });
     }
