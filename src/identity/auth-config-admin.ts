@@ -8,6 +8,7 @@ import type {
   AuthConfigTestResult,
 } from '../domain/auth-config-admin.js';
 import type { PasswordProvider } from '../domain/password-provider.js';
+import type { ProviderName } from '../domain/principal.js';
 import type { RedirectProvider } from '../domain/redirect-provider.js';
 import { isPaddockError } from '../errors/index.js';
 import type { AccessEnforcer } from './access-enforcer.js';
@@ -46,23 +47,36 @@ export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConf
         accessMode: change.accessMode ?? before?.accessMode ?? 'unrestricted',
         allowedPrincipalIds: change.allowedPrincipalIds ?? before?.allowedPrincipalIds ?? [],
       };
-      const narrowed =
+      const changed =
         before === undefined ||
         before.enabled !== after.enabled ||
         before.accessMode !== after.accessMode ||
         before.allowedPrincipalIds.join('\n') !== after.allowedPrincipalIds.join('\n');
       // Decided before saving, so a change that would shut out every admin is never written.
-      const excluded = !narrowed
-        ? []
-        : after.enabled
-          ? await enforcer.excluded(change.provider, after)
-          : await enforcer.excluded(change.provider, NOBODY);
+      const excluded = changed
+        ? await enforcer.excluded(
+            change.provider,
+            switchedOff(change.provider, after) ? NOBODY : after,
+          )
+        : [];
       await enforcer.assertAdminRemains(excluded);
       const saved = await configs.put(change);
       await enforcer.enforce(excluded);
       return toSummary(saved);
     },
-    delete: (provider) => configs.delete(provider),
+    async delete(provider) {
+      const enforcer = options.enforcer;
+      // Without its config a provider is gone, except the built-in local accounts, which fall
+      // back to admitting everyone.
+      const excluded =
+        enforcer === undefined || provider === 'local'
+          ? []
+          : await enforcer.excluded(provider as ProviderName, NOBODY);
+      await enforcer?.assertAdminRemains(excluded);
+      const deleted = await configs.delete(provider);
+      await enforcer?.enforce(excluded);
+      return deleted;
+    },
     async test(request) {
       const factory = options.factoryFor(request.provider);
       if (factory === undefined) {
@@ -112,6 +126,11 @@ export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConf
 
 /** A disabled provider admits nobody. */
 const NOBODY = { accessMode: 'required', allowedPrincipalIds: [] } as const;
+
+/** Whether the provider stops logging anyone in; the built-in local accounts never do. */
+function switchedOff(provider: string, config: { readonly enabled: boolean }): boolean {
+  return provider !== 'local' && !config.enabled;
+}
 
 function toSummary(view: AuthConfigView): AuthConfigSummary {
   return {

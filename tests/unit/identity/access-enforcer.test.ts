@@ -106,4 +106,23 @@ describe('AccessEnforcer: a narrower access mode ends the access of users it shu
     await s.admin.put({ provider: 'openldap', settings: {}, enabled: false });
     expect((await rejection(s.f.sessions.verify(alice.token))).reason).to.equal('token_revoked');
   });
+
+  it('ends the sessions of a deleted provider’s users, but never switches the local accounts off', async () => {
+    const s = await setup();
+    const alice = await s.login.login({
+      provider: 'openldap',
+      username: 'alice',
+      password: 'alice-pw',
+    });
+    const local = await s.users.create({ username: 'root', provider: 'local' });
+    const rootSession = await s.f.sessions.create({ userId: local.id, provider: 'local' });
+    await s.admin.put({ provider: 'local', settings: {}, enabled: false });
+    await s.f.sessions.verify(rootSession.token);
+    expect(await s.admin.delete('local')).to.equal(true);
+    await s.f.sessions.verify(rootSession.token);
+    await s.admin.put({ provider: 'openldap', settings: {} });
+    expect(await s.admin.delete('openldap')).to.equal(true);
+    expect((await rejection(s.f.sessions.verify(alice.token))).reason).to.equal('token_revoked');
+    expect(await s.users.get(local.id)).to.include({ enabled: true });
+  });
 });
