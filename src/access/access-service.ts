@@ -50,6 +50,8 @@ export interface AccessServiceDeps {
   readonly state: StoreAccessState;
   /** Maps a user principal to its Paddock user id (identity's `findByPrincipal`). */
   readonly userForPrincipal: UserPrincipalLookup;
+  /** Binding only: also makes the user of a directory principal who never logged in. */
+  readonly provisionUser?: UserPrincipalLookup;
   /** A user's group principals, for explaining someone else's access. */
   readonly groupsOfUser: UserGroupsLookup;
   /** Downstream reads (explainAccess, quota checks); absent = no cluster access wired. */
@@ -65,9 +67,13 @@ export class AccessService implements AccessAdmin {
   readonly #d: AccessServiceDeps;
   readonly #g: AccessGuard;
   readonly #projects: ProjectAdmin;
+  /** What a new binding names: the known user, or one made for a directory principal. */
+  readonly #bindable: UserPrincipalLookup;
 
   constructor(deps: AccessServiceDeps) {
     this.#d = deps;
+    this.#bindable = async (principalId) =>
+      (await deps.userForPrincipal(principalId)) ?? (await deps.provisionUser?.(principalId));
     this.#g = new AccessGuard(deps);
     this.#projects = new ProjectAdmin(deps, this.#g);
   }
@@ -130,7 +136,7 @@ export class AccessService implements AccessAdmin {
         },
       );
     }
-    const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
+    const subject = await subjectForPrincipal(principal, this.#bindable);
     return this.#g.written(await this.#d.bindings.bindGlobal(globalRoleId, subject));
   }
 
@@ -190,7 +196,7 @@ export class AccessService implements AccessAdmin {
     );
     await this.#g.bindableTemplate(roleTemplateId, 'cluster');
     await this.#g.assertNoEscalation(caller, roleTemplateId, cluster(clusterId));
-    const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
+    const subject = await subjectForPrincipal(principal, this.#bindable);
     return this.#g.written(
       await this.#d.bindings.bindCluster(clusterId, roleTemplateId, subject),
       clusterId,
@@ -290,7 +296,7 @@ export class AccessService implements AccessAdmin {
     }
     await this.#g.bindableTemplate(roleTemplateId, 'project');
     await this.#g.assertNoEscalation(caller, roleTemplateId, project(clusterId, projectId));
-    const subject = await subjectForPrincipal(principal, this.#d.userForPrincipal);
+    const subject = await subjectForPrincipal(principal, this.#bindable);
     return this.#g.written(
       await this.#d.bindings.bindProject(clusterId, projectId, roleTemplateId, subject),
       clusterId,

@@ -14,10 +14,16 @@ import { BindingStore } from './binding-store.js';
 import type { UserGroupsLookup } from './explain.js';
 import { ProjectStore } from './project-store.js';
 import { RoleCatalog } from './role-catalog.js';
+import { AccessUserRights } from './user-rights.js';
 
 export interface AccessServicesOptions {
   readonly store: Store;
   readonly userForPrincipal: UserPrincipalLookup;
+  /**
+   * For a user principal nobody logged in with yet: makes its Paddock user when the provider
+   * knows it, so it can be bound now (identity's `provisionUser`).
+   */
+  readonly provisionUser?: UserPrincipalLookup;
   readonly groupsOfUser: UserGroupsLookup;
   readonly downstream?: DownstreamRbacReader;
   readonly syncStatus?: RbacSyncStatusReader;
@@ -36,6 +42,8 @@ export interface AccessServices {
   readonly authorizer: AccessAuthorizer;
   /** The GraphQL layer's `AccessAdmin`. */
   readonly service: AccessService;
+  /** Identity's `UserRights`, for user management. */
+  readonly userRights: AccessUserRights;
   close(): void;
 }
 
@@ -52,10 +60,21 @@ export function createAccessServices(options: AccessServicesOptions): AccessServ
     projects,
     state,
     userForPrincipal: options.userForPrincipal,
+    ...(options.provisionUser ? { provisionUser: options.provisionUser } : {}),
     groupsOfUser: options.groupsOfUser,
     ...(options.downstream ? { downstream: options.downstream } : {}),
     ...(options.syncStatus ? { syncStatus: options.syncStatus } : {}),
     ...(options.namespaces ? { namespaces: options.namespaces } : {}),
   });
-  return { catalog, bindings, projects, state, authorizer, service, close: () => state.close() };
+  const userRights = new AccessUserRights(options.store, state, bindings);
+  return {
+    catalog,
+    bindings,
+    projects,
+    state,
+    authorizer,
+    service,
+    userRights,
+    close: () => state.close(),
+  };
 }

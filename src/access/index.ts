@@ -24,3 +24,4 @@ export { explainFor, type UserGroupsLookup } from './explain.js';
 export { ProjectStore, validateProjectInput } from './project-store.js';
 export { RoleCatalog } from './role-catalog.js';
 export { bindingSubjectKey } from './subject-key.js';
+export { AccessUserRights } from './user-rights.js';

@@ -4,6 +4,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** All of standard input (for `--password-stdin`); absent where there is none. */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** Exit statuses: 0 ok, 1 failure at run time, 2 bad usage or configuration. */

@@ -71,8 +71,15 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     // Identity asks access whether a principal is a member anywhere (access mode `restricted`);
     // access is built from identity's users, so the first call goes through this late binding.
     let hasAnyMembership: (ids: readonly string[]) => Promise<boolean> = async () => false;
-    const identity = await composeIdentity(config, store, keys, logger, (ids) =>
-      hasAnyMembership(ids),
+    // One settings object reads and writes, so an update is seen by the next read at once.
+    const settings = createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } });
+    const identity = await composeIdentity(
+      config,
+      store,
+      keys,
+      logger,
+      (ids) => hasAnyMembership(ids),
+      settings,
     );
     closers.push(() => identity.close());
 
@@ -115,6 +122,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       store,
       userForPrincipal: async (principalId) =>
         (await identity.users.findByPrincipal(principalId))?.id,
+      provisionUser: identity.provisionUser,
       groupsOfUser: async (userId) =>
         (await identity.users.get(userId))?.groups.map((g) => g.id) ?? [],
       downstream: { read: (clusterId) => requireSync().read(clusterId) },
@@ -167,8 +175,6 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         .list()
         .filter((p) => p.kind === 'password')
         .flatMap((p) => identity.providers.get(p.name)?.provider ?? []);
-    // One settings object reads and writes, so an update is seen by the next read at once.
-    const settings = createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } });
     // One issuer for GET /v1/kubeconfig and the GraphQL `kubeconfig` mutation.
     const kubeconfig = createKubeconfigIssuer({
       clusters,
@@ -210,7 +216,10 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         authConfigAdmin: createAuthConfigAdmin({
           configs: identity.authConfigs,
           factoryFor: (provider) => identity.authConfigSync.factoryFor(provider),
+          enforcer: identity.createAccessEnforcer(access.userRights),
         }),
+        sessions: identity.accountSessions,
+        userAdmin: identity.createUserAdmin(access.userRights),
         settings,
         settingsAdmin: settings,
         access: access.state,

@@ -1,5 +1,6 @@
 import type { PaddockConfig } from '../config/index.js';
 import type { Logger, Store } from '../domain/index.js';
+import type { SettingsReader } from '../domain/settings.js';
 import {
   type AuthConfigInput,
   createIdentityServices,
@@ -22,6 +23,7 @@ export async function composeIdentity(
   keys: ServerKeys,
   logger: Logger,
   hasAnyMembership: (principalIds: readonly string[]) => Promise<boolean>,
+  settings?: SettingsReader,
 ): Promise<IdentityServices> {
   const seeds: AuthConfigInput[] = parseAuthSection(config.sections.auth);
   const factories: Record<string, ProviderFactory> = {
@@ -36,6 +38,7 @@ export async function composeIdentity(
     apiKeyPepper: keys.apiKeyPepper,
     issuer: config.serverUrl ?? 'paddock',
     hasAnyMembership,
+    ...(settings === undefined ? {} : { settings }),
     providerFactories: factories,
     audit: (event) => logger.info({ audit: 'login', ...event }, 'login attempt'),
     onBackgroundError: (err) => logger.warn({ err }, 'identity background task failed'),

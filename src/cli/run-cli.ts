@@ -4,6 +4,7 @@ import { type CliIo, exitCodes } from './cli-io.js';
 import { kubeconfigCommand } from './kubeconfig-command.js';
 import { reencryptCommand } from './reencrypt-command.js';
 import { serveCommand } from './serve-command.js';
+import { userCommand } from './user-commands.js';
 
 const usage = `Usage: paddock <command> [flags]
 
@@ -13,6 +14,7 @@ Commands:
   restore --in FILE     replace the store's content with FILE
   reencrypt             re-seal every secret at rest under PADDOCK_ENCRYPTION_KEY
   kubeconfig            log in to a running Paddock and write a kubeconfig
+  user                  create, disable, enable a user or reset its password (break-glass)
   version               print the version
 
 Run 'paddock <command> --help' for the settings of a command.
@@ -34,6 +36,8 @@ export async function runCli(io: CliIo): Promise<number> {
       return reencryptCommand(io, argv);
     case 'kubeconfig':
       return kubeconfigCommand(io, argv);
+    case 'user':
+      return userCommand(io, argv);
     case 'version':
       io.stdout(`${packageVersion()}\n`);
       return exitCodes.ok;

@@ -10,6 +10,9 @@ export interface PasswordChange {
     currentPassword: string;
     newPassword: string;
     remoteAddress?: string;
+    userAgent?: string;
+    /** Also delete the user's API keys and kubeconfig tokens. */
+    revokeApiKeys?: boolean;
   }): Promise<LoginResult>;
 }
 

@@ -10,6 +10,8 @@ export interface PasswordLoginRequest {
   readonly username: string;
   readonly password: string;
   readonly remoteAddress?: string;
+  /** Shown in the user's session list. */
+  readonly userAgent?: string;
 }
 
 export interface PasswordLogin {

@@ -12,4 +12,9 @@ export interface PasswordProvider {
   searchPrincipals(query: string, options?: { limit?: number }): Promise<Principal[]>;
   /** Re-reads the user's groups (and whether the user still exists and is enabled). */
   refreshGroups(user: Principal): Promise<GroupRefresh>;
+  /**
+   * The user a principal id names, if the directory has it and it may log in; lets a user who
+   * never logged in be bound by principal. Providers that cannot look users up omit it.
+   */
+  lookupUser?(principalId: string): Promise<Principal | undefined>;
 }

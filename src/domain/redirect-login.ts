@@ -19,5 +19,6 @@ export interface RedirectLoginFlow {
     provider: string;
     callbackParams: URLSearchParams;
     remoteAddress?: string;
+    userAgent?: string;
   }): Promise<LoginResult>;
 }

@@ -9,6 +9,9 @@ export const SETTING_SERVER_URL = 'server-url';
 export const SETTING_DEFAULT_IMAGE_REGISTRY = 'default-image-registry';
 export const SETTING_KUBECONFIG_TOKEN_TTL_DAYS = 'kubeconfig-token-ttl-days';
 export const SETTING_UI_BANNER = 'ui-banner';
+/** Rancher's names: lifetime of new sessions, and how long an unused session lives. */
+export const SETTING_SESSION_TTL_MINUTES = 'auth-user-session-ttl-minutes';
+export const SETTING_SESSION_IDLE_TTL_MINUTES = 'auth-user-session-idle-ttl-minutes';
 
 export interface SettingsAdmin extends SettingsReader {
   /**

@@ -8,8 +8,10 @@ import type {
   AuthConfigTestResult,
 } from '../domain/auth-config-admin.js';
 import type { PasswordProvider } from '../domain/password-provider.js';
+import type { ProviderName } from '../domain/principal.js';
 import type { RedirectProvider } from '../domain/redirect-provider.js';
 import { isPaddockError } from '../errors/index.js';
+import type { AccessEnforcer } from './access-enforcer.js';
 import type { ProviderFactory } from './auth-config-sync.js';
 import { type AuthConfigStore, type AuthConfigView, DEFAULT_SECRET_PATHS } from './auth-configs.js';
 import { getPath, withPath } from './object-path.js';
@@ -19,6 +21,8 @@ export interface AuthConfigAdminOptions {
   /** `identity.authConfigSync.factoryFor`; undefined for providers not configurable here. */
   readonly factoryFor: (provider: string) => ProviderFactory | undefined;
   readonly secretPaths?: Readonly<Partial<Record<string, readonly string[]>>>;
+  /** Ends the access of users a changed access mode (or a disabled provider) shuts out. */
+  readonly enforcer?: AccessEnforcer;
 }
 
 export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConfigAdmin {
@@ -35,9 +39,44 @@ export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConf
       return view === undefined ? undefined : toSummary(view);
     },
     async put(change) {
-      return toSummary(await configs.put(change));
+      const enforcer = options.enforcer;
+      if (enforcer === undefined) return toSummary(await configs.put(change));
+      const before = (await configs.collection.get(change.provider))?.value;
+      const after = {
+        enabled: change.enabled ?? before?.enabled ?? true,
+        accessMode: change.accessMode ?? before?.accessMode ?? 'unrestricted',
+        allowedPrincipalIds: change.allowedPrincipalIds ?? before?.allowedPrincipalIds ?? [],
+      };
+      const changed =
+        before === undefined ||
+        before.enabled !== after.enabled ||
+        before.accessMode !== after.accessMode ||
+        before.allowedPrincipalIds.join('\n') !== after.allowedPrincipalIds.join('\n');
+      // Decided before saving, so a change that would shut out every admin is never written.
+      const excluded = changed
+        ? await enforcer.excluded(
+            change.provider,
+            switchedOff(change.provider, after) ? NOBODY : after,
+          )
+        : [];
+      await enforcer.assertAdminRemains(excluded);
+      const saved = await configs.put(change);
+      await enforcer.enforce(excluded);
+      return toSummary(saved);
     },
-    delete: (provider) => configs.delete(provider),
+    async delete(provider) {
+      const enforcer = options.enforcer;
+      // Without its config a provider is gone, except the built-in local accounts, which fall
+      // back to admitting everyone.
+      const excluded =
+        enforcer === undefined || provider === 'local'
+          ? []
+          : await enforcer.excluded(provider as ProviderName, NOBODY);
+      await enforcer?.assertAdminRemains(excluded);
+      const deleted = await configs.delete(provider);
+      await enforcer?.enforce(excluded);
+      return deleted;
+    },
     async test(request) {
       const factory = options.factoryFor(request.provider);
       if (factory === undefined) {
@@ -83,6 +122,14 @@ export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConf
       }
     },
   };
+}
+
+/** A disabled provider admits nobody. */
+const NOBODY = { accessMode: 'required', allowedPrincipalIds: [] } as const;
+
+/** Whether the provider stops logging anyone in; the built-in local accounts never do. */
+function switchedOff(provider: string, config: { readonly enabled: boolean }): boolean {
+  return provider !== 'local' && !config.enabled;
 }
 
 function toSummary(view: AuthConfigView): AuthConfigSummary {

@@ -1,6 +1,6 @@
 /**
  * The one `authenticate(request)` every entry point calls. Verified credentials are cached in
- * process; the store's change feed (revocations, users, keys, session activity) evicts them,
+ * process; the store's change feed (revocations, users, keys, session records) evicts them,
  * so a logout, a disabled user or a lost group reaches every replica within a change delivery.
  * Every call, cached or not, also asks whether the user's provider still admits the user
  * (provider switched off, access mode or allowed principals changed, membership lost).
@@ -12,11 +12,7 @@ import { isAccessAllowed, type MembershipCheck } from './access-policy.js';
 import type { ApiKeyService } from './api-keys.js';
 import { unauthenticated } from './auth-errors.js';
 import type { ApiKeyRecord, UserRecord } from './collections.js';
-import {
-  revokedTokensCollection,
-  sessionActivityCollection,
-  usersCollection,
-} from './collections.js';
+import { revokedTokensCollection, sessionsCollection, usersCollection } from './collections.js';
 import { type Credential, extractCredential } from './credentials.js';
 import type { ProviderDispatcher } from './provider-dispatcher.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
@@ -79,7 +75,8 @@ export class TokenAuthenticator implements Authenticator {
     this.unsubscribes = [
       store.collection(usersCollection).watch((e) => this.cache.evictUser(e.id)),
       store.collection(revokedTokensCollection).watch((e) => this.cache.evictToken(e.id)),
-      store.collection(sessionActivityCollection).watch((e) => {
+      // Last-seen writes are updates; only an ended session (record deleted) needs eviction.
+      store.collection(sessionsCollection).watch((e) => {
         if (e.type === 'deleted') this.cache.evictToken(e.id);
       }),
       apiKeys.collection.watch((e) => {
@@ -141,6 +138,7 @@ export class TokenAuthenticator implements Authenticator {
       });
       await this.admit(identity);
       const onHit = () => this.background(this.deps.sessions.touch(claims));
+      onHit();
       this.cache.set(key, { identity, validUntil: claims.expiresAt, onHit }, generation);
       return identity;
     }

@@ -74,11 +74,20 @@ export interface RevokedTokenRecord {
   readonly reason: string;
 }
 
-/** Last activity of a session, for the idle timeout; its TTL is the idle timeout. */
-export interface SessionActivityRecord {
+/**
+ * One issued session (id = the JWT's `jti`), so sessions can be listed and ended one by one;
+ * it lives as long as the token. A session token without its record is refused.
+ */
+export interface SessionRecord {
   readonly sessionId: string;
   readonly userId: string;
+  readonly provider: ProviderName;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** Last use, for the idle timeout and the session list; written at most once a minute. */
   readonly lastSeenAt: number;
+  readonly remoteAddress?: string;
+  readonly userAgent?: string;
 }
 
 /** Failed logins of one account or one source address, within the counting window. */
@@ -130,8 +139,8 @@ export const revokedTokensCollection: CollectionSpec<RevokedTokenRecord> = {
   indexes: { byUser: { key: (r) => r.userId } },
 };
 
-export const sessionActivityCollection: CollectionSpec<SessionActivityRecord> = {
-  name: 'session-activity',
+export const sessionsCollection: CollectionSpec<SessionRecord> = {
+  name: 'sessions',
   indexes: { byUser: { key: (r) => r.userId } },
 };
 
@@ -150,7 +159,7 @@ export const identityCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   apiKeysCollection,
   signingKeysCollection,
   revokedTokensCollection,
-  sessionActivityCollection,
+  sessionsCollection,
   loginFailuresCollection,
   groupRefreshLeasesCollection,
   authConfigsCollection,

@@ -15,6 +15,7 @@ import {
 } from './collections.js';
 import { isRedirectEntry, type ProviderDispatcher } from './provider-dispatcher.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
+import { PROVIDER_DISABLE_REASONS } from './user-linking.js';
 import type { UserRepository } from './user-repository.js';
 
 export interface GroupRefresherDeps {
@@ -50,6 +51,14 @@ export function providerUserPrincipal(user: UserRecord): Principal | undefined {
     name: user.username,
     displayName: user.displayName,
   };
+}
+
+/**
+ * Disabled for a reason a login does not lift (an administrator's decision): a refresh that
+ * raced with it must not turn it into a provider reason that the next login would lift.
+ */
+function disabledByAdmin(user: UserRecord): boolean {
+  return !user.enabled && !PROVIDER_DISABLE_REASONS.includes(user.disabledReason ?? '');
 }
 
 export class GroupRefresher {
@@ -103,12 +112,11 @@ export class GroupRefresher {
     }
     const now = this.runtime.now();
     if (result.status === 'revoked') {
-      await this.deps.users.mutate(user.id, (u) => ({
-        ...u,
-        enabled: false,
-        disabledReason: 'provider_revoked',
-        groupsRefreshedAt: now,
-      }));
+      await this.deps.users.mutate(user.id, (u) =>
+        disabledByAdmin(u)
+          ? { ...u, groupsRefreshedAt: now }
+          : { ...u, enabled: false, disabledReason: 'provider_revoked', groupsRefreshedAt: now },
+      );
       return 'revoked';
     }
     const principalIds = [user.id, ...user.principalIds, ...result.groups.map((g) => g.id)];
@@ -123,7 +131,9 @@ export class GroupRefresher {
           ? {}
           : { refreshMaterial: result.refreshMaterial }),
       };
-      if (!admitted) return { ...refreshed, enabled: false, disabledReason: 'access_revoked' };
+      if (!admitted && !disabledByAdmin(u)) {
+        return { ...refreshed, enabled: false, disabledReason: 'access_revoked' };
+      }
       return refreshed;
     });
     return admitted ? 'refreshed' : 'revoked';

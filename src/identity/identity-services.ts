@@ -6,8 +6,12 @@
 
 import type { LoginAuditEvent } from '../domain/identity.js';
 import type { SecretBox } from '../domain/secret-box.js';
+import type { SettingsReader } from '../domain/settings.js';
 import type { Store } from '../domain/store.js';
+import type { UserRights } from '../domain/user-admin.js';
+import { AccessEnforcer } from './access-enforcer.js';
 import type { MembershipCheck } from './access-policy.js';
+import { AccountSessions } from './account-sessions.js';
 import { ApiKeyService } from './api-keys.js';
 import { AuthConfigSync, type ProviderFactory } from './auth-config-sync.js';
 import { AuthConfigStore } from './auth-configs.js';
@@ -19,11 +23,18 @@ import { LoginService } from './login-service.js';
 import { LoginThrottle, type LoginThrottlePolicy } from './login-throttle.js';
 import { type Argon2Params, PasswordHasher } from './password-hasher.js';
 import type { PasswordPolicy } from './password-policy.js';
+import { createPrincipalProvisioner } from './principal-provisioning.js';
 import { type ProviderAccess, ProviderDispatcher, UNRESTRICTED } from './provider-dispatcher.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
+import {
+  fixedSessionPolicy,
+  MAX_SESSION_TTL_SECONDS,
+  settingsSessionPolicy,
+} from './session-policy.js';
 import { SessionService } from './session-service.js';
 import { SessionTokenCodec } from './session-tokens.js';
 import { SigningKeyRing } from './signing-key-ring.js';
+import { UserAdminService } from './user-admin-service.js';
 import { UserRepository } from './user-repository.js';
 
 export interface IdentityServicesOptions {
@@ -35,10 +46,12 @@ export interface IdentityServicesOptions {
   readonly issuer: string;
   /** Session `aud`; default `paddock`. */
   readonly audience?: string;
-  /** Default 16 hours. */
+  /** Default 16 hours; the `auth-user-session-ttl-minutes` setting overrides it. */
   readonly sessionTtlSeconds?: number;
-  /** Default off. */
+  /** Default off; the `auth-user-session-idle-ttl-minutes` setting overrides it. */
   readonly sessionIdleTtlSeconds?: number;
+  /** Where the session settings are read; without it the two values above apply as they are. */
+  readonly settings?: SettingsReader;
   readonly clockToleranceSeconds?: number;
   readonly signingKeyRotateAfterSeconds?: number;
   readonly argon2?: Argon2Params;
@@ -62,6 +75,8 @@ export interface IdentityServices {
   readonly providers: ProviderDispatcher;
   readonly keyRing: SigningKeyRing;
   readonly sessions: SessionService;
+  /** Everyone's own sessions (`mySessions`, sign out everywhere). */
+  readonly accountSessions: AccountSessions;
   readonly apiKeys: ApiKeyService;
   readonly authenticator: TokenAuthenticator;
   readonly login: LoginService;
@@ -69,6 +84,12 @@ export interface IdentityServices {
   readonly groupRefresher: GroupRefresher;
   readonly authConfigs: AuthConfigStore;
   readonly authConfigSync: AuthConfigSync;
+  /** Administrators' user management, deciding who may act on whom with `rights`. */
+  createUserAdmin(rights: UserRights): UserAdminService;
+  /** Applies changed access modes to the users already in (for `createAuthConfigAdmin`). */
+  createAccessEnforcer(rights: Pick<UserRights, 'isAdmin'>): AccessEnforcer;
+  /** Finds or makes the user of a directory principal, for binding users who never logged in. */
+  readonly provisionUser: (principalId: string) => Promise<string | undefined>;
   /** Creates the admin on an empty store (see `ensureBootstrapAdmin`). */
   bootstrapAdmin(password?: string): Promise<BootstrapAdminResult>;
   /** Loads signing keys and auth configs, follows the change feed, starts the group refresh. */
@@ -89,8 +110,10 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
   });
   const providers = new ProviderDispatcher();
   providers.register({ provider: local, access: options.localAccess ?? UNRESTRICTED });
+  // The settings may ask for sessions up to the maximum: tokens are capped and keys kept so long.
+  const maxTtlSeconds = Math.max(sessionTtlSeconds, MAX_SESSION_TTL_SECONDS);
   const keyRing = new SigningKeyRing(store, options.secretBox, {
-    retainSeconds: sessionTtlSeconds + clockToleranceSeconds,
+    retainSeconds: maxTtlSeconds + clockToleranceSeconds,
     runtime,
     ...(options.signingKeyRotateAfterSeconds === undefined
       ? {}
@@ -99,17 +122,23 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
   const codec = new SessionTokenCodec(keyRing, {
     issuer: options.issuer,
     audience: options.audience ?? 'paddock',
-    ttlSeconds: sessionTtlSeconds,
+    ttlSeconds: maxTtlSeconds,
     clockToleranceSeconds,
     runtime,
   });
+  const sessionDefaults = {
+    ttlSeconds: sessionTtlSeconds,
+    idleTtlSeconds: options.sessionIdleTtlSeconds ?? 0,
+  };
   const sessions = new SessionService(store, codec, {
     runtime,
-    ...(options.sessionIdleTtlSeconds === undefined
-      ? {}
-      : { idleTtlSeconds: options.sessionIdleTtlSeconds }),
+    policy:
+      options.settings === undefined
+        ? fixedSessionPolicy(sessionDefaults)
+        : settingsSessionPolicy(options.settings, { defaults: sessionDefaults, now: runtime.now }),
   });
   const apiKeys = new ApiKeyService(store, { pepper: options.apiKeyPepper, runtime });
+  const accountSessions = new AccountSessions({ users, sessions, apiKeys });
   const authenticator = new TokenAuthenticator(
     {
       store,
@@ -138,6 +167,7 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
     sessions,
     throttle,
     local,
+    apiKeys,
     hasAnyMembership: options.hasAnyMembership,
     runtime,
     ...(options.audit === undefined ? {} : { audit: options.audit }),
@@ -167,6 +197,7 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
     providers,
     keyRing,
     sessions,
+    accountSessions,
     apiKeys,
     authenticator,
     login,
@@ -174,6 +205,16 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
     groupRefresher,
     authConfigs,
     authConfigSync,
+    createUserAdmin: (rights) =>
+      new UserAdminService({ store, users, local, accountSessions, apiKeys, rights, runtime }),
+    createAccessEnforcer: (rights) =>
+      new AccessEnforcer({
+        users,
+        accountSessions,
+        hasAnyMembership: options.hasAnyMembership,
+        rights,
+      }),
+    provisionUser: createPrincipalProvisioner({ users, providers, runtime }),
     bootstrapAdmin: (password) =>
       ensureBootstrapAdmin(users, local, {
         randomBytes: runtime.randomBytes,

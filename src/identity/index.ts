@@ -1,5 +1,7 @@
+export { AccessEnforcer } from './access-enforcer.js';
 export type { MembershipCheck } from './access-policy.js';
 export { isAccessAllowed } from './access-policy.js';
+export { AccountSessions, toSessionSummary } from './account-sessions.js';
 export type { ApiKeyCredential, ApiKeyKind, ApiKeyServiceOptions, NewApiKey } from './api-keys.js';
 export { API_KEY_PREFIX, ApiKeyService, parseApiKeyToken, toApiKeySummary } from './api-keys.js';
 export type { AuthConfigAdminOptions } from './auth-config-admin.js';
@@ -19,7 +21,7 @@ export type {
   GroupRefreshLeaseRecord,
   LoginFailureRecord,
   RevokedTokenRecord,
-  SessionActivityRecord,
+  SessionRecord,
   SigningKeyRecord,
   UserRecord,
 } from './collections.js';
@@ -30,7 +32,7 @@ export {
   identityCollectionSpecs,
   loginFailuresCollection,
   revokedTokensCollection,
-  sessionActivityCollection,
+  sessionsCollection,
   signingKeysCollection,
   usersCollection,
 } from './collections.js';
@@ -51,6 +53,7 @@ export { OWASP_ARGON2_MINIMUM, PasswordHasher } from './password-hasher.js';
 export type { PasswordPolicy } from './password-policy.js';
 export { checkPasswordPolicy, DEFAULT_PASSWORD_POLICY } from './password-policy.js';
 export { createPreferencesStore, preferencesCollection } from './preferences-store.js';
+export { createPrincipalProvisioner } from './principal-provisioning.js';
 export type {
   PasswordProviderEntry,
   ProviderAccess,
@@ -65,6 +68,14 @@ export { newUserId, systemRuntime } from './runtime.js';
 export type { AesGcmSecretBoxOptions } from './secret-box.js';
 export { AesGcmSecretBox, parseEncryptionKey, secretKeyId } from './secret-box.js';
 export { loadOrCreateKeyFile } from './secret-key-file.js';
+export type { SessionLimits, SessionPolicy } from './session-policy.js';
+export {
+  fixedSessionPolicy,
+  MAX_SESSION_TTL_SECONDS,
+  settingsSessionPolicy,
+} from './session-policy.js';
+export type { NewSessionRecord, SessionRef } from './session-registry.js';
+export { SessionRegistry } from './session-registry.js';
 export type { SessionServiceOptions } from './session-service.js';
 export { SessionService } from './session-service.js';
 export type { SessionClaims, SessionTokenOptions } from './session-tokens.js';
@@ -77,5 +88,12 @@ export type { SigningKey, SigningKeyRingOptions } from './signing-key-ring.js';
 export { SESSION_ALGORITHM, SigningKeyRing } from './signing-key-ring.js';
 export { StoreCredentialEvents } from './store-credential-events.js';
 export { TokenCache } from './token-cache.js';
+export type { UserAdminDeps } from './user-admin-service.js';
+export {
+  generatePassword,
+  subjectOfUser,
+  toUserView,
+  UserAdminService,
+} from './user-admin-service.js';
 export type { NewUser } from './user-repository.js';
 export { localPrincipalId, UserRepository } from './user-repository.js';

@@ -12,6 +12,7 @@ import {
   type PasswordPolicy,
 } from './password-policy.js';
 import type { Clock } from './runtime.js';
+import { PROVIDER_DISABLE_REASONS } from './user-linking.js';
 import { localPrincipalId, type UserRepository } from './user-repository.js';
 
 export interface LocalProviderOptions {
@@ -73,8 +74,9 @@ export class LocalPasswordProvider implements PasswordProvider {
       throw badCredentials();
     }
     if (!(await this.hasher.verify(user.passwordHash, password))) throw badCredentials();
-    // Only someone who knows the password learns that the account is disabled.
-    if (!user.enabled) {
+    // Only someone who knows the password learns that the account is disabled. A provider-side
+    // disable (access mode) is for the login service to lift once access admits the user.
+    if (!user.enabled && !PROVIDER_DISABLE_REASONS.includes(user.disabledReason ?? '')) {
       throw new PaddockError('UNAUTHENTICATED', 'account disabled', { reason: 'user_disabled' });
     }
     if (this.hasher.needsRehash(user.passwordHash)) await this.rehash(user, password);

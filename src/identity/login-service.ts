@@ -11,6 +11,7 @@ import type {
 } from '../domain/redirect-provider.js';
 import { hasErrorCode, isPaddockError, PaddockError } from '../errors/index.js';
 import { isAccessAllowed, type MembershipCheck } from './access-policy.js';
+import type { ApiKeyService } from './api-keys.js';
 import type { UserRecord } from './collections.js';
 import { badCredentials, type LocalPasswordProvider } from './local-provider.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -27,6 +28,8 @@ export interface LoginServiceDeps {
   readonly throttle: LoginThrottle;
   /** Needed for `changePassword`. */
   readonly local?: LocalPasswordProvider;
+  /** Needed for `changePassword` with `revokeApiKeys`. */
+  readonly apiKeys?: Pick<ApiKeyService, 'revokeAllOf'>;
   /** For `restricted` access: is any of these principals a cluster or project member? */
   readonly hasAnyMembership: MembershipCheck;
   /** One call per attempt; must not throw (failures are swallowed). */
@@ -39,6 +42,20 @@ export interface PasswordLogin {
   readonly username: string;
   readonly password: string;
   readonly remoteAddress?: string;
+  readonly userAgent?: string;
+}
+
+/** Where a login came from, recorded with the session for the user's session list. */
+interface LoginSource {
+  readonly remoteAddress?: string;
+  readonly userAgent?: string;
+}
+
+function sourceOf(input: LoginSource): LoginSource {
+  return {
+    ...(input.remoteAddress === undefined ? {} : { remoteAddress: input.remoteAddress }),
+    ...(input.userAgent === undefined ? {} : { userAgent: input.userAgent }),
+  };
 }
 
 const MAX_USERNAME = 256;
@@ -117,7 +134,7 @@ export class LoginService {
       throw err;
     }
     await this.deps.throttle.recordSuccess(attempt);
-    return this.complete(entry, vouched, audit);
+    return this.complete(entry, vouched, audit, sourceOf(input));
   }
 
   /**
@@ -130,6 +147,7 @@ export class LoginService {
     callbackParams: RedirectFinishInput['callbackParams'];
     pending: PendingRedirectLogin | undefined;
     remoteAddress?: string;
+    userAgent?: string;
   }): Promise<LoginResult> {
     let username = '';
     const audit = (outcome: LoginAuditEvent['outcome'], reason?: string, userId?: string) =>
@@ -168,13 +186,14 @@ export class LoginService {
       throw err;
     }
     username = vouched.user.name;
-    return this.complete(entry, vouched, audit);
+    return this.complete(entry, vouched, audit, sourceOf(input));
   }
 
   private async complete(
     entry: ProviderEntry,
     vouched: ProviderLogin & Pick<RedirectLogin, 'refreshMaterial'>,
     audit: (outcome: LoginAuditEvent['outcome'], reason?: string, userId?: string) => void,
+    source: LoginSource,
   ): Promise<LoginResult> {
     let user: UserRecord;
     try {
@@ -189,6 +208,7 @@ export class LoginService {
     const { token, claims } = await this.deps.sessions.create({
       userId: user.id,
       provider: entry.provider.name,
+      ...source,
     });
     audit('success', undefined, user.id);
     return {
@@ -206,16 +226,24 @@ export class LoginService {
   }
 
   /**
-   * A local user's own password change: signs every session out and returns a fresh one for
-   * the caller (without the must-change-password flag).
+   * A local user's own password change: signs every session out (and with `revokeApiKeys`
+   * deletes every API key and kubeconfig token) and returns a fresh session for the caller,
+   * without the must-change-password flag.
    */
   async changePassword(input: {
     userId: string;
     currentPassword: string;
     newPassword: string;
     remoteAddress?: string;
+    userAgent?: string;
+    revokeApiKeys?: boolean;
   }): Promise<LoginResult> {
     const { local, users, throttle } = this.deps;
+    if (input.revokeApiKeys && !this.deps.apiKeys) {
+      throw new PaddockError('INTERNAL', 'API keys are not configured', {
+        reason: 'not_configured',
+      });
+    }
     if (!local)
       throw new PaddockError('BAD_REQUEST', 'local accounts are not enabled', {
         reason: 'not_local_user',
@@ -236,10 +264,16 @@ export class LoginService {
         await throttle.recordFailure(attempt);
       throw err;
     }
+    // Every session, the caller's included, ends: through the revocation list (so open
+    // streams close at once) and by the cut-off (a session issued meanwhile ends too). The
+    // fresh session is issued after both.
     await users.revokeAllSessions(input.userId);
+    await this.deps.sessions.registry.revokeAllOf(input.userId, 'password_changed');
+    if (input.revokeApiKeys) await this.deps.apiKeys?.revokeAllOf(input.userId);
     const { token, claims } = await this.deps.sessions.create({
       userId: user.id,
       provider: 'local',
+      ...sourceOf(input),
     });
     return {
       token,

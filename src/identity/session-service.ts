@@ -1,119 +1,120 @@
 /**
- * Sessions beyond the JWT itself: the revocation list (logout, sign-out-everywhere) and the
- * idle timeout, both kept in the store so every replica agrees.
+ * Sessions beyond the JWT itself: a record per issued session (listing, one-by-one logout,
+ * the idle timeout) and the revocation list, both kept in the store so every replica agrees.
+ * Lifetime and idle timeout come from the session policy, so a settings change needs no restart.
  */
 import type { ProviderName } from '../domain/principal.js';
 import type { Collection, Store } from '../domain/store.js';
-import { hasErrorCode, isPaddockError } from '../errors/index.js';
+import { isPaddockError } from '../errors/index.js';
 import { unauthenticated } from './auth-errors.js';
-import {
-  type RevokedTokenRecord,
-  revokedTokensCollection,
-  type SessionActivityRecord,
-  sessionActivityCollection,
-} from './collections.js';
+import type { RevokedTokenRecord, SessionRecord } from './collections.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
+import { fixedSessionPolicy, type SessionLimits, type SessionPolicy } from './session-policy.js';
+import { type SessionRef, SessionRegistry } from './session-registry.js';
 import type { SessionClaims, SessionTokenCodec } from './session-tokens.js';
 import { WriteThrottle } from './write-throttle.js';
 
 export interface SessionServiceOptions {
-  /** A session unused for this long ends. Undefined or 0: no idle timeout. */
+  /** Lifetime and idle timeout; default: the codec's TTL and `idleTtlSeconds`. */
+  readonly policy?: SessionPolicy;
+  /** Without a policy: a session unused for this long ends. Undefined or 0: no idle timeout. */
   readonly idleTtlSeconds?: number;
   readonly runtime?: IdentityRuntime;
 }
 
+export interface NewSession {
+  readonly userId: string;
+  readonly provider: ProviderName;
+  readonly remoteAddress?: string;
+  readonly userAgent?: string;
+}
+
+/** Last-seen writes happen at most this often per session and replica. */
+const TOUCH_INTERVAL_MS = 60_000;
+
 export class SessionService {
   readonly codec: SessionTokenCodec;
+  readonly registry: SessionRegistry;
   readonly revocations: Collection<RevokedTokenRecord>;
-  readonly activity: Collection<SessionActivityRecord>;
-  readonly idleTtlSeconds: number;
+  readonly records: Collection<SessionRecord>;
+  readonly policy: SessionPolicy;
   private readonly runtime: IdentityRuntime;
   private readonly touches: WriteThrottle;
 
   constructor(store: Store, codec: SessionTokenCodec, options: SessionServiceOptions = {}) {
     this.codec = codec;
-    this.revocations = store.collection(revokedTokensCollection);
-    this.activity = store.collection(sessionActivityCollection);
-    this.idleTtlSeconds = options.idleTtlSeconds ?? 0;
     this.runtime = options.runtime ?? systemRuntime;
-    // Activity is written at most every minute (or a quarter of the idle timeout if shorter),
-    // so a busy session costs a write a minute, and idles out at most that much late.
-    const interval = Math.min(60_000, (this.idleTtlSeconds * 1000) / 4);
-    this.touches = new WriteThrottle(interval, this.runtime.now);
+    this.registry = new SessionRegistry(store, {
+      clockToleranceSeconds: codec.clockToleranceSeconds,
+      runtime: this.runtime,
+    });
+    this.revocations = this.registry.revocations;
+    this.records = this.registry.records;
+    this.policy =
+      options.policy ??
+      fixedSessionPolicy({
+        ttlSeconds: codec.ttlSeconds,
+        idleTtlSeconds: options.idleTtlSeconds ?? 0,
+      });
+    this.touches = new WriteThrottle(TOUCH_INTERVAL_MS, this.runtime.now);
   }
 
-  /** Signs a new session token (and starts its idle clock). */
-  async create(input: {
-    userId: string;
-    provider: ProviderName;
-  }): Promise<{ token: string; claims: SessionClaims }> {
-    const issued = await this.codec.issue(input);
-    if (this.idleTtlSeconds > 0) {
-      const now = this.runtime.now();
-      await this.activity.create(
-        issued.claims.sessionId,
-        { sessionId: issued.claims.sessionId, userId: input.userId, lastSeenAt: now },
-        { ttlSeconds: this.idleTtlSeconds },
-      );
-      this.touches.shouldWrite(issued.claims.sessionId, now);
-    }
+  /** Signs a new session token and records the session. */
+  async create(input: NewSession): Promise<{ token: string; claims: SessionClaims }> {
+    const limits = await this.policy.current();
+    const issued = await this.codec.issue({
+      userId: input.userId,
+      provider: input.provider,
+      ttlSeconds: limits.ttlSeconds,
+    });
+    const record = await this.registry.register({
+      sessionId: issued.claims.sessionId,
+      userId: input.userId,
+      provider: input.provider,
+      expiresAt: issued.claims.expiresAt,
+      ...(input.remoteAddress === undefined ? {} : { remoteAddress: input.remoteAddress }),
+      ...(input.userAgent === undefined ? {} : { userAgent: input.userAgent }),
+    });
+    this.touches.shouldWrite(record.sessionId, record.lastSeenAt);
     return issued;
   }
 
-  /** Signature, claims, revocation and idle timeout; throws UNAUTHENTICATED with a reason. */
+  /** Signature, claims, record, revocation and idle timeout; throws UNAUTHENTICATED with a reason. */
   async verify(token: string): Promise<SessionClaims> {
     const claims = await this.codec.verify(token);
-    const [revoked, activity] = await Promise.all([
+    const [revoked, record, limits] = await Promise.all([
       this.revocations.get(claims.sessionId),
-      this.idleTtlSeconds > 0 ? this.activity.get(claims.sessionId) : undefined,
+      this.registry.get(claims.sessionId),
+      this.policy.current(),
     ]);
     if (revoked) throw unauthenticated('token_revoked', 'session has been revoked');
-    if (this.idleTtlSeconds > 0) {
-      const idleSince = activity?.value.lastSeenAt;
-      if (idleSince === undefined || this.runtime.now() - idleSince >= this.idleTtlSeconds * 1000) {
-        throw unauthenticated('session_idle_timeout', 'session ended after inactivity');
-      }
-      this.touches.shouldWrite(claims.sessionId, idleSince);
+    // Every session is recorded at login; one without a record was ended (or never issued
+    // by a Paddock that records sessions).
+    if (record === undefined || record.userId !== claims.userId) {
+      throw unauthenticated('session_ended', 'session has ended');
+    }
+    if (isIdle(record, limits, this.runtime.now())) {
+      throw unauthenticated('session_idle_timeout', 'session ended after inactivity');
     }
     return claims;
   }
 
   /** Records use of a session (throttled); call on every authenticated request. */
-  async touch(claims: SessionClaims): Promise<void> {
-    if (this.idleTtlSeconds <= 0 || !this.touches.shouldWrite(claims.sessionId)) return;
-    try {
-      await this.activity.update(
-        claims.sessionId,
-        { sessionId: claims.sessionId, userId: claims.userId, lastSeenAt: this.runtime.now() },
-        { ttlSeconds: this.idleTtlSeconds },
-      );
-    } catch (err) {
-      // NOT_FOUND: the session idled out or was logged out meanwhile; never resurrect it.
-      if (!hasErrorCode(err, 'NOT_FOUND')) throw err;
-    }
+  async touch(claims: Pick<SessionClaims, 'sessionId'>): Promise<void> {
+    const { idleTtlSeconds } = await this.policy.current();
+    // A short idle timeout needs fresher activity: a quarter of it, at most a minute.
+    const interval =
+      idleTtlSeconds > 0
+        ? Math.min(TOUCH_INTERVAL_MS, (idleTtlSeconds * 1000) / 4)
+        : TOUCH_INTERVAL_MS;
+    if (!this.touches.shouldWrite(claims.sessionId, undefined, interval)) return;
+    await this.registry.touch(claims.sessionId);
   }
 
-  /** Revokes one session; the record lives as long as the token could have. */
-  async revoke(
-    claims: Pick<SessionClaims, 'sessionId' | 'userId' | 'expiresAt'>,
-    reason = 'logout',
-  ): Promise<void> {
-    const now = this.runtime.now();
-    const remainingSeconds =
-      Math.ceil((claims.expiresAt - now) / 1000) + this.codec.clockToleranceSeconds;
-    if (remainingSeconds > 0) {
-      try {
-        await this.revocations.create(
-          claims.sessionId,
-          { tokenId: claims.sessionId, userId: claims.userId, revokedAt: now, reason },
-          { ttlSeconds: remainingSeconds },
-        );
-      } catch (err) {
-        if (!hasErrorCode(err, 'CONFLICT')) throw err; // already revoked
-      }
-    }
-    this.touches.forget(claims.sessionId);
-    if (this.idleTtlSeconds > 0) await this.activity.delete(claims.sessionId);
+  /** Revokes one session; the revocation lives as long as the token could have. */
+  async revoke(session: SessionRef, reason = 'logout'): Promise<void> {
+    this.touches.forget(session.sessionId);
+    await this.registry.revoke(session, reason);
   }
 
   /**
@@ -131,4 +132,8 @@ export class SessionService {
     await this.revoke(claims, 'logout');
     return true;
   }
+}
+
+function isIdle(record: SessionRecord, limits: SessionLimits, now: number): boolean {
+  return limits.idleTtlSeconds > 0 && now - record.lastSeenAt >= limits.idleTtlSeconds * 1000;
 }

@@ -12,11 +12,16 @@ import type { UserRepository } from './user-repository.js';
 /** Disable reasons a later successful login (or refresh) lifts by itself. */
 export const PROVIDER_DISABLE_REASONS: readonly string[] = ['provider_revoked', 'access_revoked'];
 
+/**
+ * Creates the user a provider vouched for. `loggedIn: false` makes a user who has not logged in
+ * yet (bound by principal); its first login finds it by the principal.
+ */
 export async function createLinkedUser(
   users: UserRepository,
   provider: ProviderName,
   login: ProviderLogin & Pick<RedirectLogin, 'refreshMaterial'>,
   runtime: IdentityRuntime,
+  options: { loggedIn?: boolean } = {},
 ): Promise<UserRecord> {
   const base = login.user.name;
   // Usernames are unique across providers; a clash (LDAP alice vs local alice) gets a suffix.
@@ -35,7 +40,7 @@ export async function createLinkedUser(
         principalIds: [login.user.id],
         groups: login.groups,
         groupsRefreshedAt: runtime.now(),
-        lastLoginAt: runtime.now(),
+        ...(options.loggedIn === false ? {} : { lastLoginAt: runtime.now() }),
         ...(login.refreshMaterial === undefined ? {} : { refreshMaterial: login.refreshMaterial }),
       });
     } catch (err) {

@@ -16,14 +16,14 @@ export class WriteThrottle {
     this.maxKeys = maxKeys;
   }
 
-  /** True (and remembered) if `key` was not written within the interval. */
-  shouldWrite(key: string, lastKnownWrite?: number): boolean {
+  /** True (and remembered) if `key` was not written within the interval (or `intervalMs`). */
+  shouldWrite(key: string, lastKnownWrite?: number, intervalMs = this.intervalMs): boolean {
     const now = this.now();
     const last = Math.max(
       this.lastWrite.get(key) ?? Number.NEGATIVE_INFINITY,
       lastKnownWrite ?? Number.NEGATIVE_INFINITY,
     );
-    if (now - last < this.intervalMs) return false;
+    if (now - last < intervalMs) return false;
     this.lastWrite.delete(key);
     this.lastWrite.set(key, now);
     if (this.lastWrite.size > this.maxKeys) {

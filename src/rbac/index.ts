@@ -18,4 +18,5 @@ export * from './principal-subject.js';
 export * from './project-label.js';
 export * from './project-quota.js';
 export * from './quantity.js';
+export * from './rights-cover.js';
 export * from './validate-rules.js';

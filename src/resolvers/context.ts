@@ -18,6 +18,7 @@ import type { PreferencesStore } from '../domain/preferences.js';
 import type { AccessStateSource } from '../domain/rbac.js';
 import type { SettingsReader } from '../domain/settings.js';
 import type { SettingsAdmin } from '../domain/settings-admin.js';
+import type { SessionDirectory, UserAdmin } from '../domain/user-admin.js';
 import type { PrincipalSearch, UserDirectory } from '../domain/user-directory.js';
 import type { Loaders } from './loaders.js';
 
@@ -53,6 +54,10 @@ export interface GraphQLPorts {
   readonly passwordChange?: PasswordChange;
   /** Kubeconfig rendering for the `kubeconfig` mutation. */
   readonly kubeconfig?: KubeconfigIssuer;
+  /** The caller's own sessions (`mySessions`, `signOutEverywhere`) and admins' view of others'. */
+  readonly sessions?: SessionDirectory;
+  /** Administrators' user management (`createLocalUser`, `disableUser`, ...). */
+  readonly userAdmin?: UserAdmin;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */
@@ -74,6 +79,8 @@ export interface ResponseCookie {
 /** Facts about the transport a resolver may need. */
 export interface RequestFacts {
   readonly remoteAddress?: string;
+  /** The client's `User-Agent`, recorded with sessions it starts. */
+  readonly userAgent?: string;
   /** The request arrived over TLS, so cookies get `Secure`. */
   readonly secure: boolean;
   /** The session token this request authenticated with, for logout. Never log it. */

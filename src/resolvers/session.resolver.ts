@@ -25,6 +25,7 @@ export class SessionResolver {
       ...(ctx.request.remoteAddress === undefined
         ? {}
         : { remoteAddress: ctx.request.remoteAddress }),
+      ...(ctx.request.userAgent === undefined ? {} : { userAgent: ctx.request.userAgent }),
     });
     const maxAgeSeconds = Math.max(0, Math.floor((result.expiresAt - ctx.now()) / 1000));
     ctx.request.setCookie?.({ name: SESSION_COOKIE_NAME, value: result.token, maxAgeSeconds });

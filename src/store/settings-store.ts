@@ -8,6 +8,8 @@ import {
   SETTING_DEFAULT_IMAGE_REGISTRY,
   SETTING_KUBECONFIG_TOKEN_TTL_DAYS,
   SETTING_SERVER_URL,
+  SETTING_SESSION_IDLE_TTL_MINUTES,
+  SETTING_SESSION_TTL_MINUTES,
   SETTING_UI_BANNER,
   type SettingsAdmin,
 } from '../domain/settings-admin.js';
@@ -92,7 +94,29 @@ export const PADDOCK_SETTINGS: readonly SettingDefinition[] = [
       return value;
     },
   },
+  {
+    name: SETTING_SESSION_TTL_MINUTES,
+    description:
+      'Minutes a new login session lasts at most (1 to 43200); existing sessions keep theirs',
+    defaultValue: '960',
+    normalize: (value) => wholeMinutes(SETTING_SESSION_TTL_MINUTES, value, 1, 43_200),
+  },
+  {
+    name: SETTING_SESSION_IDLE_TTL_MINUTES,
+    description:
+      'Minutes after which an unused session ends, for every session (1 to 43200; 0 = never)',
+    defaultValue: '0',
+    normalize: (value) => wholeMinutes(SETTING_SESSION_IDLE_TTL_MINUTES, value, 0, 43_200),
+  },
 ];
+
+function wholeMinutes(name: string, value: string, min: number, max: number): string {
+  const minutes = Number(value);
+  if (!/^[0-9]{1,6}$/.test(value) || minutes < min || minutes > max) {
+    throw invalid(name, `must be a whole number of minutes, ${min} to ${max}`);
+  }
+  return String(minutes);
+}
 
 export interface StoreSettingsOptions {
   readonly store: Store;

@@ -121,31 +121,50 @@ export abstract class LdapDirectoryProvider implements PasswordProvider {
   }
 
   async refreshGroups(user: Principal): Promise<GroupRefresh> {
-    const prefix = `${this.name}_user://`;
-    if (user.provider !== this.name || !user.id.startsWith(prefix)) {
+    if (user.provider !== this.name) {
       return { status: 'revoked', reason: `not a ${this.name} user` };
     }
-    const key = user.id.slice(prefix.length);
-    let lookup: UserLookup;
-    try {
-      lookup = this.userLookup(key);
-    } catch {
-      return { status: 'revoked', reason: 'malformed principal id' };
-    }
+    const lookup = this.lookupOf(user.id);
+    if (typeof lookup === 'string') return { status: 'revoked', reason: lookup };
     return withLdapSession(this.config, this.connectOptions, async (session) => {
-      const found = await session.search({
-        ...lookup,
-        attributes: this.userAttributes(),
-        binaryAttributes: this.binaryAttributes,
-        limit: 2,
-      });
-      if (found.length !== 1)
-        return { status: 'revoked', reason: 'user no longer in the directory' };
-      const entry = found[0] as Entry;
-      if (this.isDisabled(entry)) return { status: 'revoked', reason: 'user disabled' };
+      const entry = await this.findUser(session, lookup);
+      if (typeof entry === 'string') return { status: 'revoked', reason: entry };
       const groups = await this.groupsOf(session, entry);
       return { status: 'ok', groups: groups.map((g) => this.groupPrincipal(g)) };
     });
+  }
+
+  async lookupUser(principalId: string): Promise<Principal | undefined> {
+    const lookup = this.lookupOf(principalId);
+    if (typeof lookup === 'string') return undefined;
+    return withLdapSession(this.config, this.connectOptions, async (session) => {
+      const entry = await this.findUser(session, lookup);
+      return typeof entry === 'string' ? undefined : this.userPrincipal(entry);
+    });
+  }
+
+  /** Where the user of a principal id is, or why it cannot be one of this provider's. */
+  private lookupOf(principalId: string): UserLookup | string {
+    const prefix = `${this.name}_user://`;
+    if (!principalId.startsWith(prefix)) return `not a ${this.name} user`;
+    try {
+      return this.userLookup(principalId.slice(prefix.length));
+    } catch {
+      return 'malformed principal id';
+    }
+  }
+
+  /** The one enabled entry a lookup finds, or why there is none. */
+  private async findUser(session: LdapSession, lookup: UserLookup): Promise<Entry | string> {
+    const found = await session.search({
+      ...lookup,
+      attributes: this.userAttributes(),
+      binaryAttributes: this.binaryAttributes,
+      limit: 2,
+    });
+    if (found.length !== 1) return 'user no longer in the directory';
+    const entry = found[0] as Entry;
+    return this.isDisabled(entry) ? 'user disabled' : entry;
   }
 
   /** The key of a user or group in its principal id: DN, objectGUID or another attribute. */

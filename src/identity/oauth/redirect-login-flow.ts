@@ -37,6 +37,7 @@ export class StoredRedirectLoginFlow implements RedirectLoginFlow {
     provider: string;
     callbackParams: URLSearchParams;
     remoteAddress?: string;
+    userAgent?: string;
   }): Promise<LoginResult> {
     const pending = await this.pending.take(input.callbackParams.get('state'));
     return this.login.finishRedirectLogin({
@@ -44,6 +45,7 @@ export class StoredRedirectLoginFlow implements RedirectLoginFlow {
       callbackParams: input.callbackParams,
       pending,
       ...(input.remoteAddress === undefined ? {} : { remoteAddress: input.remoteAddress }),
+      ...(input.userAgent === undefined ? {} : { userAgent: input.userAgent }),
     });
   }
 }

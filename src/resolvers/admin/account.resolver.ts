@@ -35,12 +35,18 @@ export class AccountResolver {
   @Extensions({ [BEFORE_PASSWORD_CHANGE_EXTENSION]: true })
   @Mutation(() => LoginPayload, {
     description:
-      "Changes the caller's local password; the caller's other sessions end and a fresh one is returned (and set as the cookie over HTTP).",
+      "Changes the caller's local password; every session of the caller ends (with revokeApiKeys also every API key and kubeconfig token) and a fresh session is returned (and set as the cookie over HTTP).",
   })
   async changePassword(
     @Ctx() ctx: GraphQLContext,
     @Arg('currentPassword') currentPassword: string,
     @Arg('newPassword') newPassword: string,
+    @Arg('revokeApiKeys', () => Boolean, {
+      nullable: true,
+      defaultValue: false,
+      description: 'Also delete every API key and kubeconfig token of the caller.',
+    })
+    revokeApiKeys: boolean,
   ): Promise<LoginPayload> {
     const identity = requireIdentity(ctx);
     if (identity.provider !== 'local' || identity.tokenKind !== 'session') {
@@ -54,13 +60,15 @@ export class AccountResolver {
       userId: identity.userId,
       currentPassword,
       newPassword,
+      revokeApiKeys,
       ...(ctx.request.remoteAddress === undefined
         ? {}
         : { remoteAddress: ctx.request.remoteAddress }),
+      ...(ctx.request.userAgent === undefined ? {} : { userAgent: ctx.request.userAgent }),
     });
     const maxAgeSeconds = Math.max(0, Math.floor((result.expiresAt - ctx.now()) / 1000));
     ctx.request.setCookie?.({ name: SESSION_COOKIE_NAME, value: result.token, maxAgeSeconds });
-    ctx.logger.info({ userId: identity.userId }, 'password changed');
+    ctx.logger.info({ userId: identity.userId, revokeApiKeys }, 'password changed');
     return {
       token: result.token,
       userId: result.userId,

@@ -8,7 +8,9 @@ type AdminPortName =
   | 'settingsAdmin'
   | 'preferences'
   | 'passwordChange'
-  | 'kubeconfig';
+  | 'kubeconfig'
+  | 'sessions'
+  | 'userAdmin';
 
 /** The port, or INTERNAL when the composition root did not configure it. */
 export function adminPort<K extends AdminPortName>(

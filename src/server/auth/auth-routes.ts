@@ -48,7 +48,11 @@ export function authRoutes(options: AuthRoutesOptions): HttpRoute[] {
           );
         }
         const result = await withRetryAfter(res, () =>
-          options.passwordLogin.login({ ...parsed.data, remoteAddress: req.socket.remoteAddress }),
+          options.passwordLogin.login({
+            ...parsed.data,
+            remoteAddress: req.socket.remoteAddress,
+            userAgent: req.headers['user-agent'],
+          }),
         );
         setSessionCookie(res, result, now());
         sendJson(res, 200, loginAnswer(result));
@@ -134,6 +138,7 @@ async function finishRedirect(
       ...(req.socket.remoteAddress === undefined
         ? {}
         : { remoteAddress: req.socket.remoteAddress }),
+      ...(req.headers['user-agent'] === undefined ? {} : { userAgent: req.headers['user-agent'] }),
     });
     res.setHeader('set-cookie', [clearState, sessionCookie(result, nowMs)]);
     if (wantsJson(req)) {

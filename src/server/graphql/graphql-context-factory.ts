@@ -39,6 +39,7 @@ export async function createGraphQLContext(source: ContextSource): Promise<Graph
     throw contextError(err, requestId, logger);
   }
   const sessionToken = identity?.tokenKind === 'session' ? sessionTokenOf(req.headers) : undefined;
+  const userAgent = req.headers['user-agent'];
   return {
     identity,
     requestId,
@@ -49,6 +50,7 @@ export async function createGraphQLContext(source: ContextSource): Promise<Graph
     request: {
       secure: req.socket instanceof TLSSocket,
       ...(remoteAddress === undefined ? {} : { remoteAddress }),
+      ...(userAgent === undefined ? {} : { userAgent }),
       ...(sessionToken === undefined ? {} : { sessionToken }),
       ...(source.setCookie === undefined ? {} : { setCookie: source.setCookie }),
     },

@@ -27,11 +27,19 @@ describe('settings kept in the store', () => {
     const res = await harness.post('{ settings { name value source readOnly } }', {
       token: 't-member',
     });
-    expect(res.json.data?.settings).to.deep.equal([
+    // Other settings join the catalogue over time; these must be there with their defaults.
+    expect(res.json.data?.settings).to.deep.include.members([
       { name: 'default-image-registry', value: '', source: 'DEFAULT', readOnly: false },
       { name: 'kubeconfig-token-ttl-days', value: '30', source: 'DEFAULT', readOnly: false },
       { name: 'server-url', value: 'https://paddock.example', source: 'CONFIG', readOnly: true },
       { name: 'ui-banner', value: '', source: 'DEFAULT', readOnly: false },
+      { name: 'auth-user-session-ttl-minutes', value: '960', source: 'DEFAULT', readOnly: false },
+      {
+        name: 'auth-user-session-idle-ttl-minutes',
+        value: '0',
+        source: 'DEFAULT',
+        readOnly: false,
+      },
     ]);
   });
 

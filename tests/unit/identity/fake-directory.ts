@@ -55,6 +55,14 @@ export class FakeDirectory implements PasswordProvider {
     return [];
   }
 
+  /** Finds `openldap_user://uid=<name>,dc=example` among the people who are not gone. */
+  async lookupUser(principalId: string): Promise<Principal | undefined> {
+    if (this.down) throw new PaddockError('UPSTREAM_UNAVAILABLE', 'directory down');
+    const name = /^openldap_user:\/\/uid=([^,]+),dc=example$/.exec(principalId)?.[1];
+    const person = name === undefined ? undefined : this.people.get(name);
+    return person && !person.gone ? this.principalOf(name!) : undefined;
+  }
+
   async refreshGroups(user: Principal): Promise<GroupRefresh> {
     this.refreshes++;
     if (this.down) throw new PaddockError('UPSTREAM_UNAVAILABLE', 'directory down');

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { PaddockError } from '../../../src/errors/index.js';
 import type { IdentityRuntime } from '../../../src/identity/runtime.js';
 import { AesGcmSecretBox } from '../../../src/identity/secret-box.js';
+import type { SessionPolicy } from '../../../src/identity/session-policy.js';
 import { SessionService } from '../../../src/identity/session-service.js';
 import { SessionTokenCodec } from '../../../src/identity/session-tokens.js';
 import { SigningKeyRing } from '../../../src/identity/signing-key-ring.js';
@@ -33,6 +34,7 @@ export interface SessionFixture {
 export async function sessionFixture(
   options: {
     idleTtlSeconds?: number;
+    policy?: SessionPolicy;
     store?: MemoryStore;
     clock?: TestClock;
     audience?: string;
@@ -46,12 +48,13 @@ export async function sessionFixture(
   const codec = new SessionTokenCodec(ring, {
     issuer: 'https://paddock.test',
     audience: options.audience ?? 'paddock',
-    ttlSeconds: 3600,
+    ttlSeconds: options.policy === undefined ? 3600 : 86_400,
     clockToleranceSeconds: 30,
     runtime,
   });
   const sessions = new SessionService(store, codec, {
     runtime,
+    ...(options.policy === undefined ? {} : { policy: options.policy }),
     ...(options.idleTtlSeconds === undefined ? {} : { idleTtlSeconds: options.idleTtlSeconds }),
   });
   return { clock, store, ring, codec, sessions };

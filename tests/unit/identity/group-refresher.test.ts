@@ -146,4 +146,20 @@ describe('GroupRefresher', () => {
     expect(a.refreshed + b.refreshed).to.equal(1);
     expect(directory.refreshes).to.equal(1);
   });
+
+  it('keeps an administrator’s disable when a refresh of the user races with it', async () => {
+    await login.login({ provider: 'openldap', username: 'alice', password: 'alice-pw' });
+    const stale = (await users.findByUsername('alice'))!;
+    await users.disable(stale.id, 'admin');
+    directory.people.get('alice')!.gone = true;
+    expect(await refresher.refreshUser(stale)).to.equal('revoked');
+    directory.people.get('alice')!.gone = false;
+    expect(await refresher.refreshUser(stale)).to.equal('refreshed');
+    expect(await users.get(stale.id)).to.include({ enabled: false, disabledReason: 'admin' });
+    // A provider reason would be lifted by this login; the administrator's is not.
+    const refused = await rejection(
+      login.login({ provider: 'openldap', username: 'alice', password: 'alice-pw' }),
+    );
+    expect(refused.reason).to.equal('user_disabled');
+  });
 });

@@ -159,6 +159,59 @@ describe('LoginService', () => {
     expect(identity.mustChangePassword).to.equal(undefined);
   });
 
+  it('announces the end of every other session of a password change, so open streams close', async () => {
+    const user = await local.createUser({ username: 'root', password: 'initial password' });
+    const old = await service.login({
+      provider: 'local',
+      username: 'root',
+      password: 'initial password',
+    });
+    const announced: string[] = [];
+    const stop = f.sessions.revocations.watch((e) => announced.push(e.id));
+    const fresh = await service.changePassword({
+      userId: user.id,
+      currentPassword: 'initial password',
+      newPassword: 'a much better password',
+    });
+    await settle();
+    stop();
+    const ids = await Promise.all(
+      [old.token, fresh.token].map((t) => f.sessions.codec.verify(t).then((c) => c.sessionId)),
+    );
+    expect(announced).to.deep.equal([ids[0]]);
+  });
+
+  it('deletes every API key and kubeconfig token too when asked at a password change', async () => {
+    const runtime = testRuntime(f.clock);
+    const apiKeys = new ApiKeyService(f.store, { pepper: randomBytes(32), runtime });
+    const withKeys = new LoginService({
+      users,
+      providers,
+      sessions: f.sessions,
+      throttle: new LoginThrottle(f.store, {}, runtime),
+      local,
+      apiKeys,
+      hasAnyMembership: async () => false,
+      runtime,
+    });
+    const user = await local.createUser({ username: 'root', password: 'initial password' });
+    await apiKeys.create({ userId: user.id });
+    await apiKeys.create({ userId: user.id, kind: 'kubeconfig' });
+    await withKeys.changePassword({
+      userId: user.id,
+      currentPassword: 'initial password',
+      newPassword: 'a much better password',
+    });
+    expect(await apiKeys.list(user.id)).to.have.length(2);
+    await withKeys.changePassword({
+      userId: user.id,
+      currentPassword: 'a much better password',
+      newPassword: 'an even better password',
+      revokeApiKeys: true,
+    });
+    expect(await apiKeys.list(user.id)).to.deep.equal([]);
+  });
+
   it('answers an unknown user and a wrong password alike, and audits both', async () => {
     const wrong = await rejection(
       service.login({ provider: 'openldap', username: 'alice', password: 'nope' }),

@@ -53,6 +53,66 @@ describe('SessionService', () => {
     await f.sessions.logout(token);
     f.clock.advance(120);
     await f.sessions.touch(claims);
-    expect(await f.sessions.activity.get(claims.sessionId)).to.equal(undefined);
+    expect(await f.sessions.records.get(claims.sessionId)).to.equal(undefined);
+  });
+});
+
+describe('SessionService with a changing session policy', () => {
+  it('refuses a validly signed session whose record is gone', async () => {
+    const f = await sessionFixture();
+    const { token, claims } = await f.sessions.create({ userId: 'u-abc123', provider: 'local' });
+    await f.sessions.records.delete(claims.sessionId);
+    expect((await rejection(f.sessions.verify(token))).reason).to.equal('session_ended');
+  });
+
+  it('applies a new idle timeout to sessions already open and a new lifetime to new ones', async () => {
+    let limits = { ttlSeconds: 3600, idleTtlSeconds: 0 };
+    const f = await sessionFixture({ policy: { current: async () => limits } });
+    const open = await f.sessions.create({ userId: 'u-abc123', provider: 'local' });
+    expect(open.claims.expiresAt - open.claims.issuedAt).to.be.closeTo(3_600_000, 1000);
+    f.clock.advance(300);
+    await f.sessions.verify(open.token);
+    limits = { ttlSeconds: 600, idleTtlSeconds: 120 };
+    expect((await rejection(f.sessions.verify(open.token))).reason).to.equal(
+      'session_idle_timeout',
+    );
+    const fresh = await f.sessions.create({ userId: 'u-abc123', provider: 'local' });
+    expect(fresh.claims.expiresAt - fresh.claims.issuedAt).to.be.closeTo(600_000, 1000);
+    f.clock.advance(100);
+    await f.sessions.touch(fresh.claims);
+    f.clock.advance(100);
+    await f.sessions.verify(fresh.token);
+  });
+
+  it('records where a session came from and lists a user’s live sessions newest first', async () => {
+    const f = await sessionFixture();
+    const a = await f.sessions.create({
+      userId: 'u-abc123',
+      provider: 'local',
+      remoteAddress: '10.0.0.7',
+      userAgent: 'kubectl/v1.32',
+    });
+    f.clock.advance(5);
+    const b = await f.sessions.create({ userId: 'u-abc123', provider: 'openldap' });
+    await f.sessions.create({ userId: 'u-other1', provider: 'local' });
+    const listed = await f.sessions.registry.list('u-abc123');
+    expect(listed.map((s) => s.sessionId)).to.deep.equal([b.claims.sessionId, a.claims.sessionId]);
+    expect(listed[1]).to.include({ remoteAddress: '10.0.0.7', userAgent: 'kubectl/v1.32' });
+    f.clock.advance(3600);
+    expect(await f.sessions.registry.list('u-abc123')).to.deep.equal([]);
+  });
+
+  it('ends every session of a user through the revocation list, and only theirs', async () => {
+    const f = await sessionFixture();
+    const mine = [
+      await f.sessions.create({ userId: 'u-abc123', provider: 'local' }),
+      await f.sessions.create({ userId: 'u-abc123', provider: 'local' }),
+    ];
+    const other = await f.sessions.create({ userId: 'u-other1', provider: 'local' });
+    expect(await f.sessions.registry.revokeAllOf('u-abc123', 'test')).to.equal(2);
+    for (const { token } of mine) {
+      expect((await rejection(f.sessions.verify(token))).reason).to.equal('token_revoked');
+    }
+    await f.sessions.verify(other.token);
   });
 });

@@ -36,11 +36,18 @@ export interface AdminPaddock {
   stop(): Promise<void>;
 }
 
-export async function startAdminPaddock(name: string): Promise<AdminPaddock> {
+export async function startAdminPaddock(
+  name: string,
+  options: { env?: Record<string, string> } = {},
+): Promise<AdminPaddock> {
   const tmp = await makeTempDir(name);
   let paddock: PaddockProcess;
   try {
-    paddock = await startPaddock({ port: await freePort(), dataDir: join(tmp.path, 'data') });
+    paddock = await startPaddock({
+      port: await freePort(),
+      dataDir: join(tmp.path, 'data'),
+      ...(options.env === undefined ? {} : { env: options.env }),
+    });
   } catch (err) {
     await tmp.remove();
     throw err;
