@@ -11,6 +11,7 @@ import { type AccessRuntime, systemAccessRuntime } from './access-runtime.js';
 import { AccessService } from './access-service.js';
 import { StoreAccessState } from './access-state.js';
 import { BindingStore } from './binding-store.js';
+import { StoreClusterOwnership } from './cluster-ownership.js';
 import type { UserGroupsLookup } from './explain.js';
 import { ProjectStore } from './project-store.js';
 import { RoleCatalog } from './role-catalog.js';
@@ -36,6 +37,8 @@ export interface AccessServices {
   readonly authorizer: AccessAuthorizer;
   /** The GraphQL layer's `AccessAdmin`. */
   readonly service: AccessService;
+  /** Cluster registration's `ClusterOwnership`: creators own, removals forget. */
+  readonly ownership: StoreClusterOwnership;
   close(): void;
 }
 
@@ -57,5 +60,15 @@ export function createAccessServices(options: AccessServicesOptions): AccessServ
     ...(options.syncStatus ? { syncStatus: options.syncStatus } : {}),
     ...(options.namespaces ? { namespaces: options.namespaces } : {}),
   });
-  return { catalog, bindings, projects, state, authorizer, service, close: () => state.close() };
+  const ownership = new StoreClusterOwnership(bindings, projects, state);
+  return {
+    catalog,
+    bindings,
+    projects,
+    state,
+    authorizer,
+    service,
+    ownership,
+    close: () => state.close(),
+  };
 }
