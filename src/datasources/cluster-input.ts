@@ -1,5 +1,6 @@
 import { PaddockError } from '../errors/index.js';
 import { CLUSTER_ID_PATTERN } from './cluster-records.js';
+import type { KubeconfigFileAccess } from './kubeconfig-context.js';
 
 /** Where a cluster's API server is and how to trust it. */
 export interface ClusterEndpointInput {
@@ -29,6 +30,11 @@ export interface DirectImportInput extends ClusterNameInput, ClusterEndpointInpu
 export interface KubeconfigImportInput extends Partial<ClusterNameInput> {
   readonly kubeconfig: string;
   readonly context?: string;
+  /**
+   * `refuse` for a kubeconfig sent through the API (inline data only); `read` for the
+   * operator's own file (`--import-kubeconfig`), whose paths are then read.
+   */
+  readonly localFiles: KubeconfigFileAccess;
   /** Directory for relative file paths in the kubeconfig. */
   readonly baseDir?: string;
   /**

@@ -197,6 +197,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   /** Import (b): a kubeconfig context, by default installing the manifest with its token. */
   async importFromKubeconfig(input: KubeconfigImportInput): Promise<ClusterSummary> {
     const context = readKubeconfigContext(input.kubeconfig, {
+      localFiles: input.localFiles,
       context: input.context,
       baseDir: input.baseDir,
     });

@@ -163,6 +163,7 @@ describe('DatasourceClusterRegistry', () => {
     });
     const summary = await registry.importFromKubeconfig({
       kubeconfig,
+      localFiles: 'refuse',
       id: 'c-kube',
       credentials: 'context',
     });
@@ -213,6 +214,7 @@ describe('DatasourceClusterRegistry', () => {
         `server: ${api.url}`,
         `server: ${api.url}\n      certificate-authority-data: ${Buffer.from(api.caPem).toString('base64')}`,
       ),
+      localFiles: 'refuse',
       id: 'c-inst',
       name: 'Installed',
     });
