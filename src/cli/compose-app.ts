@@ -1,10 +1,21 @@
 import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
-import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/index.js';
+import {
+  CapacityRefresher,
+  ClusterAdminService,
+  createOutboundGuard,
+  DatasourceClusterRegistry,
+  PendingImportSweeper,
+} from '../datasources/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
+import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
+import {
+  SETTING_OUTBOUND_ALLOWED_NETWORKS,
+  SETTING_OUTBOUND_DENIED_NETWORKS,
+} from '../domain/outbound-guard.js';
 import {
   createAuthConfigAdmin,
   createPreferencesStore,
@@ -81,7 +92,24 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           caFile: config.tlsCaFile,
         });
 
-    const clusters = new DatasourceClusterRegistry({ store, secretBox: keys.secretBox, logger });
+    // One settings object reads and writes, so an update is seen by the next read at once.
+    const settings = createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } });
+    const settingValue = async (name: string) => (await settings.get(name))?.value ?? '';
+    // Where Paddock may connect for users: every dial to a cluster endpoint is checked.
+    const outbound = createOutboundGuard({
+      networks: async () => ({
+        allowed: await settingValue(SETTING_OUTBOUND_ALLOWED_NETWORKS),
+        denied: await settingValue(SETTING_OUTBOUND_DENIED_NETWORKS),
+      }),
+      onReadError: (err) => logger.warn({ err }, 'cannot read the outbound network settings'),
+    });
+    await outbound.refresh();
+    const clusters = new DatasourceClusterRegistry({
+      store,
+      secretBox: keys.secretBox,
+      logger,
+      outbound,
+    });
     if (config.importKubeconfig) {
       await importKubeconfigContexts(config.kubeconfigFiles, clusters, logger);
     }
@@ -125,6 +153,31 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     const started = sync;
     closers.push(() => started.stop());
 
+    // One JSON line per change to a cluster's registration, as for the proxy's writes.
+    const clusterAudit = {
+      write: (event: unknown) => logger.info({ audit: event }, 'cluster audit'),
+    };
+    const clusterAdmin = new ClusterAdminService({
+      registry: clusters,
+      authorizer: access.authorizer,
+      ownership: access.ownership,
+      audit: clusterAudit,
+      logger,
+    });
+    const sweeper = new PendingImportSweeper({
+      registry: clusters,
+      ownership: access.ownership,
+      audit: clusterAudit,
+      logger,
+      ttlMs: async () => {
+        const minutes = Number(await settingValue(SETTING_CLUSTER_IMPORT_TTL_MINUTES));
+        // Never sweep everything because a setting could not be read.
+        return (Number.isFinite(minutes) && minutes > 0 ? minutes : 1440) * 60_000;
+      },
+    });
+    sweeper.start();
+    closers.push(() => sweeper.stop());
+
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
     else await ensureAdminExists(identity, access.authorizer, logger);
@@ -146,8 +199,6 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         .list()
         .filter((p) => p.kind === 'password')
         .flatMap((p) => identity.providers.get(p.name)?.provider ?? []);
-    // One settings object reads and writes, so an update is seen by the next read at once.
-    const settings = createStoreSettings({ store, fixed: { 'server-url': config.serverUrl } });
     // One issuer for GET /v1/kubeconfig and the GraphQL `kubeconfig` mutation.
     const kubeconfig = createKubeconfigIssuer({
       clusters,
@@ -173,7 +224,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,
-        clusterAdmin: clusters,
+        clusterAdmin,
         principals: principalSearchAcross(passwordProviders, (err) =>
           logger.warn({ err }, 'principal search failed at one provider'),
         ),
@@ -181,6 +232,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         authConfigAdmin: createAuthConfigAdmin({
           configs: identity.authConfigs,
           factoryFor: (provider) => identity.authConfigSync.factoryFor(provider),
+          outbound,
         }),
         settings,
         settingsAdmin: settings,

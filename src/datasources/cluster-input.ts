@@ -18,6 +18,8 @@ export interface ClusterNameInput {
   readonly id?: string;
   readonly name: string;
   readonly description?: string;
+  /** Id of the user who imports it through the API; absent for the operator's imports. */
+  readonly createdBy?: string;
 }
 
 /** Import (a): endpoint, CA and both service-account tokens. */
@@ -51,6 +53,9 @@ export type ManifestCompletionInput = ClusterEndpointInput &
     | { readonly bootstrapToken: string }
     | { readonly impersonatorToken: string; readonly managerToken: string }
   );
+
+/** A new endpoint and credentials for an imported cluster; the same two ways to give tokens. */
+export type ConnectionChangeInput = ManifestCompletionInput;
 
 export function validateId(id: string): string {
   if (!CLUSTER_ID_PATTERN.test(id)) {
