@@ -8,7 +8,8 @@ import type { GlobalAccessRequest, GlobalAuthorizer } from '../domain/global-aut
 import type { Identity } from '../domain/identity.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode } from '../errors/index.js';
-import { memberClusterIds } from '../rbac/index.js';
+import { GLOBAL_SCOPE, memberClusterIds } from '../rbac/index.js';
+import { clusterScope } from './access-guard.js';
 import { type AccessRuntime, systemAccessRuntime } from './access-runtime.js';
 import type { StoreAccessState } from './access-state.js';
 import type { BindingStore } from './binding-store.js';
@@ -36,7 +37,12 @@ export class AccessAuthorizer implements GlobalAuthorizer {
 
   async allows(identity: Identity, request: GlobalAccessRequest): Promise<boolean> {
     await this.ensureDefaultRoles(identity.userId);
-    return callerCan(await this.#state.snapshot(), identity, request);
+    // One named cluster is also decided by the caller's bindings on it (ADR 0011).
+    const scope =
+      request.resource === 'clusters' && request.name !== undefined
+        ? clusterScope(request.name)
+        : GLOBAL_SCOPE;
+    return callerCan(await this.#state.snapshot(), identity, request, scope);
   }
 
   async visibleClusterIds(identity: Identity): Promise<'all' | ReadonlySet<string>> {

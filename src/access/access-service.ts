@@ -266,6 +266,15 @@ export class AccessService implements AccessAdmin {
     return this.#projects.moveNamespace(caller, clusterId, ns, projectId);
   }
 
+  checkNamespaceMove(
+    _caller: Identity,
+    clusterId: string,
+    ns: string,
+    projectId: string | null,
+  ): Promise<void> {
+    return this.#projects.assertNamespaceFits(clusterId, ns, projectId);
+  }
+
   // -- project members ---------------------------------------------------------------------
 
   async projectMembers(caller: Identity, clusterId: string, projectId: string) {

@@ -11,6 +11,7 @@ import { type AccessRuntime, systemAccessRuntime } from './access-runtime.js';
 import { AccessService } from './access-service.js';
 import { StoreAccessState } from './access-state.js';
 import { BindingStore } from './binding-store.js';
+import { StoreClusterOwnership } from './cluster-ownership.js';
 import type { UserGroupsLookup } from './explain.js';
 import { ProjectStore } from './project-store.js';
 import { RoleCatalog } from './role-catalog.js';
@@ -44,6 +45,8 @@ export interface AccessServices {
   readonly service: AccessService;
   /** Identity's `UserRights`, for user management. */
   readonly userRights: AccessUserRights;
+  /** Cluster registration's `ClusterOwnership`: creators own, removals forget. */
+  readonly ownership: StoreClusterOwnership;
   close(): void;
 }
 
@@ -67,6 +70,7 @@ export function createAccessServices(options: AccessServicesOptions): AccessServ
     ...(options.namespaces ? { namespaces: options.namespaces } : {}),
   });
   const userRights = new AccessUserRights(options.store, state, bindings);
+  const ownership = new StoreClusterOwnership(bindings, projects, state);
   return {
     catalog,
     bindings,
@@ -75,6 +79,7 @@ export function createAccessServices(options: AccessServicesOptions): AccessServ
     authorizer,
     service,
     userRights,
+    ownership,
     close: () => state.close(),
   };
 }

@@ -4,6 +4,7 @@ export { AccessService, type AccessServiceDeps } from './access-service.js';
 export { StoreAccessState } from './access-state.js';
 export { BindingStore } from './binding-store.js';
 export { callerCan, subjectOf } from './caller-policy.js';
+export { CLUSTER_OWNER_TEMPLATE, StoreClusterOwnership } from './cluster-ownership.js';
 export {
   accessCollectionSpecs,
   clusterRoleBindingsCollection,

@@ -93,6 +93,28 @@ export class ProjectAdmin {
     return this.#g.written(await this.#d.projects.update(clusterId, projectId, input), clusterId);
   }
 
+  /**
+   * Refuses putting a namespace into a project whose quota has no room for one more namespace
+   * at the namespace default: quotas are handed out in name order, so the newcomer would take
+   * the share of a namespace already there and leave it a zero quota (as `updateProject`
+   * refuses a quota its namespaces do not fit in).
+   */
+  async assertNamespaceFits(
+    clusterId: string,
+    namespace: string,
+    projectId: string | null,
+  ): Promise<void> {
+    if (projectId === null) return;
+    const project = await this.#d.projects.get(clusterId, projectId);
+    if (project?.quota === undefined || !this.#d.downstream) return;
+    const downstream = await this.#d.downstream.read(clusterId);
+    const others = downstream.namespaces.filter((ns) => {
+      const ref = namespaceProject(ns);
+      return ns.name !== namespace && ref?.clusterId === clusterId && ref.projectId === projectId;
+    }).length;
+    assertQuotaFits(project.quota, others + 1);
+  }
+
   async deleteProject(caller: Identity, clusterId: string, projectId: string): Promise<boolean> {
     await this.#g.require(
       caller,
@@ -123,6 +145,7 @@ export class ProjectAdmin {
         reason: 'project_not_found',
       });
     }
+    await this.assertNamespaceFits(clusterId, namespace, projectId);
     if (!this.#d.namespaces) {
       throw new PaddockError('UPSTREAM_UNAVAILABLE', 'no namespace writer is configured', {
         reason: 'not_configured',

@@ -4,10 +4,21 @@ import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
-import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/index.js';
+import {
+  CapacityRefresher,
+  ClusterAdminService,
+  createOutboundGuard,
+  DatasourceClusterRegistry,
+  PendingImportSweeper,
+} from '../datasources/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
+import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
+import {
+  SETTING_OUTBOUND_ALLOWED_NETWORKS,
+  SETTING_OUTBOUND_DENIED_NETWORKS,
+} from '../domain/outbound-guard.js';
 import {
   createAuthConfigAdmin,
   createPreferencesStore,
@@ -93,7 +104,22 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           caFile: config.tlsCaFile,
         });
 
-    const clusters = new DatasourceClusterRegistry({ store, secretBox: keys.secretBox, logger });
+    const settingValue = async (name: string) => (await settings.get(name))?.value ?? '';
+    // Where Paddock may connect for users: every dial to a cluster endpoint is checked.
+    const outbound = createOutboundGuard({
+      networks: async () => ({
+        allowed: await settingValue(SETTING_OUTBOUND_ALLOWED_NETWORKS),
+        denied: await settingValue(SETTING_OUTBOUND_DENIED_NETWORKS),
+      }),
+      onReadError: (err) => logger.warn({ err }, 'cannot read the outbound network settings'),
+    });
+    await outbound.refresh();
+    const clusters = new DatasourceClusterRegistry({
+      store,
+      secretBox: keys.secretBox,
+      logger,
+      outbound,
+    });
     if (config.importKubeconfig) {
       await importKubeconfigContexts(config.kubeconfigFiles, clusters, logger);
     }
@@ -154,6 +180,31 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     const started = sync;
     closers.push(() => started.stop());
 
+    // One JSON line per change to a cluster's registration, as for the proxy's writes.
+    const clusterAudit = {
+      write: (event: unknown) => logger.info({ audit: event }, 'cluster audit'),
+    };
+    const clusterAdmin = new ClusterAdminService({
+      registry: clusters,
+      authorizer: access.authorizer,
+      ownership: access.ownership,
+      audit: clusterAudit,
+      logger,
+    });
+    const sweeper = new PendingImportSweeper({
+      registry: clusters,
+      ownership: access.ownership,
+      audit: clusterAudit,
+      logger,
+      ttlMs: async () => {
+        const minutes = Number(await settingValue(SETTING_CLUSTER_IMPORT_TTL_MINUTES));
+        // Never sweep everything because a setting could not be read.
+        return (Number.isFinite(minutes) && minutes > 0 ? minutes : 1440) * 60_000;
+      },
+    });
+    sweeper.start();
+    closers.push(() => sweeper.stop());
+
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
     else await ensureAdminExists(identity, access.authorizer, logger);
@@ -208,7 +259,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,
-        clusterAdmin: clusters,
+        clusterAdmin,
         principals: principalSearchAcross(passwordProviders, (err) =>
           logger.warn({ err }, 'principal search failed at one provider'),
         ),
@@ -217,6 +268,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           configs: identity.authConfigs,
           factoryFor: (provider) => identity.authConfigSync.factoryFor(provider),
           enforcer: identity.createAccessEnforcer(access.userRights),
+          outbound,
         }),
         sessions: identity.accountSessions,
         userAdmin: identity.createUserAdmin(access.userRights),

@@ -32,6 +32,7 @@ export async function importKubeconfigContexts(
         await registry.importFromKubeconfig({
           kubeconfig: text,
           context: entry.name,
+          localFiles: 'read',
           baseDir: dirname(file),
           id,
           name: entry.name,

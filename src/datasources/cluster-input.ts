@@ -1,5 +1,6 @@
 import { PaddockError } from '../errors/index.js';
 import { CLUSTER_ID_PATTERN } from './cluster-records.js';
+import type { KubeconfigFileAccess } from './kubeconfig-context.js';
 
 /** Where a cluster's API server is and how to trust it. */
 export interface ClusterEndpointInput {
@@ -17,6 +18,8 @@ export interface ClusterNameInput {
   readonly id?: string;
   readonly name: string;
   readonly description?: string;
+  /** Id of the user who imports it through the API; absent for the operator's imports. */
+  readonly createdBy?: string;
 }
 
 /** Import (a): endpoint, CA and both service-account tokens. */
@@ -29,6 +32,11 @@ export interface DirectImportInput extends ClusterNameInput, ClusterEndpointInpu
 export interface KubeconfigImportInput extends Partial<ClusterNameInput> {
   readonly kubeconfig: string;
   readonly context?: string;
+  /**
+   * `refuse` for a kubeconfig sent through the API (inline data only); `read` for the
+   * operator's own file (`--import-kubeconfig`), whose paths are then read.
+   */
+  readonly localFiles: KubeconfigFileAccess;
   /** Directory for relative file paths in the kubeconfig. */
   readonly baseDir?: string;
   /**
@@ -45,6 +53,9 @@ export type ManifestCompletionInput = ClusterEndpointInput &
     | { readonly bootstrapToken: string }
     | { readonly impersonatorToken: string; readonly managerToken: string }
   );
+
+/** A new endpoint and credentials for an imported cluster; the same two ways to give tokens. */
+export type ConnectionChangeInput = ManifestCompletionInput;
 
 export function validateId(id: string): string {
   if (!CLUSTER_ID_PATTERN.test(id)) {

@@ -26,6 +26,19 @@ export interface ClusterRecord {
   readonly updatedAt: number;
   /** The last health probe, written when the state changes so every replica can show it. */
   readonly health?: ClusterHealth;
+  /** Id of the user who imported it through the API (its cluster-owner); absent otherwise. */
+  readonly createdBy?: string;
+  /**
+   * Set on imports until a probe first finds the cluster active: such a cluster (or one still
+   * pending) is removed by the sweep once the import TTL has passed (ADR 0011). Records from
+   * before the sweep existed lack it and are left alone unless pending.
+   */
+  readonly awaitingActive?: boolean;
+}
+
+/** Registered but waiting for its manifest: no endpoint and no credentials yet. */
+export function isPendingRecord(record: ClusterRecord): boolean {
+  return record.endpoint === '' && record.impersonatorToken === undefined;
 }
 
 export const clustersCollection: CollectionSpec<ClusterRecord> = {

@@ -2,33 +2,34 @@ import { randomBytes } from 'node:crypto';
 import type {
   ClusterConnection,
   ClusterHealth,
-  ClusterImportMethod,
   ClusterRegistry,
   ClusterSummary,
 } from '../domain/cluster.js';
 import type { Logger } from '../domain/logger.js';
+import type { OutboundGuard } from '../domain/outbound-guard.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import type { Collection, Store, StoredRecord, Unsubscribe } from '../domain/store.js';
 import { hasErrorCode, PaddockError } from '../errors/index.js';
 import type { CircuitBreakerOptions } from './circuit-breaker.js';
+import { ClusterHealthKeeper } from './cluster-health.js';
 import {
   type ClusterEndpointInput,
+  type ConnectionChangeInput,
   type DirectImportInput,
   type KubeconfigImportInput,
   type ManifestCompletionInput,
-  validateCa,
   validateEndpoint,
   validateId,
   validateName,
   validateToken,
 } from './cluster-input.js';
-import { type ClusterRecord, clustersCollection, credentialPlace } from './cluster-records.js';
-import { createClusterTransport, type TransportOptions } from './cluster-transport.js';
-import { probeClusterHealth } from './health-probe.js';
+import { type ClusterRecord, clustersCollection, isPendingRecord } from './cluster-records.js';
+import type { TransportOptions } from './cluster-transport.js';
 import { renderImportManifest } from './import-manifest.js';
+import { type ImportSessionOptions, installAndReadTokens, readTokens } from './import-session.js';
 import { readKubeconfigContext } from './kubeconfig-context.js';
 import { type LiveCluster, LiveClusters } from './live-clusters.js';
-import { installImportManifest, readServiceAccountTokens } from './manifest-installer.js';
+import { importedBy, newClusterRecord, summaryOf } from './new-cluster-record.js';
 
 /** What Paddock's own work on a cluster needs; the token is the manager's. Never log it. */
 export interface ManagerConnection {
@@ -57,7 +58,17 @@ export interface ClusterRegistryOptions {
   readonly tokenWaitMs?: number;
   readonly transport?: TransportOptions;
   readonly breaker?: CircuitBreakerOptions;
+  /**
+   * Checks every address dialled for a cluster, and each endpoint before an import stores it
+   * (ADR 0011); absent = no network restriction (unit tests).
+   */
+  readonly outbound?: OutboundGuard;
 }
+
+/** Tokens as the caller gave them, or a one-time token to read them with. */
+type TokenSource =
+  | { readonly bootstrapToken: string }
+  | { readonly impersonatorToken: string; readonly managerToken: string };
 
 /**
  * The cluster registry: imports clusters, keeps their sealed credentials in the Store, holds one
@@ -72,10 +83,9 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   readonly #randomId: () => string;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #probeIntervalMs: number;
-  readonly #probeTimeoutMs: number;
-  readonly #callTimeoutMs: number;
-  readonly #tokenWaitMs: number;
-  readonly #transportOptions: TransportOptions | undefined;
+  readonly #health: ClusterHealthKeeper;
+  readonly #session: ImportSessionOptions;
+  readonly #outbound: OutboundGuard | undefined;
   readonly #live: LiveClusters;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: Unsubscribe | undefined;
@@ -88,14 +98,29 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     this.#randomId = options.randomId ?? (() => `c-${randomBytes(4).toString('hex').slice(0, 7)}`);
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.#probeIntervalMs = options.probeIntervalMs ?? 15_000;
-    this.#probeTimeoutMs = options.probeTimeoutMs ?? 5_000;
-    this.#callTimeoutMs = options.callTimeoutMs ?? 10_000;
-    this.#tokenWaitMs = options.tokenWaitMs ?? 30_000;
-    this.#transportOptions = options.transport;
+    this.#outbound = options.outbound;
+    const transport = options.outbound
+      ? { ...options.transport, outbound: options.outbound }
+      : options.transport;
+    this.#session = {
+      transport,
+      callTimeoutMs: options.callTimeoutMs ?? 10_000,
+      tokenWaitMs: options.tokenWaitMs ?? 30_000,
+      now: this.#now,
+      sleep: this.#sleep,
+    };
     this.#live = new LiveClusters({
       secretBox: options.secretBox,
-      transport: options.transport,
+      transport,
       breaker: { now: this.#now, ...options.breaker },
+    });
+    this.#health = new ClusterHealthKeeper({
+      clusters: this.#clusters,
+      live: this.#live,
+      logger: this.#log,
+      now: this.#now,
+      probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
+      outbound: options.outbound,
     });
   }
 
@@ -180,40 +205,58 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     return renderImportManifest(clusterId);
   }
 
-  // -- imports -----------------------------------------------------------------------------
+  // -- imports ---------------------------------------------------------------------------
+
+  /** A fresh random cluster id (`c-xxxxxxx`), for callers that audit before importing. */
+  newId(): string {
+    return this.#randomId();
+  }
 
   /** Import (a): endpoint, CA and both tokens. */
   async importDirect(input: DirectImportInput): Promise<ClusterSummary> {
     const id = validateId(input.id ?? this.#randomId());
-    const record = this.#newRecord(id, input.name, input.description, 'direct', {
-      ...input,
-      impersonatorToken: validateToken(input.impersonatorToken, 'impersonatorToken'),
-      managerToken: validateToken(input.managerToken, 'managerToken'),
-    });
-    await this.#clusters.create(id, record);
+    await this.#checkEndpoint(input.endpoint);
+    const record = newClusterRecord(
+      this.#box,
+      this.#now(),
+      id,
+      input.name,
+      input.description,
+      'direct',
+      {
+        ...input,
+        impersonatorToken: validateToken(input.impersonatorToken, 'impersonatorToken'),
+        managerToken: validateToken(input.managerToken, 'managerToken'),
+      },
+    );
+    await this.#clusters.create(id, { ...record, ...importedBy(input.createdBy) });
     return this.#summary(await this.#probeStored(id));
   }
 
   /** Import (b): a kubeconfig context, by default installing the manifest with its token. */
   async importFromKubeconfig(input: KubeconfigImportInput): Promise<ClusterSummary> {
     const context = readKubeconfigContext(input.kubeconfig, {
+      localFiles: input.localFiles,
       context: input.context,
       baseDir: input.baseDir,
     });
     const id = validateId(input.id ?? this.#randomId());
     const endpoint: ClusterEndpointInput = context;
+    await this.#checkEndpoint(endpoint.endpoint);
     const tokens =
       input.credentials === 'context'
         ? { impersonatorToken: context.token, managerToken: context.token }
-        : await this.#installAndReadTokens(id, endpoint, context.token);
-    const record = this.#newRecord(
+        : await installAndReadTokens(this.#session, id, endpoint, context.token);
+    const record = newClusterRecord(
+      this.#box,
+      this.#now(),
       id,
       input.name ?? context.contextName,
       input.description,
       'kubeconfig',
       { ...endpoint, ...tokens },
     );
-    await this.#clusters.create(id, record);
+    await this.#clusters.create(id, { ...record, ...importedBy(input.createdBy) });
     return this.#summary(await this.#probeStored(id));
   }
 
@@ -222,6 +265,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     id?: string;
     name: string;
     description?: string;
+    createdBy?: string;
   }): Promise<ClusterSummary> {
     const id = validateId(input.id ?? this.#randomId());
     const now = this.#now();
@@ -235,6 +279,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       createdAt: now,
       updatedAt: now,
       health: { state: 'pending', message: 'waiting for the import manifest to be applied' },
+      ...importedBy(input.createdBy),
     };
     await this.#clusters.create(id, record);
     return this.#summary(record);
@@ -242,7 +287,9 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
 
   /**
    * Import (c), second half: the manifest was applied; read the token Secrets with a one-time
-   * operator token (never stored), or take the two tokens as given.
+   * operator token (never stored), or take the two tokens as given. Only a pending cluster can
+   * be completed: an imported one answers CONFLICT (`cluster_not_pending`), so nobody can point
+   * a live cluster somewhere else through this door (use `updateConnection`).
    */
   async completeManifestImport(
     clusterId: string,
@@ -250,27 +297,119 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   ): Promise<ClusterSummary> {
     const stored = await this.#clusters.get(clusterId);
     if (stored === undefined) throw notFound(clusterId);
-    const tokens =
-      'bootstrapToken' in input
-        ? await this.#readTokens(input, validateToken(input.bootstrapToken, 'bootstrapToken'))
-        : { impersonatorToken: input.impersonatorToken, managerToken: input.managerToken };
-    const fresh = this.#newRecord(
+    if (!isPendingRecord(stored.value)) throw notPending(clusterId);
+    await this.#checkEndpoint(input.endpoint);
+    const fresh = newClusterRecord(
+      this.#box,
+      this.#now(),
       clusterId,
       stored.value.name,
       stored.value.description,
       'manifest',
-      {
-        ...input,
-        impersonatorToken: validateToken(tokens.impersonatorToken, 'impersonatorToken'),
-        managerToken: validateToken(tokens.managerToken, 'managerToken'),
-      },
+      { ...input, ...(await this.#tokensOf(input)) },
     );
+    // The version check makes a second, concurrent completion fail instead of winning.
     await this.#clusters.update(
       clusterId,
-      { ...fresh, createdAt: stored.value.createdAt },
+      {
+        ...fresh,
+        createdAt: stored.value.createdAt,
+        ...importedBy(stored.value.createdBy),
+      },
       { resourceVersion: stored.resourceVersion },
     );
     return this.#summary(await this.#probeStored(clusterId));
+  }
+
+  /**
+   * Points an imported cluster at a new endpoint, CA and credentials (whoever may `update` it;
+   * the caller audits). Name, description, creator and import method stay.
+   */
+  async updateConnection(clusterId: string, input: ConnectionChangeInput): Promise<ClusterSummary> {
+    const first = await this.#clusters.get(clusterId);
+    if (first === undefined) throw notFound(clusterId);
+    if (isPendingRecord(first.value)) {
+      throw new PaddockError(
+        'CONFLICT',
+        `cluster ${clusterId} is still pending; complete its import first`,
+        { reason: 'cluster_pending' },
+      );
+    }
+    await this.#checkEndpoint(input.endpoint);
+    const tokens = await this.#tokensOf(input);
+    for (let attempt = 1; ; attempt++) {
+      const stored = attempt === 1 ? first : await this.#clusters.get(clusterId);
+      if (stored === undefined) throw notFound(clusterId);
+      const fresh = newClusterRecord(
+        this.#box,
+        this.#now(),
+        clusterId,
+        stored.value.name,
+        stored.value.description,
+        stored.value.importMethod,
+        { ...input, ...tokens },
+      );
+      const { awaitingActive: _kept, ...rest } = stored.value;
+      try {
+        await this.#clusters.update(
+          clusterId,
+          { ...rest, ...fresh, createdAt: stored.value.createdAt },
+          { resourceVersion: stored.resourceVersion },
+        );
+        return this.#summary(await this.#probeStored(clusterId));
+      } catch (err) {
+        // A health probe wrote the record meanwhile; apply the change to its version.
+        if (!hasErrorCode(err, 'CONFLICT') || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  /**
+   * Imports created at or before `createdBefore` (epoch ms) that are still pending or never
+   * became active: what the sweep removes. Operator imports from before the sweep existed are
+   * never listed (they lack `awaitingActive`).
+   */
+  async expiredImports(createdBefore: number): Promise<StoredRecord<ClusterRecord>[]> {
+    const records = await this.#clusters.list();
+    return records.filter(
+      (r) =>
+        (isPendingRecord(r.value) || r.value.awaitingActive === true) &&
+        r.value.createdAt <= createdBefore &&
+        this.#health.healthOf(r.value).state !== 'active',
+    );
+  }
+
+  /** Removes a cluster only if it is still at `resourceVersion` (nobody completed it meanwhile). */
+  async removeUnchanged(clusterId: string, resourceVersion: string): Promise<boolean> {
+    try {
+      const removed = await this.#clusters.delete(clusterId, { resourceVersion });
+      if (removed) await this.#live.drop(clusterId);
+      return removed;
+    } catch (err) {
+      if (hasErrorCode(err, 'CONFLICT')) return false;
+      throw err;
+    }
+  }
+
+  async #tokensOf(input: ClusterEndpointInput & TokenSource) {
+    const tokens =
+      'bootstrapToken' in input
+        ? await readTokens(
+            this.#session,
+            input,
+            validateToken(input.bootstrapToken, 'bootstrapToken'),
+          )
+        : { impersonatorToken: input.impersonatorToken, managerToken: input.managerToken };
+    return {
+      impersonatorToken: validateToken(tokens.impersonatorToken, 'impersonatorToken'),
+      managerToken: validateToken(tokens.managerToken, 'managerToken'),
+    };
+  }
+
+  /** FORBIDDEN (`outbound_denied`) before anything is dialled or stored for a denied target. */
+  async #checkEndpoint(endpoint: string): Promise<void> {
+    if (this.#outbound === undefined) return;
+    await this.#outbound.resolve(new URL(validateEndpoint(endpoint)).hostname);
   }
 
   /** Renames or re-describes a cluster; credentials and health are left as they are. */
@@ -307,155 +446,36 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   // -- health ------------------------------------------------------------------------------
 
   /** Probes every cluster with credentials, concurrently; one slow cluster delays no other. */
-  async probeAll(): Promise<void> {
-    const records = await this.#clusters.list().catch((err: unknown) => {
-      this.#log.warn({ err }, 'cluster registry: cannot list clusters to probe');
-      return [];
-    });
-    await Promise.all(records.map((r) => this.#probeRecord(r).catch(() => undefined)));
+  probeAll(): Promise<void> {
+    return this.#health.probeAll();
   }
 
   /** Probes one cluster now and returns its new health. */
   async probe(clusterId: string): Promise<ClusterHealth> {
     const stored = await this.#clusters.get(clusterId);
     if (stored === undefined) throw notFound(clusterId);
-    return this.#probeRecord(stored);
+    return this.#health.probe(stored);
   }
 
   async #probeStored(id: string): Promise<ClusterRecord> {
     const stored = await this.#clusters.get(id);
     if (stored === undefined) throw notFound(id);
-    const health = await this.#probeRecord(stored);
+    const health = await this.#health.probe(stored);
     return { ...stored.value, health };
   }
 
-  async #probeRecord(stored: StoredRecord<ClusterRecord>): Promise<ClusterHealth> {
-    if (!stored.value.impersonatorToken) return this.#healthOf(stored.value);
-    const live = this.#live.for(stored);
-    const health = await probeClusterHealth({
-      endpoint: live.endpoint,
-      dispatcher: live.dispatcher,
-      managerToken: live.managerToken,
-      impersonatorToken: live.impersonatorToken,
-      timeoutMs: this.#probeTimeoutMs,
-      now: this.#now,
-    });
-    this.#applyHealth(live, health);
-    if (stored.value.health?.state !== health.state) {
-      this.#log.info(
-        { clusterId: live.clusterId, state: health.state, message: health.message },
-        'cluster health changed',
-      );
-      await this.#clusters
-        .update(
-          stored.value.id,
-          { ...stored.value, health },
-          {
-            resourceVersion: stored.resourceVersion,
-          },
-        )
-        .catch((err: unknown) => {
-          if (!hasErrorCode(err, 'CONFLICT') && !hasErrorCode(err, 'NOT_FOUND')) throw err;
-        });
-    }
-    return health;
-  }
-
-  #applyHealth(live: LiveCluster, health: ClusterHealth): void {
-    live.health = health;
-    if (health.state === 'unavailable') live.breaker.trip();
-    else live.breaker.recordSuccess();
-  }
-
-  #healthOf(record: ClusterRecord): ClusterHealth {
-    return (
-      this.#live.peek(record.id)?.health ??
-      record.health ?? { state: 'unavailable', message: 'not probed yet' }
-    );
-  }
-
   #summary(record: ClusterRecord): ClusterSummary {
-    return {
-      id: record.id,
-      name: record.name,
-      description: record.description,
-      endpoint: record.endpoint,
-      importMethod: record.importMethod,
-      dangerouslySkipTlsVerify: record.dangerouslySkipTlsVerify,
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
-      health: this.#healthOf(record),
-    };
+    return summaryOf(record, this.#health.healthOf(record));
   }
+}
 
-  #newRecord(
-    id: string,
-    name: string,
-    description: string | undefined,
-    importMethod: ClusterImportMethod,
-    input: ClusterEndpointInput & { impersonatorToken: string; managerToken: string },
-  ): ClusterRecord {
-    const now = this.#now();
-    return {
-      id,
-      name: validateName(name),
-      description: description ?? '',
-      importMethod,
-      endpoint: validateEndpoint(input.endpoint),
-      caPem: validateCa(input.caPem),
-      tlsServerName: input.tlsServerName,
-      dangerouslySkipTlsVerify: input.dangerouslySkipTlsVerify === true,
-      impersonatorToken: this.#box.seal(
-        input.impersonatorToken,
-        credentialPlace(id, 'impersonatorToken'),
-      ),
-      managerToken: this.#box.seal(input.managerToken, credentialPlace(id, 'managerToken')),
-      createdAt: now,
-      updatedAt: now,
-    };
-  }
-
-  async #installAndReadTokens(id: string, endpoint: ClusterEndpointInput, token: string) {
-    return this.#withTransport(endpoint, async (target) => {
-      await installImportManifest(target, token, id, this.#callTimeoutMs);
-      return this.#readTokensWith(target, token);
-    });
-  }
-
-  async #readTokens(endpoint: ClusterEndpointInput, bootstrapToken: string) {
-    return this.#withTransport(endpoint, (target) => this.#readTokensWith(target, bootstrapToken));
-  }
-
-  #readTokensWith(target: { endpoint: URL; dispatcher: LiveCluster['dispatcher'] }, token: string) {
-    return readServiceAccountTokens(target, token, {
-      timeoutMs: this.#callTimeoutMs,
-      waitMs: this.#tokenWaitMs,
-      now: this.#now,
-      sleep: this.#sleep,
-    });
-  }
-
-  // A short-lived transport for the operator's bootstrap token, closed right after.
-  async #withTransport<T>(
-    input: ClusterEndpointInput,
-    use: (target: { endpoint: URL; dispatcher: LiveCluster['dispatcher'] }) => Promise<T>,
-  ): Promise<T> {
-    const endpoint = new URL(validateEndpoint(input.endpoint));
-    const transport = createClusterTransport(
-      {
-        endpoint,
-        caPem: validateCa(input.caPem),
-        tlsServerName: input.tlsServerName,
-        dangerouslySkipTlsVerify: input.dangerouslySkipTlsVerify === true,
-      },
-      this.#transportOptions,
-    );
-    try {
-      return await use({ endpoint, dispatcher: transport.dispatcher });
-    } finally {
-      await transport.close();
-    }
-  }
+function notPending(clusterId: string): PaddockError {
+  return new PaddockError(
+    'CONFLICT',
+    `cluster ${clusterId} is already imported; only a pending import can be completed ` +
+      '(change an imported cluster with updateClusterConnection)',
+    { reason: 'cluster_not_pending' },
+  );
 }
 
 function notFound(clusterId: string): PaddockError {

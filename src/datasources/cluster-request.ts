@@ -102,3 +102,16 @@ export function upstreamError(err: unknown, timedOut = false): PaddockError {
 function isAbort(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
 }
+
+/**
+ * Whether an answer is a Kubernetes `Status` object: proof that an API server (not just any
+ * web server) answered, before an error is told apart from "cannot reach endpoint" (ADR 0011).
+ */
+export function isKubeStatus(answer: ClusterAnswer): boolean {
+  try {
+    const body = answer.json<{ kind?: unknown; apiVersion?: unknown }>();
+    return body !== null && typeof body === 'object' && body.kind === 'Status';
+  } catch {
+    return false;
+  }
+}

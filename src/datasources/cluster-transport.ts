@@ -1,5 +1,9 @@
 import { Agent } from 'node:https';
+import { isIP } from 'node:net';
 import { Pool } from 'undici';
+import type { OutboundGuard } from '../domain/outbound-guard.js';
+import { UNREACHABLE_ENDPOINT_MESSAGE } from '../domain/outbound-guard.js';
+import { PaddockError } from '../errors/index.js';
 import { Http1Upstream } from './upstream/http1-upstream.js';
 import { Http2Upstream } from './upstream/http2-upstream.js';
 import { UpstreamRouter } from './upstream/upstream-router.js';
@@ -16,6 +20,8 @@ export interface TransportOptions {
   readonly keepAliveMs?: number;
   /** Deadline for the TCP + TLS handshake. */
   readonly connectTimeoutMs?: number;
+  /** Checks every address the sockets dial (ADR 0011); absent = no network restriction. */
+  readonly outbound?: OutboundGuard;
 }
 
 /**
@@ -43,6 +49,15 @@ export function createClusterTransport(
   const rejectUnauthorized = !tls.dangerouslySkipTlsVerify;
   const servername = tls.tlsServerName ?? serverNameOf(tls.endpoint);
   const ca = tls.caPem === undefined || tls.caPem === '' ? undefined : tls.caPem;
+  const host = tls.endpoint.hostname.replace(/^\[|\]$/g, '');
+  // Node dials an IP literal without calling `lookup`, so a literal is checked here; names are
+  // checked by `lookup` at every dial.
+  if (options.outbound && isIP(host) !== 0 && !options.outbound.allowsAddress(host)) {
+    throw new PaddockError('UPSTREAM_UNAVAILABLE', UNREACHABLE_ENDPOINT_MESSAGE, {
+      reason: 'outbound_denied',
+    });
+  }
+  const lookup = options.outbound?.lookup;
   const agent = new Agent({
     keepAlive: true,
     keepAliveMsecs: keepAliveMs,
@@ -51,9 +66,16 @@ export function createClusterTransport(
     servername,
     timeout: connectTimeoutMs,
     scheduling: 'lifo',
+    ...(lookup ? { lookup } : {}),
   });
   const dispatcher = new Pool(tls.endpoint.origin, {
-    connect: { ca, rejectUnauthorized, servername, timeout: connectTimeoutMs },
+    connect: {
+      ca,
+      rejectUnauthorized,
+      servername,
+      timeout: connectTimeoutMs,
+      ...(lookup ? { lookup } : {}),
+    },
     connectTimeout: connectTimeoutMs,
     keepAliveTimeout: keepAliveMs,
     keepAliveMaxTimeout: Math.max(keepAliveMs, 600_000),
@@ -63,9 +85,9 @@ export function createClusterTransport(
     pipelining: 1,
   });
   const upstreamOptions = {
-    host: tls.endpoint.hostname.replace(/^\[|\]$/g, ''),
+    host,
     port: Number(tls.endpoint.port || 443),
-    tls: { ca, rejectUnauthorized, servername },
+    tls: { ca, rejectUnauthorized, servername, ...(lookup ? { lookup } : {}) },
     connectTimeoutMs,
     keepAliveMs,
   };

@@ -4,6 +4,7 @@ export {
   type CapacityRefresherOptions,
 } from './capacity/capacity-refresher.js';
 export { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+export { ClusterAdminService, type ClusterAdminServiceOptions } from './cluster-admin-service.js';
 export type {
   ClusterEndpointInput,
   DirectImportInput,
@@ -26,5 +27,14 @@ export {
   PADDOCK_NAMESPACE,
   renderImportManifest,
 } from './import-manifest.js';
-export { type KubeconfigContext, readKubeconfigContext } from './kubeconfig-context.js';
+export {
+  type KubeconfigContext,
+  type KubeconfigFileAccess,
+  readKubeconfigContext,
+} from './kubeconfig-context.js';
+export { createOutboundGuard, type OutboundNetworks } from './outbound-guard.js';
+export {
+  PendingImportSweeper,
+  type PendingImportSweeperOptions,
+} from './pending-import-sweeper.js';
 export { type ResealSecret, resealClusterCredentials } from './reseal-cluster-credentials.js';

@@ -14,7 +14,15 @@ export interface KubeconfigContext {
   readonly token: string;
 }
 
+/**
+ * Whether the kubeconfig may name local files. `refuse`: it came through the API, so it may
+ * carry only inline data, and every field that would make Paddock read a file or run a command
+ * is refused by name. `read`: the operator's own file (`--import-kubeconfig`).
+ */
+export type KubeconfigFileAccess = 'refuse' | 'read';
+
 export interface ReadKubeconfigOptions {
+  readonly localFiles: KubeconfigFileAccess;
   /** Defaults to `current-context`. */
   readonly context?: string;
   /** Directory that relative `certificate-authority`/`tokenFile` paths are resolved against. */
@@ -36,12 +44,28 @@ interface KubeconfigDoc {
   contexts?: Named<{ cluster?: string; user?: string }>[];
 }
 
+/** Fields that name a file or a command, and what to send instead. */
+const CLUSTER_FILE_FIELDS: Readonly<Record<string, string>> = {
+  'certificate-authority': 'inline the CA as certificate-authority-data',
+};
+const USER_FILE_FIELDS: Readonly<Record<string, string>> = {
+  tokenFile: 'inline the token',
+  'client-certificate': 'inline it as client-certificate-data',
+  'client-key': 'inline it as client-key-data',
+  exec: 'inline a token',
+  'auth-provider': 'inline a token',
+};
+
 /** Reads the cluster and token a kubeconfig context points at. Only bearer tokens are used. */
 export function readKubeconfigContext(
   yamlText: string,
-  options: ReadKubeconfigOptions = {},
+  options: ReadKubeconfigOptions,
 ): KubeconfigContext {
-  const readFile = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const readFile = (path: string) => {
+    // Unreachable after the refusal above; kept so no future path can read in the API's mode.
+    if (options.localFiles !== 'read') throw new Error('reading files is not allowed here');
+    return (options.readFile ?? ((p: string) => readFileSync(p, 'utf8')))(path);
+  };
   const resolvePath = (p: string) =>
     isAbsolute(p) || options.baseDir === undefined ? p : join(options.baseDir, p);
   let doc: KubeconfigDoc;
@@ -50,13 +74,16 @@ export function readKubeconfigContext(
   } catch (err) {
     throw invalid(`kubeconfig is not valid YAML: ${(err as Error).message}`);
   }
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw invalid('kubeconfig is not a mapping');
+  // Anything but an explicit `read` is the API's mode: a caller that forgets cannot read files.
+  if (options.localFiles !== 'read') refuseLocalReferences(doc);
   const contextName = options.context ?? doc['current-context'];
   if (!contextName) throw invalid('kubeconfig has no current-context; name a context');
-  const context = doc.contexts?.find((c) => c.name === contextName)?.context;
+  const context = listOf(doc.contexts).find((c) => c?.name === contextName)?.context;
   if (!context) throw invalid(`kubeconfig has no context ${contextName}`);
-  const cluster = doc.clusters?.find((c) => c.name === context.cluster)?.cluster;
+  const cluster = listOf(doc.clusters).find((c) => c?.name === context.cluster)?.cluster;
   if (!cluster) throw invalid(`kubeconfig has no cluster ${context.cluster ?? '(none)'}`);
-  const user = doc.users?.find((u) => u.name === context.user)?.user ?? {};
+  const user = listOf(doc.users).find((u) => u?.name === context.user)?.user ?? {};
 
   const endpoint = stringField(cluster, 'server');
   if (!endpoint) throw invalid(`cluster ${context.cluster} has no server`);
@@ -80,6 +107,42 @@ export function readKubeconfigContext(
     dangerouslySkipTlsVerify: cluster['insecure-skip-tls-verify'] === true,
     token: token.trim(),
   };
+}
+
+/**
+ * Refuses, naming the first one, any field of any cluster or user that would read a file or
+ * run a command, whether or not the chosen context uses it: the API takes inline data only.
+ */
+function refuseLocalReferences(doc: KubeconfigDoc): void {
+  const check = (
+    entries: unknown,
+    list: 'clusters' | 'users',
+    key: 'cluster' | 'user',
+    fields: Readonly<Record<string, string>>,
+  ) => {
+    listOf(entries as Named<Record<string, unknown>>[] | undefined).forEach((entry, i) => {
+      const body = entry?.[key];
+      if (body === null || typeof body !== 'object') return;
+      for (const [field, instead] of Object.entries(fields)) {
+        if ((body as Record<string, unknown>)[field] !== undefined) {
+          throw new PaddockError(
+            'VALIDATION_FAILED',
+            `${list}[${i}].${key}.${field} is not accepted through the API; ${instead}`,
+            {
+              reason: 'kubeconfig_local_reference',
+              details: { field: `${list}[${i}].${key}.${field}` },
+            },
+          );
+        }
+      }
+    });
+  };
+  check(doc.clusters, 'clusters', 'cluster', CLUSTER_FILE_FIELDS);
+  check(doc.users, 'users', 'user', USER_FILE_FIELDS);
+}
+
+function listOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function stringField(obj: Record<string, unknown>, key: string): string | undefined {

@@ -1,5 +1,11 @@
+import { UNREACHABLE_ENDPOINT_MESSAGE } from '../domain/outbound-guard.js';
 import { PaddockError } from '../errors/index.js';
-import { type ClusterCallTarget, callCluster } from './cluster-request.js';
+import {
+  type ClusterAnswer,
+  type ClusterCallTarget,
+  callCluster,
+  isKubeStatus,
+} from './cluster-request.js';
 import {
   IMPERSONATOR_TOKEN_SECRET,
   importManifestObjects,
@@ -33,8 +39,9 @@ export async function installImportManifest(
       body: object,
       timeoutMs,
     });
-    if (answer.status === 409 || (answer.status >= 200 && answer.status < 300)) continue;
-    throw refused(answer.status, `creating ${kind} failed`, answer.text);
+    if (answer.status === 409 && isKubeStatus(answer)) continue;
+    if (answer.status >= 200 && answer.status < 300) continue;
+    throw refused(answer, `creating ${kind} failed`);
   }
 }
 
@@ -66,10 +73,13 @@ export async function readServiceAccountTokens(
         timeoutMs: options.timeoutMs,
       });
       if (answer.status === 200) {
-        const token = answer.json<{ data?: { token?: string } }>().data?.token;
-        if (token) return Buffer.from(token, 'base64').toString('utf8');
-      } else if (answer.status !== 404) {
-        throw refused(answer.status, `reading secret ${name} failed`, answer.text);
+        const secret = secretOf(answer);
+        if (secret === undefined) throw refused(answer, `reading secret ${name} failed`);
+        if (secret.token) return Buffer.from(secret.token, 'base64').toString('utf8');
+      } else if (answer.status !== 404 || !isKubeStatus(answer)) {
+        // Only an API server's own NotFound means "not created yet"; any other server's 404
+        // must not be told apart from a closed port.
+        throw refused(answer, `reading secret ${name} failed`);
       }
       if (options.now() >= deadline) {
         throw new PaddockError(
@@ -87,10 +97,35 @@ export async function readServiceAccountTokens(
   };
 }
 
-function refused(status: number, what: string, body: string): PaddockError {
-  const message = `${what}: the cluster answered ${status}: ${body.slice(0, 300)}`;
-  if (status === 401 || status === 403) {
-    return new PaddockError('FORBIDDEN', message, { reason: 'bootstrap_credentials_refused' });
+/**
+ * A refusal by a Kubernetes API server (a `Status` 401/403) is the caller's to know: their token
+ * was refused. Anything else is "cannot reach endpoint", with the answer kept in the error's
+ * cause for the server log only (ADR 0011).
+ */
+function refused(answer: ClusterAnswer, what: string): PaddockError {
+  const detail = new Error(
+    `${what}: the cluster answered ${answer.status}: ${answer.text.slice(0, 300)}`,
+  );
+  if ((answer.status === 401 || answer.status === 403) && isKubeStatus(answer)) {
+    return new PaddockError('FORBIDDEN', `${what}: the cluster refused the token`, {
+      reason: 'bootstrap_credentials_refused',
+      cause: detail,
+    });
   }
-  return new PaddockError('UPSTREAM_UNAVAILABLE', message);
+  return new PaddockError('UPSTREAM_UNAVAILABLE', UNREACHABLE_ENDPOINT_MESSAGE, {
+    reason: 'endpoint_unreachable',
+    cause: detail,
+  });
+}
+
+/** A Secret's `data.token` (possibly not filled in yet); undefined for anything not a Secret. */
+function secretOf(answer: ClusterAnswer): { token?: string } | undefined {
+  try {
+    const body = answer.json<{ kind?: unknown; data?: { token?: unknown } }>();
+    if (body?.kind !== 'Secret') return undefined;
+    const token = body.data?.token;
+    return typeof token === 'string' && token !== '' ? { token } : {};
+  } catch {
+    return undefined;
+  }
 }

@@ -155,6 +155,17 @@ export interface AccessAdmin {
     projectId: string | null,
   ): Promise<void>;
 
+  /**
+   * VALIDATION_FAILED (`quota_exceeded`) when putting the namespace into the project would leave
+   * a namespace of it without quota; the move itself is made by whoever calls this.
+   */
+  checkNamespaceMove(
+    caller: Identity,
+    clusterId: string,
+    namespace: string,
+    projectId: string | null,
+  ): Promise<void>;
+
   explainAccess(caller: Identity, input: ExplainAccessInput): Promise<AccessExplanationView>;
   syncStatus(caller: Identity, clusterId: string): Promise<RbacSyncStatus | undefined>;
 }

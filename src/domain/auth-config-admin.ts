@@ -45,7 +45,13 @@ export type AuthConfigTestResult =
       readonly groups: readonly Principal[];
       readonly message: string;
     }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly code: string;
+      readonly message: string;
+      /** Why a server could not be reached, for the server log only; never sent to clients. */
+      readonly detail?: string;
+    };
 
 export interface AuthConfigAdmin {
   list(): Promise<AuthConfigSummary[]>;

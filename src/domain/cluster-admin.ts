@@ -1,9 +1,22 @@
 /**
  * Registering, renaming and removing downstream clusters, as the GraphQL mutations call it.
- * `DatasourceClusterRegistry` from `src/datasources` fits this shape; credentials go in and
- * never come back out: every method answers with a `ClusterSummary`.
+ * Every method takes the caller and checks, per cluster, that the caller may do it (ADR 0011):
+ * creating is the global `create clusters` right; completing a pending import is for its
+ * creator or whoever may `update` that cluster; changing, renaming and removing need `update` /
+ * `delete` on that cluster (a global role, or cluster-owner of it). Credentials go in and never
+ * come back out: every method answers with a `ClusterSummary`.
  */
 import type { ClusterSummary } from './cluster.js';
+import type { Identity } from './identity.js';
+
+/** Minutes a cluster import may stay pending (or never active) before the sweep removes it. */
+export const SETTING_CLUSTER_IMPORT_TTL_MINUTES = 'cluster-import-ttl-minutes';
+
+/** Who asks, and the request id their logs and audit lines carry. */
+export interface ClusterAdminCaller {
+  readonly identity: Identity;
+  readonly requestId: string;
+}
 
 /** Where a cluster's API server is and how to trust it. */
 export interface ClusterEndpointSpec {
@@ -28,7 +41,7 @@ export interface DirectClusterImport extends ClusterNameSpec, ClusterEndpointSpe
   readonly managerToken: string;
 }
 
-/** One context of a kubeconfig (text, not a path). */
+/** One context of a kubeconfig (text, not a path; only inline data is accepted). */
 export interface KubeconfigClusterImport extends Partial<ClusterNameSpec> {
   readonly kubeconfig: string;
   readonly context?: string;
@@ -39,24 +52,49 @@ export interface KubeconfigClusterImport extends Partial<ClusterNameSpec> {
 /** The operator applied the import manifest; a one-time token reads the account tokens. */
 export type ManifestImportCompletion = ClusterEndpointSpec & { readonly bootstrapToken: string };
 
+/**
+ * A new endpoint, CA and credentials for an imported cluster: either both service-account
+ * tokens, or a one-time token that reads them from `paddock-system` again.
+ */
+export type ClusterConnectionChange = ClusterEndpointSpec &
+  (
+    | { readonly bootstrapToken: string }
+    | { readonly impersonatorToken: string; readonly managerToken: string }
+  );
+
 export interface ClusterChanges {
   readonly name?: string;
   readonly description?: string;
 }
 
 export interface ClusterAdmin {
-  importDirect(input: DirectClusterImport): Promise<ClusterSummary>;
-  importFromKubeconfig(input: KubeconfigClusterImport): Promise<ClusterSummary>;
+  importDirect(caller: ClusterAdminCaller, input: DirectClusterImport): Promise<ClusterSummary>;
+  importFromKubeconfig(
+    caller: ClusterAdminCaller,
+    input: KubeconfigClusterImport,
+  ): Promise<ClusterSummary>;
   /** Registers a pending cluster whose import manifest can then be fetched. */
-  createPendingImport(input: ClusterNameSpec): Promise<ClusterSummary>;
+  createPendingImport(caller: ClusterAdminCaller, input: ClusterNameSpec): Promise<ClusterSummary>;
   /** Multi-document YAML; `NOT_FOUND` for an unknown cluster. */
-  importManifest(clusterId: string): Promise<string>;
+  importManifest(caller: ClusterAdminCaller, clusterId: string): Promise<string>;
+  /** Only while the cluster is pending: `CONFLICT` (`cluster_not_pending`) afterwards. */
   completeManifestImport(
+    caller: ClusterAdminCaller,
     clusterId: string,
     input: ManifestImportCompletion,
   ): Promise<ClusterSummary>;
+  /** Changes an imported cluster's endpoint, CA and credentials (audited). */
+  updateConnection(
+    caller: ClusterAdminCaller,
+    clusterId: string,
+    input: ClusterConnectionChange,
+  ): Promise<ClusterSummary>;
   /** Renames or re-describes a cluster; `NOT_FOUND` for an unknown one. */
-  update(clusterId: string, changes: ClusterChanges): Promise<ClusterSummary>;
+  update(
+    caller: ClusterAdminCaller,
+    clusterId: string,
+    changes: ClusterChanges,
+  ): Promise<ClusterSummary>;
   /** False when there was no such cluster. */
-  remove(clusterId: string): Promise<boolean>;
+  remove(caller: ClusterAdminCaller, clusterId: string): Promise<boolean>;
 }

@@ -41,6 +41,8 @@ export interface ClusterSummary {
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly health: ClusterHealth;
+  /** Id of the user who imported it through the API; absent for operator imports. */
+  readonly createdBy?: string;
 }
 
 /** Whether a call to a cluster may go out now; fed with the outcome of every call. */

@@ -14,10 +14,15 @@ export interface GlobalAccessRequest {
 }
 
 export interface GlobalAuthorizer {
+  /**
+   * Global roles decide, except for one named cluster (`resource: 'clusters'` with `name`):
+   * that is also allowed by the caller's bindings on that cluster (cluster-owner may update
+   * and delete its cluster, as in Rancher).
+   */
   allows(identity: Identity, request: GlobalAccessRequest): Promise<boolean>;
   /**
    * The clusters the identity holds any binding in (cluster or project), or `all` for those
-   * who may list every cluster.
+   * who may list every cluster or hold cluster roles in every cluster through a global role.
    */
   visibleClusterIds(identity: Identity): Promise<'all' | ReadonlySet<string>>;
 }

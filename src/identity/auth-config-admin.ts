@@ -2,11 +2,17 @@
  * The `AuthConfigAdmin` port over the stored auth configs and the provider factories: views
  * never carry secrets, and a trial login builds the provider from unsaved settings.
  */
+import { isIP } from 'node:net';
 import type {
   AuthConfigAdmin,
   AuthConfigSummary,
   AuthConfigTestResult,
 } from '../domain/auth-config-admin.js';
+import {
+  type OutboundAddress,
+  type OutboundGuard,
+  UNREACHABLE_ENDPOINT_MESSAGE,
+} from '../domain/outbound-guard.js';
 import type { PasswordProvider } from '../domain/password-provider.js';
 import type { ProviderName } from '../domain/principal.js';
 import type { RedirectProvider } from '../domain/redirect-provider.js';
@@ -23,7 +29,15 @@ export interface AuthConfigAdminOptions {
   readonly secretPaths?: Readonly<Partial<Record<string, readonly string[]>>>;
   /** Ends the access of users a changed access mode (or a disabled provider) shuts out. */
   readonly enforcer?: AccessEnforcer;
+  /**
+   * Checks the servers a test connects to against the outbound network settings (ADR 0011);
+   * absent = no restriction (unit tests).
+   */
+  readonly outbound?: OutboundGuard;
 }
+
+/** Providers whose test connects to the `servers` of their settings. */
+const DIRECTORY_PROVIDERS = new Set(['openldap', 'activedirectory']);
 
 export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConfigAdmin {
   const { configs } = options;
@@ -95,6 +109,13 @@ export function createAuthConfigAdmin(options: AuthConfigAdminOptions): AuthConf
           }
         }
       }
+      if (options.outbound !== undefined && DIRECTORY_PROVIDERS.has(request.provider)) {
+        try {
+          settings = await checkedServers(options.outbound, settings);
+        } catch (err) {
+          return failedFrom(err, 'UPSTREAM_UNAVAILABLE');
+        }
+      }
       let provider: PasswordProvider | RedirectProvider;
       try {
         provider = await factory(settings);
@@ -155,8 +176,63 @@ function failed(code: string, message: string): AuthConfigTestResult {
   return { ok: false, code, message };
 }
 
-/** The administrator testing a config needs the reason (refused connection, bad bind). */
+/**
+ * A settings or credentials problem keeps its reason; anything that went wrong reaching the
+ * server reads "cannot reach endpoint", so a test cannot tell a closed port from an open one
+ * that is not a directory (the detail is logged by the caller, ADR 0011).
+ */
 function failedFrom(err: unknown, fallbackCode: string): AuthConfigTestResult {
+  const code = isPaddockError(err) ? err.code : fallbackCode;
+  const detail = err instanceof Error ? err.message : String(err);
+  if (code === 'UPSTREAM_UNAVAILABLE' || code === 'UPSTREAM_TIMEOUT' || code === 'UPSTREAM_RESET') {
+    return {
+      ok: false,
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: UNREACHABLE_ENDPOINT_MESSAGE,
+      detail,
+    };
+  }
   if (isPaddockError(err)) return failed(err.code, err.message);
-  return failed(fallbackCode, err instanceof Error ? err.message : String(err));
+  return failed(fallbackCode, detail);
+}
+
+/**
+ * Resolves and checks every server of a directory config (FORBIDDEN when one is in a denied
+ * network). Without TLS verification nothing ties the connection to the name, so each server
+ * is pinned to the address that was checked; with verification on, a rebound name would meet a
+ * certificate that is not its own and the handshake fails before anything is sent.
+ */
+async function checkedServers(
+  guard: OutboundGuard,
+  settings: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const servers = settings.servers;
+  if (!Array.isArray(servers)) return settings;
+  const tls = (settings.tls ?? {}) as { mode?: unknown; dangerouslySkipTlsVerify?: unknown };
+  const pin = tls.mode === 'none' || tls.dangerouslySkipTlsVerify === true;
+  const checked: unknown[] = [];
+  for (const entry of servers) {
+    if (typeof entry !== 'string') {
+      checked.push(entry);
+      continue;
+    }
+    const { host, port } = splitServer(entry);
+    const addresses = await guard.resolve(host);
+    checked.push(pin ? joinServer(addresses[0] as OutboundAddress, port) : entry);
+  }
+  return { ...settings, servers: checked };
+}
+
+/** `host`, `host:port`, `[v6]:port` or a bare IPv6 address. */
+function splitServer(entry: string): { host: string; port?: string } {
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return { host: bracketed[1] as string, port: bracketed[2] };
+  if (isIP(entry) === 6) return { host: entry };
+  const [host = entry, port] = entry.split(':');
+  return { host, port };
+}
+
+function joinServer(address: OutboundAddress, port: string | undefined): string {
+  if (port === undefined) return address.address;
+  return address.family === 6 ? `[${address.address}]:${port}` : `${address.address}:${port}`;
 }

@@ -68,13 +68,21 @@ export function can(
   return { allowed: false };
 }
 
-/** The clusters where the subject holds any binding (cluster, project, or inherited). */
+/**
+ * The clusters where the subject holds any binding (cluster, project), or `all` for a subject
+ * who may list clusters or holds cluster roles everywhere through a global role.
+ */
 export function memberClusterIds(
   state: AccessState,
   subject: AccessSubject,
 ): 'all' | ReadonlySet<string> {
   const bindings = new EffectiveBindings(state);
   if (can(bindings, subject, { verb: 'list', resource: 'clusters' }).allowed) return 'all';
+  // A global role's inherited cluster roles apply in every cluster (restricted-admin, custom).
+  const inherited = bindings
+    .globalRoleBindingsOf(subject)
+    .some((b) => (bindings.globalRole(b.globalRoleId)?.inheritedClusterRoles.length ?? 0) > 0);
+  if (inherited) return 'all';
   const ids = new Set<string>();
   for (const b of state.clusterRoleBindings) {
     if (bindings.clusterRuleSets(b.clusterId, subject).length > 0) ids.add(b.clusterId);

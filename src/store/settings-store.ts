@@ -3,6 +3,15 @@
  * an optional value set at run time, and an optional value fixed by configuration (which wins
  * and makes the setting read-only). Implements the `SettingsAdmin` port.
  */
+
+import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
+import {
+  DEFAULT_OUTBOUND_DENIED_NETWORKS,
+  formatNetworkList,
+  parseNetworkList,
+  SETTING_OUTBOUND_ALLOWED_NETWORKS,
+  SETTING_OUTBOUND_DENIED_NETWORKS,
+} from '../domain/outbound-guard.js';
 import type { SettingView } from '../domain/settings.js';
 import {
   SETTING_DEFAULT_IMAGE_REGISTRY,
@@ -107,6 +116,37 @@ export const PADDOCK_SETTINGS: readonly SettingDefinition[] = [
       'Minutes after which an unused session ends, for every session (1 to 43200; 0 = never)',
     defaultValue: '0',
     normalize: (value) => wholeMinutes(SETTING_SESSION_IDLE_TTL_MINUTES, value, 0, 43_200),
+  },
+  {
+    name: SETTING_OUTBOUND_ALLOWED_NETWORKS,
+    description:
+      'CIDR blocks Paddock may connect to for users (cluster endpoints, auth config tests); empty = any not denied',
+    defaultValue: '',
+    normalize: (value) =>
+      formatNetworkList(parseNetworkList(value, SETTING_OUTBOUND_ALLOWED_NETWORKS)),
+  },
+  {
+    name: SETTING_OUTBOUND_DENIED_NETWORKS,
+    description:
+      'CIDR blocks Paddock never connects to for users; wins over the allowed networks (default: link-local and metadata addresses)',
+    defaultValue: DEFAULT_OUTBOUND_DENIED_NETWORKS,
+    normalize: (value) =>
+      formatNetworkList(parseNetworkList(value, SETTING_OUTBOUND_DENIED_NETWORKS)),
+  },
+  {
+    name: SETTING_CLUSTER_IMPORT_TTL_MINUTES,
+    description: 'Minutes a cluster import may stay pending or never active before it is removed',
+    defaultValue: '1440',
+    normalize: (value) => {
+      const minutes = Number(value);
+      if (!/^[0-9]+$/.test(value) || minutes < 5 || minutes > 525_600) {
+        throw invalid(
+          SETTING_CLUSTER_IMPORT_TTL_MINUTES,
+          'must be a whole number of minutes, 5 to 525600',
+        );
+      }
+      return String(minutes);
+    },
   },
 ];
 

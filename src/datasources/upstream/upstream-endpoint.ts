@@ -4,8 +4,11 @@ import type { ConnectionOptions } from 'node:tls';
 export interface UpstreamEndpointOptions {
   readonly host: string;
   readonly port: number;
-  /** CA, server name and verification, as for every other connection to the cluster. */
-  readonly tls: Pick<ConnectionOptions, 'ca' | 'servername' | 'rejectUnauthorized'>;
+  /**
+   * CA, server name and verification, as for every other connection to the cluster, and the
+   * outbound guard's `lookup` (ADR 0011).
+   */
+  readonly tls: Pick<ConnectionOptions, 'ca' | 'servername' | 'rejectUnauthorized' | 'lookup'>;
   readonly connectTimeoutMs: number;
   /** How long an idle connection is kept for the next request. */
   readonly keepAliveMs: number;

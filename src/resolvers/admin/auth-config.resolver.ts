@@ -72,7 +72,12 @@ export class AuthConfigResolver {
       password: input.password,
     });
     ctx.logger.info(
-      { provider: input.provider, ok: result.ok, by: ctx.identity?.userId },
+      {
+        provider: input.provider,
+        ok: result.ok,
+        by: ctx.identity?.userId,
+        ...(!result.ok && result.detail !== undefined ? { detail: result.detail } : {}),
+      },
       'auth config tested',
     );
     if (!result.ok) {

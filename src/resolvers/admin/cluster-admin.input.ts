@@ -83,3 +83,30 @@ export class UpdateClusterInput {
   @Field(() => String, { nullable: true })
   description?: string | null;
 }
+
+@InputType({
+  description:
+    'A new endpoint, CA and credentials for an imported cluster: both account tokens, or a one-time `bootstrapToken` that reads them from `paddock-system` again.',
+})
+export class UpdateClusterConnectionInput {
+  @Field({ description: 'https URL of the API server.' })
+  endpoint!: string;
+
+  @Field(() => String, { nullable: true })
+  caPem?: string | null;
+
+  @Field(() => String, { nullable: true })
+  tlsServerName?: string | null;
+
+  @Field(() => Boolean, { nullable: true })
+  dangerouslySkipTlsVerify?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'A one-time token; never stored.' })
+  bootstrapToken?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Token of the impersonator account.' })
+  impersonatorToken?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Token of the manager account.' })
+  managerToken?: string | null;
+}

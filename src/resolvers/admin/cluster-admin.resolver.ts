@@ -1,9 +1,16 @@
 /**
  * Registering downstream clusters: direct or kubeconfig import, the two halves of a manifest
- * import, rename and removal. Credentials go in and never come back: answers are `Cluster`s.
+ * import, a connection change, rename and removal. Credentials go in and never come back:
+ * answers are `Cluster`s. Who may do what to which cluster is the `ClusterAdmin` port's to
+ * decide (ADR 0011); the decorators only turn away callers without any chance.
  */
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
-import type { ClusterEndpointSpec } from '../../domain/cluster-admin.js';
+import type {
+  ClusterAdminCaller,
+  ClusterConnectionChange,
+  ClusterEndpointSpec,
+} from '../../domain/cluster-admin.js';
+import { requireIdentity } from '../auth-checker.js';
 import { invalid } from '../cluster/validate-input.js';
 import { Cluster, toCluster } from '../cluster.type.js';
 import type { GraphQLContext } from '../context.js';
@@ -12,6 +19,7 @@ import {
   CompleteClusterImportInput,
   CreateClusterImportInput,
   ImportClusterInput,
+  UpdateClusterConnectionInput,
   UpdateClusterInput,
 } from './cluster-admin.input.js';
 import { ClusterImport } from './cluster-admin.type.js';
@@ -39,7 +47,7 @@ export class ClusterAdminResolver {
     }
     let summary: Awaited<ReturnType<typeof admin.importDirect>>;
     if (input.kubeconfig != null && hasKubeconfig) {
-      summary = await admin.importFromKubeconfig({
+      summary = await admin.importFromKubeconfig(callerOf(ctx), {
         ...names,
         ...(input.name == null ? {} : { name: input.name }),
         kubeconfig: input.kubeconfig,
@@ -52,7 +60,7 @@ export class ClusterAdminResolver {
       if (input.name == null) throw invalid('name', 'is required for a direct import');
       if (input.impersonatorToken == null) throw invalid('impersonatorToken', 'is required');
       if (input.managerToken == null) throw invalid('managerToken', 'is required');
-      summary = await admin.importDirect({
+      summary = await admin.importDirect(callerOf(ctx), {
         ...names,
         name: input.name,
         ...endpointOf({ ...input, endpoint: input.endpoint ?? '' }),
@@ -60,10 +68,6 @@ export class ClusterAdminResolver {
         managerToken: input.managerToken,
       });
     }
-    ctx.logger.info(
-      { clusterId: summary.id, importMethod: summary.importMethod, by: ctx.identity?.userId },
-      'cluster imported',
-    );
     return toCluster(summary);
   }
 
@@ -77,14 +81,14 @@ export class ClusterAdminResolver {
     @Arg('input', () => CreateClusterImportInput) input: CreateClusterImportInput,
   ): Promise<ClusterImport> {
     const admin = adminPort(ctx, 'clusterAdmin');
-    const summary = await admin.createPendingImport({
+    const caller = callerOf(ctx);
+    const summary = await admin.createPendingImport(caller, {
       name: input.name,
       ...(input.id == null ? {} : { id: input.id }),
       ...(input.description == null ? {} : { description: input.description }),
     });
-    const manifest = await admin.importManifest(summary.id);
+    const manifest = await admin.importManifest(caller, summary.id);
     const base = await publicBaseUrl(ctx);
-    ctx.logger.info({ clusterId: summary.id, by: ctx.identity?.userId }, 'cluster import created');
     return {
       cluster: toCluster(summary),
       manifestUrl: `${base}/v1/import/${encodeURIComponent(summary.id)}.yaml`,
@@ -92,10 +96,10 @@ export class ClusterAdminResolver {
     };
   }
 
-  @Authorized('create:clusters')
+  @Authorized()
   @Mutation(() => Cluster, {
     description:
-      'Finishes a manifest import: reads the account tokens with a one-time bootstrap token.',
+      'Finishes a pending manifest import (its creator, or whoever may update the cluster): reads the account tokens with a one-time bootstrap token.',
   })
   async completeClusterImport(
     @Ctx() ctx: GraphQLContext,
@@ -103,41 +107,77 @@ export class ClusterAdminResolver {
     @Arg('input', () => CompleteClusterImportInput) input: CompleteClusterImportInput,
   ): Promise<Cluster> {
     const admin = adminPort(ctx, 'clusterAdmin');
-    const summary = await admin.completeManifestImport(clusterId, {
+    const summary = await admin.completeManifestImport(callerOf(ctx), clusterId, {
       ...endpointOf(input),
       bootstrapToken: input.bootstrapToken,
     });
-    ctx.logger.info({ clusterId, by: ctx.identity?.userId }, 'cluster import completed');
     return toCluster(summary);
   }
 
-  @Authorized('update:clusters')
-  @Mutation(() => Cluster, { description: "Changes a cluster's name or description." })
+  @Authorized()
+  @Mutation(() => Cluster, {
+    description:
+      "Changes an imported cluster's endpoint, CA and credentials (needs update on that cluster; audited).",
+  })
+  async updateClusterConnection(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateClusterConnectionInput) input: UpdateClusterConnectionInput,
+  ): Promise<Cluster> {
+    const admin = adminPort(ctx, 'clusterAdmin');
+    const summary = await admin.updateConnection(callerOf(ctx), id, connectionOf(input));
+    return toCluster(summary);
+  }
+
+  @Authorized()
+  @Mutation(() => Cluster, {
+    description: "Changes a cluster's name or description (needs update on that cluster).",
+  })
   async updateCluster(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateClusterInput) input: UpdateClusterInput,
   ): Promise<Cluster> {
     const admin = adminPort(ctx, 'clusterAdmin');
-    const summary = await admin.update(id, {
+    const summary = await admin.update(callerOf(ctx), id, {
       ...(input.name == null ? {} : { name: input.name }),
       ...(input.description == null ? {} : { description: input.description }),
     });
     return toCluster(summary);
   }
 
-  @Authorized('delete:clusters')
+  @Authorized()
   @Mutation(() => Boolean, {
-    description: 'Forgets a cluster and its credentials; false when there was no such cluster.',
+    description:
+      'Forgets a cluster, its credentials, members and projects (needs delete on that cluster); false when there was no such cluster.',
   })
   async removeCluster(
     @Ctx() ctx: GraphQLContext,
     @Arg('id', () => ID) id: string,
   ): Promise<boolean> {
-    const removed = await adminPort(ctx, 'clusterAdmin').remove(id);
-    if (removed) ctx.logger.info({ clusterId: id, by: ctx.identity?.userId }, 'cluster removed');
-    return removed;
+    return adminPort(ctx, 'clusterAdmin').remove(callerOf(ctx), id);
   }
+}
+
+function callerOf(ctx: GraphQLContext): ClusterAdminCaller {
+  return { identity: requireIdentity(ctx), requestId: ctx.requestId };
+}
+
+/** Both account tokens, or a bootstrap token to read them with; not both, not neither. */
+function connectionOf(input: UpdateClusterConnectionInput): ClusterConnectionChange {
+  const endpoint = endpointOf(input);
+  const hasTokens = input.impersonatorToken != null || input.managerToken != null;
+  if (input.bootstrapToken != null) {
+    if (hasTokens) throw invalid('input', 'give either bootstrapToken or both tokens, not both');
+    return { ...endpoint, bootstrapToken: input.bootstrapToken };
+  }
+  if (input.impersonatorToken == null) throw invalid('impersonatorToken', 'is required');
+  if (input.managerToken == null) throw invalid('managerToken', 'is required');
+  return {
+    ...endpoint,
+    impersonatorToken: input.impersonatorToken,
+    managerToken: input.managerToken,
+  };
 }
 
 function endpointOf(input: {

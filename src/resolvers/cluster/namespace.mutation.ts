@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { PROJECT_ID_KEY, PROJECT_ID_PATTERN } from '../../rbac/project-label.js';
+import { requireIdentity } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
 import { JSONScalar } from './json.scalar.js';
 import { kubeClient, visibleCluster } from './kube-access.js';
@@ -25,6 +26,21 @@ function projectMarks(clusterId: string, projectId: string | null | undefined) {
   };
 }
 
+/**
+ * Refuses, before the namespace is written, a move into a project whose quota has no room for
+ * it (it would take the quota of a namespace already there). `p-abc` or `<cluster>:p-abc`.
+ */
+async function checkQuotaRoom(
+  ctx: GraphQLContext,
+  clusterId: string,
+  namespace: string,
+  projectId: string | null | undefined,
+): Promise<void> {
+  if (projectId === null || projectId === undefined || ctx.ports.accessAdmin === undefined) return;
+  const bare = projectId.slice(projectId.lastIndexOf(':') + 1);
+  await ctx.ports.accessAdmin.checkNamespaceMove(requireIdentity(ctx), clusterId, namespace, bare);
+}
+
 @Resolver()
 export class NamespaceMutationResolver {
   @Authorized()
@@ -40,6 +56,7 @@ export class NamespaceMutationResolver {
   ): Promise<Namespace> {
     await visibleCluster(ctx, clusterId);
     const marks = projectId ? projectMarks(clusterId, projectId) : { labels: {}, annotations: {} };
+    await checkQuotaRoom(ctx, clusterId, dnsLabel('name', name), projectId);
     const created = await kubeClient(ctx).create(clusterId, R.namespaces, undefined, {
       apiVersion: 'v1',
       kind: 'Namespace',
@@ -63,12 +80,14 @@ export class NamespaceMutationResolver {
     @Arg('projectId', () => ID, { nullable: true }) projectId: string | null | undefined,
   ): Promise<Namespace> {
     await visibleCluster(ctx, clusterId);
+    const marks = projectMarks(clusterId, projectId);
+    await checkQuotaRoom(ctx, clusterId, dnsLabel('name', name), projectId);
     const patched = await kubeClient(ctx).patch(
       clusterId,
       R.namespaces,
       undefined,
       dnsLabel('name', name),
-      { metadata: projectMarks(clusterId, projectId) },
+      { metadata: marks },
       'merge',
     );
     return toNamespace(clusterId, patched);

@@ -35,6 +35,7 @@ describe('CapacityRefresher against kubesim', function () {
         users: [{ name: 'admin', user: { token: one.adminToken } }],
         contexts: [{ name: 'one', context: { cluster: 'one', user: 'admin' } }],
       }),
+      localFiles: 'refuse',
       id: 'one',
     });
   });

@@ -178,6 +178,20 @@ describe('role bindings pushed down into kubesim, used through the proxy with ku
   });
 
   it('moves a namespace into the project and out again through Paddock', async () => {
+    // shop and shop-two fill the project's quota: a third namespace would zero one of them.
+    const full = await h.access.service
+      .moveNamespace(h.admin, CLUSTER, 'monitoring', project.id)
+      .then(
+        () => 'moved',
+        (err: { reason?: string }) => err.reason,
+      );
+    expect(full).to.equal('quota_exceeded');
+    await h.access.service.updateProject(h.admin, CLUSTER, project.id, {
+      quota: {
+        limit: { pods: '30', 'limits.cpu': '6' },
+        namespaceDefault: { pods: '10', 'limits.cpu': '2' },
+      },
+    });
     await h.access.service.moveNamespace(h.admin, CLUSTER, 'monitoring', project.id);
     await waitFor(
       'mia to get access to monitoring',

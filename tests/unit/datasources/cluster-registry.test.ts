@@ -26,14 +26,16 @@ describe('DatasourceClusterRegistry', () => {
   let api: FakeApiServer;
   let store: MemoryStore;
   let registry: DatasourceClusterRegistry;
+  let logger: ReturnType<typeof createTestLogger>;
 
   beforeEach(async () => {
     api = await startFakeApiServer();
     store = new MemoryStore();
+    logger = createTestLogger();
     registry = new DatasourceClusterRegistry({
       store,
       secretBox: box,
-      logger: createTestLogger(),
+      logger,
       probeTimeoutMs: 2000,
       sleep: () => new Promise((r) => setImmediate(r)),
     });
@@ -83,12 +85,14 @@ describe('DatasourceClusterRegistry', () => {
     expect(err).to.have.property('code', 'VALIDATION_FAILED');
   });
 
-  it('marks a cluster whose certificate does not chain to a trusted CA unavailable', async () => {
+  it('marks a cluster whose certificate does not chain to a trusted CA unavailable, with the TLS detail only in the log', async () => {
     healthyCluster(api);
     // Without a CA the system roots apply, and they do not know the test CA.
     const summary = await registry.importDirect(direct({ caPem: undefined }));
     expect(summary.health.state).to.equal('unavailable');
-    expect(summary.health.message).to.match(/TLS|certificate|SELF_SIGNED|UNABLE/i);
+    expect(summary.health.message).to.equal('cannot reach endpoint');
+    const logged = logger.lines.find((l) => l.msg === 'cluster health changed');
+    expect(JSON.stringify(logged?.obj)).to.match(/TLS|certificate|SELF_SIGNED|UNABLE/i);
   });
 
   it('skips certificate verification only when dangerouslySkipTlsVerify is set', async () => {
@@ -163,6 +167,7 @@ describe('DatasourceClusterRegistry', () => {
     });
     const summary = await registry.importFromKubeconfig({
       kubeconfig,
+      localFiles: 'refuse',
       id: 'c-kube',
       credentials: 'context',
     });
@@ -184,7 +189,10 @@ describe('DatasourceClusterRegistry', () => {
         expect(req.headers.authorization).to.equal('Bearer admin-token');
         const obj = JSON.parse(body) as { kind: string; metadata: { name: string } };
         created.push(`${obj.kind}/${obj.metadata.name}`);
-        json(res, obj.kind === 'Namespace' ? 409 : 201, obj);
+        // As a real API server: an existing object is a `Status` 409 AlreadyExists.
+        if (obj.kind === 'Namespace') {
+          json(res, 409, { kind: 'Status', code: 409, reason: 'AlreadyExists' });
+        } else json(res, 201, obj);
       });
     }
     let reads = 0;
@@ -213,6 +221,7 @@ describe('DatasourceClusterRegistry', () => {
         `server: ${api.url}`,
         `server: ${api.url}\n      certificate-authority-data: ${Buffer.from(api.caPem).toString('base64')}`,
       ),
+      localFiles: 'refuse',
       id: 'c-inst',
       name: 'Installed',
     });
@@ -271,7 +280,7 @@ describe('DatasourceClusterRegistry', () => {
     });
     const before = await registry.connection('c-one');
     expect(before?.impersonatorToken).to.equal('imp-token');
-    await other.completeManifestImport('c-one', {
+    await other.updateConnection('c-one', {
       endpoint: api.url,
       caPem: api.caPem,
       impersonatorToken: 'imp-2',

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createOutboundGuard } from '../../../src/datasources/outbound-guard.js';
+import { DEFAULT_OUTBOUND_DENIED_NETWORKS } from '../../../src/domain/outbound-guard.js';
 import type { PasswordProvider } from '../../../src/domain/password-provider.js';
 import { PaddockError } from '../../../src/errors/index.js';
 import { createAuthConfigAdmin } from '../../../src/identity/auth-config-admin.js';
@@ -188,5 +190,78 @@ describe('auth provider configuration through GraphQL', () => {
       const res = await harness.post(query, { token: 't-member' });
       expect(res.json.errors?.[0]?.extensions?.code, query).to.equal('FORBIDDEN');
     }
+  });
+});
+
+describe('testing a directory config against the outbound network settings', () => {
+  const built: Record<string, unknown>[] = [];
+  const recordingLdap = (settings: Record<string, unknown>): PasswordProvider => {
+    built.push(settings);
+    return {
+      ...fakeLdap({ ...settings, url: 'ldap://x', serviceAccount: { password: 'bind-pw' } }),
+      async login() {
+        throw new PaddockError('UPSTREAM_UNAVAILABLE', 'directory server unavailable', {
+          details: { attempts: ['127.0.0.1:1389: tls'] },
+        });
+      },
+    };
+  };
+  const admin = () =>
+    createAuthConfigAdmin({
+      configs: new AuthConfigStore(new MemoryStore(), new AesGcmSecretBox(Buffer.alloc(32, 3))),
+      factoryFor: (name) => (name === 'openldap' ? recordingLdap : undefined),
+      outbound: createOutboundGuard({
+        networks: async () => ({ allowed: '', denied: DEFAULT_OUTBOUND_DENIED_NETWORKS }),
+      }),
+    });
+
+  beforeEach(() => {
+    built.length = 0;
+  });
+
+  it('refuses a server in a denied network without building the provider', async () => {
+    const result = await admin().test({
+      provider: 'openldap',
+      settings: { servers: ['10.0.0.1:389', '[fe80::1]:636', '169.254.169.254:389'] },
+      username: 'a',
+      password: 'b',
+    });
+    expect(result).to.deep.include({ ok: false, code: 'FORBIDDEN' });
+    expect(built).to.deep.equal([]);
+  });
+
+  it('pins servers to their checked address when nothing else ties the connection to the name', async () => {
+    await admin().test({
+      provider: 'openldap',
+      settings: { servers: ['localhost:1389'], tls: { mode: 'none' } },
+      username: 'a',
+      password: 'b',
+    });
+    expect(built[0]?.servers).to.be.an('array').with.length(1);
+    expect((built[0]?.servers as string[] | undefined)?.[0]).to.match(
+      /^(127\.0\.0\.1:1389|\[::1\]:1389)$/,
+    );
+    await admin().test({
+      provider: 'openldap',
+      settings: { servers: ['localhost:1636'], tls: { mode: 'ldaps' } },
+      username: 'a',
+      password: 'b',
+    });
+    expect(built[1]?.servers).to.deep.equal(['localhost:1636']);
+  });
+
+  it('says only "cannot reach endpoint" when the server could not be used, keeping the detail aside', async () => {
+    const result = await admin().test({
+      provider: 'openldap',
+      settings: { servers: ['127.0.0.1:1389'] },
+      username: 'a',
+      password: 'b',
+    });
+    expect(result).to.deep.equal({
+      ok: false,
+      code: 'UPSTREAM_UNAVAILABLE',
+      message: 'cannot reach endpoint',
+      detail: 'directory server unavailable',
+    });
   });
 });

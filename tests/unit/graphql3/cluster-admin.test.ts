@@ -1,10 +1,16 @@
 import { expect } from 'chai';
-import { createFakePorts, type FakePorts } from '../graphql/support/fake-ports.js';
+import {
+  createFakePorts,
+  type FakePorts,
+  identityOf,
+  users,
+} from '../graphql/support/fake-ports.js';
 import { type GraphQLHarness, startGraphQLHarness } from '../graphql/support/graphql-harness.js';
 import { createFakeClusterAdmin, type FakeClusterAdmin } from './support/fake-cluster-admin.js';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const CLUSTER_FIELDS = 'id name description endpoint importMethod state';
+const CALLER = { identity: identityOf(users[0]!), requestId: 'req-test' };
 
 describe('cluster management mutations', () => {
   let harness: GraphQLHarness;
@@ -139,7 +145,7 @@ describe('cluster management mutations', () => {
 
   it('renames a cluster and removes it', async () => {
     admin.clusters.clear();
-    await admin.importDirect({
+    await admin.importDirect(CALLER, {
       id: 'c-ren',
       name: 'old',
       endpoint: 'https://o.example',
@@ -169,18 +175,82 @@ describe('cluster management mutations', () => {
     expect(res.json.errors?.[0]?.extensions?.code).to.equal('NOT_FOUND');
   });
 
-  it('forbids every cluster mutation to a user without the global cluster roles', async () => {
+  it('forbids importing to a user without the global create-clusters right', async () => {
     const mutations = [
       'mutation { importCluster(input: { name: "x", endpoint: "https://x.example", impersonatorToken: "a", managerToken: "b" }) { id } }',
       'mutation { createClusterImport(input: { name: "x" }) { manifest } }',
-      'mutation { completeClusterImport(clusterId: "c-one", input: { endpoint: "https://x.example", bootstrapToken: "t" }) { id } }',
-      'mutation { updateCluster(id: "c-one", input: { name: "x" }) { id } }',
-      'mutation { removeCluster(id: "c-one") }',
     ];
     for (const query of mutations) {
       const res = await harness.post(query, { token: 't-member' });
       expect(res.json.errors?.[0]?.extensions?.code, query).to.equal('FORBIDDEN');
     }
     expect(admin.calls).to.have.length(0);
+  });
+
+  it('hands per-cluster mutations to the port with the caller and request id, which decides', async () => {
+    admin.clusters.clear();
+    await admin.importDirect(CALLER, {
+      id: 'c-one',
+      name: 'one',
+      endpoint: 'https://o.example',
+      impersonatorToken: 'a',
+      managerToken: 'b',
+    });
+    const mutations = [
+      'mutation { completeClusterImport(clusterId: "c-one", input: { endpoint: "https://x.example", bootstrapToken: "t" }) { id } }',
+      'mutation { updateClusterConnection(id: "c-one", input: { endpoint: "https://x.example", bootstrapToken: "t" }) { id } }',
+      'mutation { updateCluster(id: "c-one", input: { name: "x" }) { id } }',
+      'mutation { removeCluster(id: "c-one") }',
+    ];
+    for (const query of mutations) await harness.post(query, { token: 't-member' });
+    const asked = admin.calls.slice(1);
+    expect(asked.map((c) => c.method)).to.deep.equal([
+      'completeManifestImport',
+      'updateConnection',
+      'update',
+      'remove',
+    ]);
+    for (const call of asked) {
+      expect(call.userId).to.equal('u-member');
+      expect(call.requestId).to.be.a('string').and.not.equal('');
+    }
+  });
+
+  it('changes a connection with both tokens and refuses a bootstrap token given with them', async () => {
+    admin.clusters.clear();
+    await admin.importDirect(CALLER, {
+      id: 'c-con',
+      name: 'con',
+      endpoint: 'https://o.example',
+      impersonatorToken: 'a',
+      managerToken: 'b',
+    });
+    const query = `mutation($input: UpdateClusterConnectionInput!) {
+      updateClusterConnection(id: "c-con", input: $input) { id endpoint } }`;
+    const both = await harness.post(query, {
+      token: 't-admin',
+      variables: {
+        input: {
+          endpoint: 'https://n.example',
+          bootstrapToken: 'boot',
+          impersonatorToken: 'i',
+          managerToken: 'm',
+        },
+      },
+    });
+    expect(both.json.errors?.[0]?.extensions?.code).to.equal('BAD_USER_INPUT');
+    const done = await harness.post(query, {
+      token: 't-admin',
+      variables: {
+        input: { endpoint: 'https://n.example', impersonatorToken: 'imp-new', managerToken: 'm' },
+      },
+    });
+    expect(done.json.errors).to.equal(undefined);
+    expect(done.json.data?.updateClusterConnection).to.deep.equal({
+      id: 'c-con',
+      endpoint: 'https://n.example',
+    });
+    expect(done.body).not.to.include('imp-new');
+    expect(admin.calls.at(-1)?.input).to.include({ impersonatorToken: 'imp-new' });
   });
 });

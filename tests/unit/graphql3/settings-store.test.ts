@@ -29,8 +29,17 @@ describe('settings kept in the store', () => {
     });
     // Other settings join the catalogue over time; these must be there with their defaults.
     expect(res.json.data?.settings).to.deep.include.members([
+      { name: 'cluster-import-ttl-minutes', value: '1440', source: 'DEFAULT', readOnly: false },
       { name: 'default-image-registry', value: '', source: 'DEFAULT', readOnly: false },
       { name: 'kubeconfig-token-ttl-days', value: '30', source: 'DEFAULT', readOnly: false },
+      { name: 'outbound-allowed-networks', value: '', source: 'DEFAULT', readOnly: false },
+      {
+        name: 'outbound-denied-networks',
+        value:
+          '0.0.0.0/8, 169.254.0.0/16, 100.100.100.200/32, 224.0.0.0/4, 255.255.255.255/32, ::/128, fe80::/10, fd00:ec2::254/128, ff00::/8',
+        source: 'DEFAULT',
+        readOnly: false,
+      },
       { name: 'server-url', value: 'https://paddock.example', source: 'CONFIG', readOnly: true },
       { name: 'ui-banner', value: '', source: 'DEFAULT', readOnly: false },
       { name: 'auth-user-session-ttl-minutes', value: '960', source: 'DEFAULT', readOnly: false },
@@ -88,6 +97,30 @@ describe('settings kept in the store', () => {
       variables: { name: 'no-such-setting', value: 'x' },
     });
     expect(unknown.json.errors?.[0]?.extensions?.code).to.equal('NOT_FOUND');
+  });
+
+  it('normalises a network list and refuses an entry that is not a CIDR block, naming it', async () => {
+    const set = await harness.post(UPDATE, {
+      token: 't-admin',
+      variables: { name: 'outbound-allowed-networks', value: '10.0.0.0/8 192.168.1.7,fd00::/8' },
+    });
+    expect(set.json.errors).to.equal(undefined);
+    expect((set.json.data?.updateSetting as { value: string } | undefined)?.value).to.equal(
+      '10.0.0.0/8, 192.168.1.7/32, fd00::/8',
+    );
+    for (const value of ['10.0.0.0/33', 'example.org', '10.0.0.0/8/1', '::1/129']) {
+      const bad = await harness.post(UPDATE, {
+        token: 't-admin',
+        variables: { name: 'outbound-denied-networks', value },
+      });
+      expect(bad.json.errors?.[0]?.extensions?.code, value).to.equal('BAD_USER_INPUT');
+      expect(bad.json.errors?.[0]?.message).to.contain(value);
+    }
+    const ttl = await harness.post(UPDATE, {
+      token: 't-admin',
+      variables: { name: 'cluster-import-ttl-minutes', value: '1' },
+    });
+    expect(ttl.json.errors?.[0]?.extensions?.code).to.equal('BAD_USER_INPUT');
   });
 
   it('forbids a user without settings-manage to change settings', async () => {

@@ -179,6 +179,58 @@ describe('access service', () => {
     );
   });
 
+  it('refuses moving a namespace into a project whose quota it would take from another namespace', async () => {
+    const inProject = (name: string, projectId: string) => ({
+      name,
+      labels: {},
+      annotations: { 'paddock.io/project-id': `c1:${projectId}` },
+    });
+    let namespaces: { name: string; labels: object; annotations: object }[] = [];
+    const moved: string[] = [];
+    const quotaAccess = createAccessServices({
+      store: new MemoryStore(),
+      userForPrincipal: async () => undefined,
+      groupsOfUser: async () => [],
+      downstream: {
+        read: async (clusterId) => ({
+          clusterId,
+          readAt: 0,
+          roles: [],
+          bindings: [],
+          namespaces: namespaces as never,
+        }),
+      },
+      namespaces: { assign: async (_c, ns) => void moved.push(ns) },
+    });
+    try {
+      await quotaAccess.authorizer.grantGlobalRole('u-admin', 'admin');
+      const full = await quotaAccess.service.createProject(admin, 'c1', {
+        name: 'Full',
+        quota: { limit: { pods: '10' }, namespaceDefault: { pods: '5' } },
+      });
+      const open = await quotaAccess.service.createProject(admin, 'c1', { name: 'Open' });
+      namespaces = [inProject('zz-a', full.id), inProject('zz-b', full.id), inProject('aa', 'p-x')];
+      await rejects(
+        quotaAccess.service.checkNamespaceMove(admin, 'c1', 'aa', full.id),
+        'VALIDATION_FAILED',
+        'quota_exceeded',
+      );
+      await rejects(
+        quotaAccess.service.moveNamespace(admin, 'c1', 'aa', full.id),
+        'VALIDATION_FAILED',
+        'quota_exceeded',
+      );
+      expect(moved).to.deep.equal([]);
+      // Moving one of its own namespaces again, or into a project without quota, is fine.
+      await quotaAccess.service.checkNamespaceMove(admin, 'c1', 'zz-a', full.id);
+      await quotaAccess.service.moveNamespace(admin, 'c1', 'aa', open.id);
+      await quotaAccess.service.moveNamespace(admin, 'c1', 'aa', null);
+      expect(moved).to.deep.equal(['aa', 'aa']);
+    } finally {
+      quotaAccess.close();
+    }
+  });
+
   it('tells identity that a bound group principal is a member (restricted access mode)', async () => {
     expect(await access.authorizer.hasAnyMembership(['openldap_group://cn=devs'])).to.equal(false);
     await access.service.addClusterMember(

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { can, memberClusterIds } from '../../../src/rbac/index.js';
+import { BUILTIN_GLOBAL_ROLES, can, memberClusterIds } from '../../../src/rbac/index.js';
 import { crb, grb, group, prb, project, stateWith, user } from './fixtures.js';
 
 const alice = { userId: 'u-alice', groupPrincipalIds: [] };
@@ -77,5 +77,33 @@ describe('can: global roles over Paddock objects', () => {
         { kind: 'cluster', clusterId: 'c1' },
       ).allowed,
     ).to.equal(false);
+  });
+});
+
+describe('memberClusterIds: clusters granted through inherited cluster roles', () => {
+  const custom = {
+    id: 'fleet-owner',
+    displayName: 'Fleet owner',
+    description: 'cluster-owner everywhere, nothing global',
+    rules: [],
+    newUserDefault: false,
+    builtin: false,
+    inheritedClusterRoles: ['cluster-owner'],
+  };
+
+  it('gives every cluster to a custom global role that inherits cluster-owner', () => {
+    const state = stateWith({
+      globalRoles: [...BUILTIN_GLOBAL_ROLES, custom],
+      globalRoleBindings: [grb('g1', 'fleet-owner', user('u-alice'))],
+    });
+    expect(memberClusterIds(state, alice)).to.equal('all');
+    expect(memberClusterIds(state, carol)).to.deep.equal(new Set());
+  });
+
+  it('gives every cluster to a group bound restricted-admin', () => {
+    const state = stateWith({
+      globalRoleBindings: [grb('g1', 'restricted-admin', group('openldap_group://cn=devs'))],
+    });
+    expect(memberClusterIds(state, carol)).to.equal('all');
   });
 });

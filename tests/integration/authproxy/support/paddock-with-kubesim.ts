@@ -99,6 +99,7 @@ export async function startPaddockWithKubesim(): Promise<PaddockWithKubesim> {
       users: [{ name: 'admin', user: { token: one.adminToken } }],
       contexts: [{ name: 'one', context: { cluster: 'one', user: 'admin' } }],
     }),
+    localFiles: 'read',
     id: 'one',
     name: 'One',
   });

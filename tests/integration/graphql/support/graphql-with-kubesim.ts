@@ -131,6 +131,7 @@ export async function startGraphQLWithKubesim(
         users: [{ name: 'admin', user: { token: c.adminToken } }],
         contexts: [{ name, context: { cluster: name, user: 'admin' } }],
       }),
+      localFiles: 'read',
       id: name,
       name: name.toUpperCase(),
     });

@@ -1,17 +1,22 @@
-/** An in-memory ClusterAdmin that records what it was given (tokens included, to assert on). */
+/**
+ * An in-memory ClusterAdmin that records what it was given (tokens included, to assert on) and
+ * who asked; it decides nothing (the real per-cluster checks are ClusterAdminService's).
+ */
 import type { ClusterSummary } from '../../../../src/domain/cluster.js';
-import type { ClusterAdmin } from '../../../../src/domain/cluster-admin.js';
+import type { ClusterAdmin, ClusterAdminCaller } from '../../../../src/domain/cluster-admin.js';
 import { PaddockError } from '../../../../src/errors/index.js';
 import { T0 } from '../../graphql/support/fake-ports.js';
 
 export interface FakeClusterAdmin extends ClusterAdmin {
   readonly clusters: Map<string, ClusterSummary>;
-  readonly calls: { method: string; input: unknown }[];
+  readonly calls: { method: string; input: unknown; userId?: string; requestId?: string }[];
 }
 
 export function createFakeClusterAdmin(): FakeClusterAdmin {
   const clusters = new Map<string, ClusterSummary>();
-  const calls: { method: string; input: unknown }[] = [];
+  const calls: FakeClusterAdmin['calls'] = [];
+  const record = (method: string, caller: ClusterAdminCaller, input: unknown) =>
+    calls.push({ method, input, userId: caller.identity.userId, requestId: caller.requestId });
   let seq = 0;
   const make = (
     id: string | undefined,
@@ -47,28 +52,28 @@ export function createFakeClusterAdmin(): FakeClusterAdmin {
   return {
     clusters,
     calls,
-    async importDirect(input) {
-      calls.push({ method: 'importDirect', input });
+    async importDirect(caller, input) {
+      record('importDirect', caller, input);
       return make(input.id, input.name, input.description, input.endpoint, 'direct');
     },
-    async importFromKubeconfig(input) {
-      calls.push({ method: 'importFromKubeconfig', input });
+    async importFromKubeconfig(caller, input) {
+      record('importFromKubeconfig', caller, input);
       if (!input.kubeconfig.includes('clusters:')) {
         throw new PaddockError('VALIDATION_FAILED', 'not a kubeconfig');
       }
       const name = input.name ?? input.context ?? 'from-kubeconfig';
       return make(input.id, name, input.description, 'https://kc.example:6443', 'kubeconfig');
     },
-    async createPendingImport(input) {
-      calls.push({ method: 'createPendingImport', input });
+    async createPendingImport(caller, input) {
+      record('createPendingImport', caller, input);
       return make(input.id, input.name, input.description, '', 'manifest');
     },
-    async importManifest(clusterId) {
+    async importManifest(_caller, clusterId) {
       need(clusterId);
       return `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: paddock-system # ${clusterId}\n`;
     },
-    async completeManifestImport(clusterId, input) {
-      calls.push({ method: 'completeManifestImport', input: { clusterId, ...input } });
+    async completeManifestImport(caller, clusterId, input) {
+      record('completeManifestImport', caller, { clusterId, ...input });
       const found = need(clusterId);
       const done: ClusterSummary = {
         ...found,
@@ -78,14 +83,20 @@ export function createFakeClusterAdmin(): FakeClusterAdmin {
       clusters.set(clusterId, done);
       return done;
     },
-    async update(clusterId, changes) {
-      calls.push({ method: 'update', input: { clusterId, ...changes } });
+    async updateConnection(caller, clusterId, input) {
+      record('updateConnection', caller, { clusterId, ...input });
+      const updated = { ...need(clusterId), endpoint: input.endpoint, updatedAt: T0 + 2000 };
+      clusters.set(clusterId, updated);
+      return updated;
+    },
+    async update(caller, clusterId, changes) {
+      record('update', caller, { clusterId, ...changes });
       const updated = { ...need(clusterId), ...changes, updatedAt: T0 + 1000 };
       clusters.set(clusterId, updated);
       return updated;
     },
-    async remove(clusterId) {
-      calls.push({ method: 'remove', input: clusterId });
+    async remove(caller, clusterId) {
+      record('remove', caller, clusterId);
       return clusters.delete(clusterId);
     },
   };
