@@ -35,11 +35,13 @@ const renewBeforeMs = 30 * 24 * 60 * 60 * 1000;
  */
 export async function loadServingTls(options: ServingTlsOptions): Promise<ServingTls> {
   if (options.certFile !== undefined && options.keyFile !== undefined) {
-    const [certPem, keyPem, caPem] = await Promise.all([
-      readPem(options.certFile, 'PADDOCK_TLS_CERT_FILE'),
-      readPem(options.keyFile, 'PADDOCK_TLS_KEY_FILE'),
-      options.caFile === undefined ? undefined : readPem(options.caFile, 'PADDOCK_TLS_CA_FILE'),
-    ]);
+    // One after the other, so a start with several bad files always names the first one.
+    const certPem = await readPem(options.certFile, 'PADDOCK_TLS_CERT_FILE');
+    const keyPem = await readPem(options.keyFile, 'PADDOCK_TLS_KEY_FILE');
+    const caPem =
+      options.caFile === undefined
+        ? undefined
+        : await readPem(options.caFile, 'PADDOCK_TLS_CA_FILE');
     return { certPem, keyPem, caPem, origin: 'configured' };
   }
   const now = options.now ?? (() => new Date());
