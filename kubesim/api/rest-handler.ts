@@ -228,7 +228,8 @@ async function deleteOptions(ar: ApiRequest): Promise<DeleteOptions> {
     dryRun: dryRun(ar) || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
   };
   if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
-  if (body.orphanDependents === true) opts.propagationPolicy = 'Orphan';
+  const orphan = optionalQueryBool(sp, 'orphanDependents') ?? body.orphanDependents;
+  if (orphan === true) opts.propagationPolicy = 'Orphan';
   return opts;
 }
 

@@ -78,6 +78,34 @@ describe('kubesim boolean query parameters', function () {
     expect(r.status).to.equal(400);
   });
 
+  it('orphans the dependents of a delete with orphanDependents=t', async () => {
+    const r = await api(
+      c,
+      'DELETE',
+      '/apis/apps/v1/namespaces/shop/deployments/cart?orphanDependents=t',
+      {
+        token: c.adminToken,
+      },
+    );
+    expect(r.status, r.text).to.be.oneOf([200, 202]);
+    const deadline = Date.now() + 10_000;
+    while (
+      sim
+        .cluster(c.name)
+        .list('deployments.apps', 'shop')
+        .some((d) => d.metadata.name === 'cart')
+    ) {
+      if (Date.now() > deadline) throw new Error('the deployment was not deleted');
+      await new Promise((ok) => setTimeout(ok, 20));
+    }
+    const sets = sim
+      .cluster(c.name)
+      .list('replicasets.apps', 'shop')
+      .filter((rs) => rs.metadata.labels?.app === 'cart');
+    expect(sets).to.have.length(1);
+    expect(sets[0]?.metadata.ownerReferences ?? []).to.deep.equal([]);
+  });
+
   it('prefixes log lines with timestamps for timestamps=True and refuses previous=yes', async () => {
     const logs = await api(
       c,
