@@ -3,7 +3,8 @@
 // Convert_Slice_string_To_bool in k8s.io/apimachinery pkg/runtime/conversion.go. Only an
 // absent parameter or a first value of `0` or (case-insensitively, strings.EqualFold) `false`
 // is false; `True`, `t`, `yes` and the empty value are all true. kubesim keeps its own copy so
-// that it never imports Paddock's src/.
+// that it never imports Paddock's src/. (`pretty` is the apiserver's one exception, read with
+// strconv.ParseBool; kubesim ignores it and always answers compact JSON.)
 
 /** True or false as the API server decodes the parameter; false when absent. */
 export function queryBool(params: URLSearchParams, name: string): boolean {
