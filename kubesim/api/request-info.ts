@@ -2,6 +2,7 @@
 // API prefix, group/version, namespace, resource, name, subresource and the verb.
 
 import { nameFromFieldSelector } from '../storage/selectors.js';
+import { queryBool } from './query-bool.js';
 
 export interface RequestInfo {
   isResourceRequest: boolean;
@@ -96,8 +97,7 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
   if (info.resource === 'namespaces' && !info.name) info.namespace = '';
 
   if (!info.name && info.verb === 'get') {
-    const w = url.searchParams.get('watch');
-    info.verb = w === 'true' || w === '1' ? 'watch' : 'list';
+    info.verb = queryBool(url.searchParams, 'watch') ? 'watch' : 'list';
   }
   if (!info.name && info.verb === 'delete') info.verb = 'deletecollection';
   if (info.verb === 'list' || info.verb === 'watch') {

@@ -21,6 +21,7 @@ import {
   withTypeMeta,
 } from './object-service.js';
 import { applyPatch, PATCH_TYPES, patchTypeOf } from './patch.js';
+import { optionalQueryBool, queryBool } from './query-bool.js';
 import { groupVersion, typeKey } from './resources.js';
 import {
   badRequest,
@@ -115,7 +116,6 @@ export function handleWatch(ar: ApiRequest, registry: WatchRegistry, bookmarkMs:
   requireVerb(ar, 'watch', 'watch');
   const q = parseListQuery(ar.t, ar.url.searchParams);
   const sp = ar.url.searchParams;
-  const sie = sp.get('sendInitialEvents');
   const timeout = sp.get('timeoutSeconds');
   const params = {
     t: ar.t,
@@ -124,8 +124,8 @@ export function handleWatch(ar: ApiRequest, registry: WatchRegistry, bookmarkMs:
     fieldSelector: q.fieldSelector,
     resourceVersion: sp.get('resourceVersion') ?? undefined,
     resourceVersionMatch: sp.get('resourceVersionMatch') ?? undefined,
-    allowBookmarks: sp.get('allowWatchBookmarks') === 'true',
-    sendInitialEvents: sie === null ? undefined : sie === 'true',
+    allowBookmarks: queryBool(sp, 'allowWatchBookmarks'),
+    sendInitialEvents: optionalQueryBool(sp, 'sendInitialEvents'),
     timeoutSeconds: timeout ? Number(timeout) : undefined,
     table:
       ar.form.as === 'table'
@@ -228,7 +228,8 @@ async function deleteOptions(ar: ApiRequest): Promise<DeleteOptions> {
     dryRun: dryRun(ar) || (Array.isArray(body.dryRun) && body.dryRun.includes('All')),
   };
   if (grace !== undefined && grace !== null) opts.gracePeriodSeconds = Number(grace);
-  if (body.orphanDependents === true) opts.propagationPolicy = 'Orphan';
+  const orphan = optionalQueryBool(sp, 'orphanDependents') ?? body.orphanDependents;
+  if (orphan === true) opts.propagationPolicy = 'Orphan';
   return opts;
 }
 

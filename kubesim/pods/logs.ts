@@ -3,6 +3,7 @@
 // tailLines, sinceSeconds, limitBytes, timestamps and follow.
 
 import type { ApiRequest } from '../api/api-request.js';
+import { queryBool } from '../api/query-bool.js';
 import { badRequest, notFound } from '../api/status.js';
 import type { SimCluster } from '../server/sim-cluster.js';
 import { asArray, asObject, asString, type KubeObject } from '../storage/types.js';
@@ -52,7 +53,7 @@ export async function handlePodLog(cluster: SimCluster, ar: ApiRequest): Promise
   if (!pod) throw notFound({ group: '', resource: 'pods' }, info.name);
   const sp = url.searchParams;
   const container = resolveContainer(pod, sp.get('container') ?? '');
-  if (sp.get('previous') === 'true') {
+  if (queryBool(sp, 'previous')) {
     throw badRequest(
       `previous terminated container "${container}" in pod "${info.name}" not found`,
     );
@@ -73,13 +74,13 @@ export async function handlePodLog(cluster: SimCluster, ar: ApiRequest): Promise
   if (sinceTime) from = Math.max(from, Math.ceil((Date.parse(sinceTime) - start) / interval));
   const tail = sp.get('tailLines');
   if (tail !== null && Number(tail) >= 0) from = Math.max(from, total - Number(tail));
-  const timestamps = sp.get('timestamps') === 'true';
+  const timestamps = queryBool(sp, 'timestamps');
   const limitBytes = sp.get('limitBytes') ? Number(sp.get('limitBytes')) : Number.POSITIVE_INFINITY;
   const podName = pod.metadata.name ?? '';
   const render = (seq: number) =>
     `${timestamps ? `${nanoTimestamp(start + seq * interval)} ` : ''}${logLine(podName, container, seq)}\n`;
 
-  const follow = sp.get('follow') === 'true';
+  const follow = queryBool(sp, 'follow');
   // A follow is chunked by Node on HTTP/1.1; HTTP/2 forbids the Transfer-Encoding header.
   res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
   let sent = 0;

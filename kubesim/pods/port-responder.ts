@@ -1,12 +1,17 @@
 // What listens on a simulated container port: a tiny HTTP/1.1 server (keep-alive, Content-Length
 // bodies) answering every request with a short text naming the pod, port and request; bytes
 // that do not start like an HTTP request are echoed back instead, so raw TCP clients work too.
+// A pod annotated `kubesim.io/app-body` (and optionally `kubesim.io/app-content-type`) answers
+// that document instead, e.g. an HTML page reached through services/<name>/proxy.
 
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../storage/types.js';
 
 const REQUEST_LINE = /^([A-Z]+) (\S+) HTTP\/1\.[01]$/;
 const MAX_HEAD = 64 * 1024;
+
+export const APP_BODY_ANNOTATION = 'kubesim.io/app-body';
+export const APP_CONTENT_TYPE_ANNOTATION = 'kubesim.io/app-content-type';
 
 export interface ResponderContext {
   pod: KubeObject;
@@ -16,9 +21,20 @@ export interface ResponderContext {
 
 /** The body the simulated app answers with; exported so tests can predict it. */
 export function responderBody(ctx: ResponderContext, method: string, path: string): string {
+  const custom = ctx.pod.metadata.annotations?.[APP_BODY_ANNOTATION];
+  if (custom !== undefined) return custom;
   const ns = ctx.pod.metadata.namespace ?? '';
   const name = ctx.pod.metadata.name ?? '';
   return `kubesim: pod ${ns}/${name} port ${ctx.port} answered ${method} ${path}\n`;
+}
+
+/** The Content-Type of the simulated app's answers. */
+export function responderContentType(ctx: ResponderContext): string {
+  const annotations = ctx.pod.metadata.annotations ?? {};
+  if (annotations[APP_CONTENT_TYPE_ANNOTATION]) return annotations[APP_CONTENT_TYPE_ANNOTATION];
+  return annotations[APP_BODY_ANNOTATION] !== undefined
+    ? 'text/html; charset=utf-8'
+    : 'text/plain; charset=utf-8';
 }
 
 /** Serves one forwarded connection; calls `done` when the app side closes it. */
@@ -54,7 +70,7 @@ export function serveContainerPort(stream: Duplex, ctx: ResponderContext, done: 
       `HTTP/1.1 200 OK`,
       'Server: kubesim',
       `Date: ${ctx.now().toUTCString()}`,
-      'Content-Type: text/plain; charset=utf-8',
+      `Content-Type: ${responderContentType(ctx)}`,
       `Content-Length: ${length}`,
       ...(body.length > 0 ? [`X-Request-Body-Bytes: ${body.length}`] : []),
       ...(close ? ['Connection: close'] : []),

@@ -5,6 +5,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { queryBool } from '../api/query-bool.js';
 import {
   badRequest,
   methodNotAllowed,
@@ -23,10 +24,9 @@ import { upgradeSpdyExec } from './spdy-exec.js';
 import { reject, rejectStatus, rejectText } from './upgrade-responses.js';
 import { channelWebSockets, openWebSocketSession } from './websocket-exec.js';
 
-/** `true`, or `1` as the apiserver passes it on to the kubelet. */
+/** PodExecOptions/PodAttachOptions flags, decoded by the apiserver before the kubelet sees them. */
 function flag(url: URL, name: string): boolean {
-  const v = url.searchParams.get(name);
-  return v === 'true' || v === '1';
+  return queryBool(url.searchParams, name);
 }
 
 export async function handleUpgrade(

@@ -15,6 +15,7 @@ import { handleScale } from '../api/scale.js';
 import { badRequest, methodNotAllowed, pathNotFound } from '../api/status.js';
 import { handleReview, handleTokenRequest } from '../auth/reviews.js';
 import { handlePodLog } from '../pods/logs.js';
+import { handleProxy } from '../pods/proxy.js';
 import type { SimCluster } from './sim-cluster.js';
 
 export async function routeResource(cluster: SimCluster, ar: ApiRequest): Promise<void> {
@@ -43,6 +44,9 @@ export async function routeResource(cluster: SimCluster, ar: ApiRequest): Promis
     case 'token':
       if (info.verb !== 'create') throw methodNotAllowed();
       return handleTokenRequest(cluster, ar);
+    case 'proxy':
+      if (info.resource !== 'pods' && info.resource !== 'services') throw pathNotFound();
+      return handleProxy(cluster, ar);
     case 'exec':
     case 'attach':
     case 'portforward':

@@ -17,6 +17,7 @@ import { ImpersonationMemo } from './impersonation-memo.js';
 import { endSocketWithStatus, sendKubeStatus, statusOfError } from './kube-status.js';
 import { OpenStreams } from './open-streams.js';
 import { forwardPlain } from './plain-forwarder.js';
+import { proxyCredentials } from './proxy-credentials.js';
 import { createProxyMetrics, type ProxyMetrics } from './proxy-metrics.js';
 import { PROXY_PREFIX, type ProxyTarget, parseProxyTarget } from './proxy-path.js';
 import { type RequestKind, requestKindOf } from './request-verb.js';
@@ -101,10 +102,12 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
   /** Everything before the first byte goes out: path, caller, scope, cluster, headers. */
   async function admit(req: IncomingMessage, upgrade: boolean): Promise<Admitted> {
     const target = parseProxyTarget(req.url ?? '/');
-    const credentials: AuthRequest = {
-      headers: { authorization: req.headers.authorization, cookie: req.headers.cookie },
+    // The session cookie only counts from Paddock's own pages (proxy-credentials.ts, ADR 0012).
+    const credentials: AuthRequest = proxyCredentials({
+      headers: req.headers,
       remoteAddress: req.socket.remoteAddress,
-    };
+      upgrade,
+    });
     // The same credential headers are re-checked later for the stream's whole life.
     const identity = await options.authenticator.authenticate(credentials);
     if (identity.scope !== undefined && identity.scope.clusterId !== target.clusterId) {

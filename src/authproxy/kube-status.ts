@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { PaddockErrorCode } from '../errors/index.js';
 import { httpStatusOf, isPaddockError } from '../errors/index.js';
+import { hardeningHeaderLines, RELAYED_RESPONSE_HEADERS } from './response-hardening.js';
 
 /** A Kubernetes `Status` failure body, what kubectl knows how to print. */
 export interface KubeStatus {
@@ -59,6 +60,7 @@ export function sendKubeStatus(res: ServerResponse, code: number, message: strin
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
+    ...RELAYED_RESPONSE_HEADERS,
   });
   res.end(body);
 }
@@ -74,6 +76,7 @@ export function endSocketWithStatus(socket: Duplex, code: number, message: strin
     `HTTP/1.1 ${code} ${reasons[code] ?? 'Error'}\r\n` +
       'Content-Type: application/json\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      hardeningHeaderLines() +
       'Connection: close\r\n\r\n' +
       body,
   );

@@ -3,6 +3,7 @@ import type { ClusterConnection } from '../domain/cluster.js';
 import type { UpstreamCall, UpstreamSink } from '../domain/cluster-upstream.js';
 import { PaddockError } from '../errors/index.js';
 import type { OutgoingHeaders } from './header-policy.js';
+import { hardenResponseHeaders } from './response-hardening.js';
 import { upstreamFailure } from './upstream-error.js';
 
 export interface PlainForward {
@@ -161,6 +162,7 @@ function responseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
     if (value === undefined || RESPONSE_HOP_BY_HOP.has(name) || named?.has(name)) continue;
     out[name] = value;
   }
+  hardenResponseHeaders(out);
   return out;
 }
 

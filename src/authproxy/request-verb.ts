@@ -1,7 +1,11 @@
 /**
  * The Kubernetes verb of a request, worked out the way the API server does (a list and a get
- * differ by whether a name follows the resource), for audit lines and metric labels.
+ * differ by whether a name follows the resource), for audit lines and metric labels, and
+ * whether its answer streams (watch, `logs -f`), which decides whether revocation must follow
+ * it for its whole life.
  */
+import { kubeQueryBool } from './kube-query-bool.js';
+
 export interface RequestKind {
   /** `get`, `list`, `watch`, `create`, `update`, `patch`, `delete`, `deletecollection`, ... */
   readonly verb: string;
@@ -11,11 +15,22 @@ export interface RequestKind {
   readonly mutating: boolean;
 }
 
-const TRUE = new Set(['true', '1']);
+/** A segment as the API server's router sees it (the proxy path was validated: no `/` inside). */
+function decodeSegment(segment: string): string {
+  if (!segment.includes('%')) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 export function requestKindOf(method: string, path: string, query: string): RequestKind {
   const params = new URLSearchParams(query);
-  const segments = path.split('/').filter((s) => s !== '');
+  const segments = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeSegment);
   let rest: string[] = [];
   if (segments[0] === 'api') rest = segments.slice(2);
   else if (segments[0] === 'apis') rest = segments.slice(3);
@@ -31,8 +46,10 @@ export function requestKindOf(method: string, path: string, query: string): Requ
   if (rest[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
   const hasName = rest.length >= 2;
 
-  const follow = TRUE.has(params.get('follow') ?? '');
-  const watch = watchPath || (isResource && TRUE.has(params.get('watch') ?? ''));
+  const follow = kubeQueryBool(params, 'follow');
+  const watchParam = isResource && kubeQueryBool(params, 'watch');
+  // The API server watches on `?watch` only for a collection; a named GET stays a get.
+  const watch = watchPath || (watchParam && !hasName);
   let verb: string;
   switch (method) {
     case 'GET':
@@ -55,5 +72,7 @@ export function requestKindOf(method: string, path: string, query: string): Requ
       verb = method.toLowerCase();
   }
   const mutating = !['get', 'list', 'watch', 'head', 'options'].includes(verb);
-  return { verb, streaming: watch || follow, mutating };
+  // Tracking a request that turns out short costs a little; missing a stream lets it outlive
+  // a revocation, so any watch or follow flag counts.
+  return { verb, streaming: watch || watchParam || follow, mutating };
 }

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import type { ClusterConnection } from '../domain/cluster.js';
+import { hardenResponseHeaders } from './response-hardening.js';
 
 /** What the route hands over for one upgrade (exec, attach, port-forward, WebSocket watch). */
 export interface TunnelRequest {
@@ -54,10 +55,13 @@ export function createUpgradeTunnels(): UpgradeTunnels {
       t.onError(err);
       return;
     }
+    // Registered before http-proxy's own listeners, which write these heads to the client.
     proxyReq.on('response', (res: IncomingMessage) => {
+      hardenResponseHeaders(res.headers);
       if (!(res as { upgrade?: boolean }).upgrade) t.onResponse(res.statusCode ?? 502);
     });
-    proxyReq.on('upgrade', (_res: IncomingMessage, upstream: Socket) => {
+    proxyReq.on('upgrade', (res: IncomingMessage, upstream: Socket) => {
+      hardenResponseHeaders(res.headers);
       t.onResponse(101, upstream);
     });
   });

@@ -3,10 +3,21 @@
  * Rancher's project-owner/member/read-only borrow Kubernetes' aggregated admin/edit/view roles;
  * here they include Paddock's own per-resource templates instead, so the pushed-down ClusterRoles
  * are flat and identical in every cluster whatever its version.
+ *
+ * Every `*-view` template and `read-only` stay within Kubernetes' `view` role, every `*-manage`
+ * and `project-member` within `edit`, `project-owner` within `admin` (apart from Paddock's own
+ * API group and deleting the project's namespaces): tests/unit/rbac/kubernetes-roles.test.ts
+ * checks that against the v1.32 bootstrap roles. In particular nothing that only reads grants
+ * `pods/exec`, `pods/attach`, `pods/portforward`, `pods/proxy` or `services/proxy`: a
+ * WebSocket exec is a GET, authorized with the `get` verb, and a proxied GET reaches the pod.
+ * Verbs are listed, never `*` (but for cluster-owner and Paddock's own API group), so no
+ * template carries `escalate`, `bind` or `impersonate` by accident.
  */
 import { PADDOCK_API_GROUP, type PolicyRule, type RoleTemplate } from '../domain/rbac.js';
 
 const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+const READ_WRITE = [...READ, ...WRITE];
 const ALL = ['*'];
 const P = PADDOCK_API_GROUP;
 
@@ -37,61 +48,98 @@ function template(
   };
 }
 
-/** Pairs `<name>-manage` / `<name>-view` over the same resources. */
-function managedPair(
-  name: string,
-  title: string,
-  resources: [string[], string[]][],
-): RoleTemplate[] {
+type Resources = [groups: string[], resources: string[]];
+
+/** What a `<name>-view` / `<name>-manage` pair covers. */
+interface PairSpec {
+  /** Written (created, updated, deleted) by `-manage`, read by both. */
+  readonly write: Resources[];
+  /** Only read, by both. */
+  readonly read: Resources[];
+  /** Further `-manage` rules (escalating subresources, create-only ones). */
+  readonly manageOnly?: PolicyRule[];
+}
+
+const viewRules = (spec: PairSpec): PolicyRule[] =>
+  [...spec.write, ...spec.read].map(([groups, res]) => rule(groups, res, READ));
+
+const manageRules = (spec: PairSpec): PolicyRule[] => [
+  ...spec.write.map(([groups, res]) => rule(groups, res, READ_WRITE)),
+  ...spec.read.map(([groups, res]) => rule(groups, res, READ)),
+  ...(spec.manageOnly ?? []),
+];
+
+/** `<name>-manage` / `<name>-view`: the view is always a subset of the manage. */
+function managedPair(name: string, title: string, spec: PairSpec): RoleTemplate[] {
   return [
-    template(
-      `${name}-manage`,
-      `Manage ${title}`,
-      'project',
-      resources.map(([groups, res]) => rule(groups, res, ALL)),
-    ),
-    template(
-      `${name}-view`,
-      `View ${title}`,
-      'project',
-      resources.map(([groups, res]) => rule(groups, res, READ)),
-    ),
+    template(`${name}-manage`, `Manage ${title}`, 'project', manageRules(spec)),
+    template(`${name}-view`, `View ${title}`, 'project', viewRules(spec)),
   ];
 }
 
-const WORKLOADS: [string[], string[]][] = [
-  [
-    [''],
+const WORKLOADS: PairSpec = {
+  write: [
+    [[''], ['pods', 'replicationcontrollers', 'replicationcontrollers/scale']],
     [
-      'pods',
-      'pods/attach',
-      'pods/exec',
-      'pods/log',
-      'pods/portforward',
-      'pods/proxy',
-      'pods/eviction',
-      'replicationcontrollers',
-      'replicationcontrollers/scale',
+      ['apps'],
+      [
+        'deployments',
+        'deployments/scale',
+        'daemonsets',
+        'replicasets',
+        'replicasets/scale',
+        'statefulsets',
+        'statefulsets/scale',
+      ],
+    ],
+    [['batch'], ['jobs', 'cronjobs']],
+    [['autoscaling'], ['horizontalpodautoscalers']],
+    [['policy'], ['poddisruptionbudgets']],
+  ],
+  read: [
+    [[''], ['pods/log', 'pods/status', 'replicationcontrollers/status']],
+    [
+      ['apps'],
+      [
+        'controllerrevisions',
+        'deployments/status',
+        'daemonsets/status',
+        'replicasets/status',
+        'statefulsets/status',
+      ],
+    ],
+    [['batch'], ['jobs/status', 'cronjobs/status']],
+    [['autoscaling'], ['horizontalpodautoscalers/status']],
+    [['policy'], ['poddisruptionbudgets/status']],
+  ],
+  manageOnly: [
+    // Running code in a pod or reaching into it: `edit` rights, never given to a viewer.
+    rule([''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], READ_WRITE),
+    rule([''], ['pods/eviction'], ['create']),
+    rule(['apps'], ['deployments/rollback'], WRITE),
+  ],
+};
+
+const SERVICES: PairSpec = {
+  write: [[[''], ['services']]],
+  // Endpoints are read-only in `edit` since Kubernetes 1.22 (CVE-2021-25740): writing them can
+  // send a Service's traffic anywhere, another namespace's pods included.
+  read: [
+    [[''], ['services/status', 'endpoints']],
+    [['discovery.k8s.io'], ['endpointslices']],
+  ],
+  manageOnly: [rule([''], ['services/proxy'], READ_WRITE)],
+};
+
+const INGRESS: PairSpec = {
+  write: [
+    [
+      ['networking.k8s.io', 'extensions'],
+      ['ingresses', 'networkpolicies'],
     ],
   ],
-  [
-    ['apps'],
-    [
-      'deployments',
-      'deployments/scale',
-      'deployments/rollback',
-      'daemonsets',
-      'replicasets',
-      'replicasets/scale',
-      'statefulsets',
-      'statefulsets/scale',
-      'controllerrevisions',
-    ],
-  ],
-  [['batch'], ['jobs', 'cronjobs']],
-  [['autoscaling'], ['horizontalpodautoscalers']],
-  [['policy'], ['poddisruptionbudgets']],
-];
+  read: [[['networking.k8s.io', 'extensions'], ['ingresses/status']]],
+};
 
 const PROJECT_MANAGE = [
   'workloads-manage',
@@ -141,20 +189,20 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
   template('projects-view', 'View All Projects', 'cluster', [
     rule([P], ['projects', 'projectroletemplatebindings'], READ),
     rule([''], ['namespaces'], READ),
-    ...workloadViewRules(),
+    ...viewRules(WORKLOADS),
   ]),
   template('nodes-view', 'View Nodes', 'cluster', [
     rule([''], ['nodes'], READ),
     rule(['metrics.k8s.io'], ['nodes'], READ),
   ]),
   template('nodes-manage', 'Manage Nodes', 'cluster', [
-    rule([''], ['nodes'], ALL),
+    rule([''], ['nodes'], READ_WRITE),
     rule(['metrics.k8s.io'], ['nodes'], READ),
   ]),
   template('storage-manage', 'Manage Storage', 'cluster', [
-    rule([''], ['persistentvolumes'], ALL),
-    rule(['storage.k8s.io'], ['storageclasses'], ALL),
-    rule([''], ['persistentvolumeclaims'], ALL),
+    rule([''], ['persistentvolumes'], READ_WRITE),
+    rule(['storage.k8s.io'], ['storageclasses'], READ_WRITE),
+    rule([''], ['persistentvolumeclaims'], READ_WRITE),
   ]),
   // -- project context --------------------------------------------------------------------
   template(
@@ -164,9 +212,12 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
     [
       rule([P], ['projectroletemplatebindings'], ALL),
       rule([P], ['projects'], READ),
-      rule([''], ['namespaces'], ['get', 'list', 'watch', 'update', 'patch', 'delete']),
-      rule(['rbac.authorization.k8s.io'], ['roles', 'rolebindings'], ALL),
-      rule([''], ['serviceaccounts'], ALL),
+      // No update or patch: a namespace's labels carry its project and Pod Security level,
+      // which are Paddock's to set. Deleting a namespace of the project is Rancher's behaviour.
+      rule([''], ['namespaces'], [...READ, 'delete']),
+      // Without `bind` and `escalate` the API server lets an owner grant only what they hold.
+      rule(['rbac.authorization.k8s.io'], ['roles', 'rolebindings'], READ_WRITE),
+      rule([''], ['serviceaccounts'], [...READ_WRITE, 'impersonate']),
       rule([''], ['resourcequotas', 'limitranges', 'events'], READ),
       rule(['authorization.k8s.io'], ['localsubjectaccessreviews'], ['create']),
     ],
@@ -197,24 +248,15 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
     { inherits: PROJECT_VIEW, description: 'Sees everything in the project except secrets' },
   ),
   ...managedPair('workloads', 'Workloads', WORKLOADS),
-  ...managedPair('services', 'Services', [
-    [[''], ['services', 'services/proxy', 'endpoints']],
-    [['discovery.k8s.io'], ['endpointslices']],
-  ]),
-  ...managedPair('ingress', 'Ingress', [
-    [['networking.k8s.io', 'extensions'], ['ingresses']],
-    [['networking.k8s.io'], ['networkpolicies']],
-  ]),
-  ...managedPair('configmaps', 'Config Maps', [[[''], ['configmaps']]]),
-  ...managedPair('secrets', 'Secrets', [[[''], ['secrets']]]),
-  ...managedPair('persistentvolumeclaims', 'Persistent Volume Claims', [
-    [[''], ['persistentvolumeclaims']],
-  ]),
+  ...managedPair('services', 'Services', SERVICES),
+  ...managedPair('ingress', 'Ingress', INGRESS),
+  ...managedPair('configmaps', 'Config Maps', { write: [[[''], ['configmaps']]], read: [] }),
+  ...managedPair('secrets', 'Secrets', { write: [[[''], ['secrets']]], read: [] }),
+  ...managedPair('persistentvolumeclaims', 'Persistent Volume Claims', {
+    write: [[[''], ['persistentvolumeclaims']]],
+    read: [[[''], ['persistentvolumeclaims/status']]],
+  }),
   template('create-ns', 'Create Namespaces', 'project', [rule([''], ['namespaces'], ['create'])], {
     hidden: true,
   }),
 ];
-
-function workloadViewRules(): PolicyRule[] {
-  return WORKLOADS.map(([groups, res]) => rule(groups, res, READ));
-}

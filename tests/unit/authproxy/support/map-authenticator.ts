@@ -6,8 +6,9 @@ import type { Authenticator, AuthRequest, Identity } from '../../../../src/domai
 import { PaddockError } from '../../../../src/errors/index.js';
 
 /**
- * A real, small Authenticator over a map of bearer tokens (unit tests only), plus the
- * revocation event source a real identity module would provide.
+ * A real, small Authenticator over a map of bearer tokens (unit tests only), also read from a
+ * `paddock_session` cookie when no Authorization is sent, plus the revocation event source a
+ * real identity module would provide.
  */
 export class MapAuthenticator implements Authenticator, CredentialEvents {
   readonly tokens = new Map<string, Identity>();
@@ -18,7 +19,12 @@ export class MapAuthenticator implements Authenticator, CredentialEvents {
     this.calls += 1;
     const header = request.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
-    const match = /^Bearer (\S+)$/.exec(typeof value === 'string' ? value : '');
+    const cookie = request.headers.cookie;
+    const fromCookie =
+      value === undefined && typeof cookie === 'string'
+        ? /(?:^|;\s*)paddock_session=([^;\s]+)/.exec(cookie)
+        : null;
+    const match = fromCookie ?? /^Bearer (\S+)$/.exec(typeof value === 'string' ? value : '');
     if (!match) {
       throw new PaddockError('UNAUTHENTICATED', 'missing credentials', {
         reason: 'missing_credentials',
