@@ -102,7 +102,7 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
   /** Everything before the first byte goes out: path, caller, scope, cluster, headers. */
   async function admit(req: IncomingMessage, upgrade: boolean): Promise<Admitted> {
     const target = parseProxyTarget(req.url ?? '/');
-    // The session cookie only counts from Paddock's own pages (proxy-credentials.ts, ADR 0012).
+    // The session cookie only counts from Paddock's own pages (proxy-credentials.ts, ADR 0016).
     const credentials: AuthRequest = proxyCredentials({
       headers: req.headers,
       remoteAddress: req.socket.remoteAddress,

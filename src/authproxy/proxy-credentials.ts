@@ -1,5 +1,5 @@
 /**
- * Which credentials of a `/k8s/` request reach the Authenticator (ADR 0012).
+ * Which credentials of a `/k8s/` request reach the Authenticator (ADR 0016).
  *
  * A browser attaches Paddock's session cookie to any request for Paddock's origin, including
  * ones another site or a pod's page (relayed through `services/…/proxy`) makes it send. The

@@ -1,5 +1,5 @@
 /**
- * Headers every answer on `/k8s/` carries, whatever the cluster sent (ADR 0012). A page a pod
+ * Headers every answer on `/k8s/` carries, whatever the cluster sent (ADR 0016). A page a pod
  * serves through `services/…/proxy` or `pods/…/proxy` comes from Paddock's origin; these keep
  * a browser from treating it as Paddock's own: `sandbox` (without `allow-same-origin`) gives the
  * document an opaque origin, so it cannot read Paddock's cookies or storage nor make

@@ -6,7 +6,7 @@ import { closedWithin, rawRequest } from './support/raw-http.js';
 // The MapAuthenticator reads `paddock_session=<token>` like a session cookie; `alice` is valid.
 const COOKIE = 'Cookie: theme=dark; paddock_session=alice';
 
-describe('the session cookie on /k8s/ (ADR 0012)', () => {
+describe('the session cookie on /k8s/ (ADR 0016)', () => {
   describe('the rule', () => {
     const cases: [string, Record<string, string>, boolean, string | undefined][] = [
       [
