@@ -123,6 +123,7 @@ export class TokenAuthenticator implements Authenticator {
         identity,
         onHit,
         ...(record.expiresAt === undefined ? {} : { validUntil: record.expiresAt }),
+        ...(record.parentKeyId === undefined ? {} : { dependsOn: [record.parentKeyId] }),
       },
       generation,
     );

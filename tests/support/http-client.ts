@@ -14,6 +14,8 @@ export interface SimpleRequest {
   /** CA to trust for https URLs. */
   readonly ca?: string;
   readonly agent?: false;
+  /** Source address of the connection (any 127.x address reaches a loopback listener). */
+  readonly localAddress?: string;
 }
 
 /** A small promise wrapper over node:http(s) that reads the whole body as text. */
@@ -28,6 +30,7 @@ export function fetchText(url: string, options: SimpleRequest = {}): Promise<Sim
         headers: options.headers,
         ca: options.ca,
         agent: options.agent,
+        ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
       },
       (res) => {
         const chunks: Buffer[] = [];
