@@ -208,6 +208,15 @@ export const configKeys = [
     secret: true,
   },
   {
+    key: 'tlsHandshakeTimeoutSeconds',
+    env: 'PADDOCK_TLS_HANDSHAKE_TIMEOUT_SECONDS',
+    flag: 'tls-handshake-timeout-seconds',
+    schema: z.coerce.number().min(0.1).max(120),
+    form: 'a number of seconds from 0.1 to 120',
+    description: 'close a connection that has not completed its TLS handshake by then',
+    defaultValue: 10,
+  },
+  {
     key: 'importKubeconfig',
     env: 'PADDOCK_IMPORT_KUBECONFIG',
     flag: 'import-kubeconfig',
