@@ -22,6 +22,7 @@ import {
   healthRoutes,
   kubeconfigRoute,
   loadServingTls,
+  metricsRoute,
   type ServingTls,
 } from '../server/index.js';
 import { createStoreSettings, openStore } from '../store/index.js';
@@ -202,7 +203,15 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       identity.login,
     );
     const routes: HttpRoute[] = [
-      ...healthRoutes([{ name: 'store', check: () => store.ping() }], metrics),
+      ...healthRoutes([{ name: 'store', check: () => store.ping() }]),
+      metricsRoute(metrics, {
+        authenticator: identity.authenticator,
+        mayView: (caller) => access.authorizer.allowsUrl(caller, { verb: 'get', path: '/metrics' }),
+        visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+        ...(config.metricsScrapeToken === undefined
+          ? {}
+          : { scrapeToken: config.metricsScrapeToken }),
+      }),
       ...authRoutes({
         passwordLogin: identity.login,
         redirectLogin,

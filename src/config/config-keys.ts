@@ -208,6 +208,17 @@ export const configKeys = [
     secret: true,
   },
   {
+    key: 'metricsScrapeToken',
+    env: 'PADDOCK_METRICS_SCRAPE_TOKEN',
+    flag: 'metrics-scrape-token',
+    schema: z
+      .string()
+      .regex(/^[\x21-\x7e]{32,512}$/, 'at least 32 printable characters, no spaces'),
+    form: 'a random string of at least 32 characters (openssl rand -hex 32)',
+    description: 'bearer token with which Prometheus may read /metrics without a user',
+    secret: true,
+  },
+  {
     key: 'tlsHandshakeTimeoutSeconds',
     env: 'PADDOCK_TLS_HANDSHAKE_TIMEOUT_SECONDS',
     flag: 'tls-handshake-timeout-seconds',

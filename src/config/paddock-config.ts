@@ -21,6 +21,7 @@ export interface PaddockConfig {
   readonly previousEncryptionKeys?: string;
   readonly importKubeconfig: boolean;
   readonly tlsHandshakeTimeoutSeconds: number;
+  readonly metricsScrapeToken?: string;
   /** The kubeconfig files `importKubeconfig` reads: `$KUBECONFIG` (colon-separated) or ~/.kube/config. */
   readonly kubeconfigFiles: readonly string[];
   /** Provider and other sections of the YAML file, validated by their owners. */

@@ -31,6 +31,7 @@ describe('bad input on a running Paddock', function () {
       ['POST', '/v1/auth/logout'],
       ['GET', '/v1/auth/oidc/callback?state=abc&code=x'],
       ['GET', '/v1/import/east.yaml'],
+      ['GET', '/metrics'],
     ];
     for (const [method, path] of routes) {
       const res = await fetchText(`${p.paddock.url}${path}`, {

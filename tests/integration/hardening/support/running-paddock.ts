@@ -24,6 +24,13 @@ export interface GraphQLAnswer {
     | undefined;
 }
 
+export interface LoginOptions {
+  /** Default `local`. */
+  readonly provider?: string;
+  /** Source address of the connection, e.g. `127.0.0.7`. */
+  readonly localAddress?: string;
+}
+
 export interface RunningPaddock {
   readonly dir: string;
   readonly paddock: PaddockProcess;
@@ -36,7 +43,7 @@ export interface RunningPaddock {
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<GraphQLAnswer>;
-  login(username: string, password: string, localAddress?: string): Promise<SimpleResponse>;
+  login(username: string, password: string, options?: LoginOptions): Promise<SimpleResponse>;
   /** Writes `text` to a file in the test directory and returns its path. */
   file(name: string, text: string): Promise<string>;
   stop(): Promise<void>;
@@ -92,13 +99,15 @@ export async function startRunningPaddock(
   const running = paddock;
   const get = (path: string, headers: Record<string, string> = {}) =>
     fetchText(`${running.url}${path}`, { headers, ca: running.caPem });
-  const login = (username: string, password: string, localAddress?: string) =>
+  const login = (username: string, password: string, options: LoginOptions = {}) =>
     fetchText(`${running.url}/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'local', username, password }),
+      body: JSON.stringify({ provider: options.provider ?? 'local', username, password }),
       ca: running.caPem,
-      ...(localAddress === undefined ? {} : { localAddress, agent: false as const }),
+      ...(options.localAddress === undefined
+        ? {}
+        : { localAddress: options.localAddress, agent: false as const }),
     });
   const admin = await login('admin', ADMIN_PASSWORD);
   if (admin.status !== 200) throw new Error(`admin login failed: ${admin.status} ${admin.body}`);
