@@ -5,6 +5,7 @@ import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/ind
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
+import { SETTING_SERVER_URL } from '../domain/settings-admin.js';
 import {
   createAuthConfigAdmin,
   createPreferencesStore,
@@ -215,7 +216,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       ...authRoutes({
         passwordLogin: identity.login,
         redirectLogin,
-        serverUrl: config.serverUrl,
+        serverUrl: async () => (await settings.get(SETTING_SERVER_URL))?.value || undefined,
         maxBodyBytes: Math.min(config.maxBodyBytes, 64 * 1024),
       }),
       ...graphql.routes,

@@ -16,6 +16,8 @@ export interface SimpleRequest {
   readonly agent?: false;
   /** Source address of the connection (any 127.x address reaches a loopback listener). */
   readonly localAddress?: string;
+  /** TLS server name to ask for and verify, when a forged Host header must not be used. */
+  readonly servername?: string;
 }
 
 /** A small promise wrapper over node:http(s) that reads the whole body as text. */
@@ -31,6 +33,7 @@ export function fetchText(url: string, options: SimpleRequest = {}): Promise<Sim
         ca: options.ca,
         agent: options.agent,
         ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+        ...(options.servername === undefined ? {} : { servername: options.servername }),
       },
       (res) => {
         const chunks: Buffer[] = [];
