@@ -9,7 +9,7 @@
 import type { PendingRedirectLogin, RedirectStart } from '../../domain/redirect-provider.js';
 import type { Collection, CollectionSpec, Store } from '../../domain/store.js';
 import { hasErrorCode, PaddockError } from '../../errors/index.js';
-import { addressBucket } from '../login-throttle.js';
+import { addressBucket } from '../address-bucket.js';
 
 /** A pending login as stored: plus the source address bucket that started it. */
 export type StoredPendingLogin = PendingRedirectLogin & { readonly source?: string };
