@@ -118,7 +118,8 @@ export const configKeys = [
     flag: 'server-url',
     schema: httpsUrl,
     form: 'an absolute URL such as https://paddock.example.com',
-    description: 'public URL written into kubeconfigs (default: derived from the request)',
+    description:
+      'public URL written into kubeconfigs and OAuth callbacks (kubeconfigs fall back to the request; GitHub/OIDC logins need it or the server-url setting)',
   },
   {
     key: 'logLevel',
