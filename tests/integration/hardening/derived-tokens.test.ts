@@ -3,6 +3,7 @@
  * kubeconfig token must not outlive the API key it was downloaded with, a cluster-scoped key
  * must not mint or manage keys, and downloads must not pile up tokens.
  */
+import { spawn } from 'node:child_process';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { waitFor } from '../../support/wait-for.js';
@@ -53,12 +54,36 @@ describe('derived tokens on a running Paddock', function () {
     const file = await p.file('from-key.kubeconfig', res.body);
     const before = await kubectl(file, ['--context', 'east', 'get', 'namespaces']);
     expect(before.code, before.out).to.equal(0);
-
-    const revoked = await p.graphql(
-      p.adminToken,
-      `mutation { revokeApiKey(keyId: "${key.keyId}") }`,
-    );
-    expect(revoked.data?.revokeApiKey).to.equal(true);
+    // An open watch with the derived token must end too, not only new requests.
+    const watch = spawn('/usr/bin/kubectl', [
+      '--kubeconfig',
+      file,
+      '--context',
+      'east',
+      'get',
+      'namespaces',
+      '--watch',
+      '--request-timeout=0',
+    ]);
+    let watched = '';
+    watch.stdout.on('data', (c: Buffer) => {
+      watched += c.toString('utf8');
+    });
+    try {
+      await waitFor('the watch to list the namespaces', () =>
+        watched.includes('default') ? true : undefined,
+      );
+      const revoked = await p.graphql(
+        p.adminToken,
+        `mutation { revokeApiKey(keyId: "${key.keyId}") }`,
+      );
+      expect(revoked.data?.revokeApiKey).to.equal(true);
+      await waitFor('the open watch to be closed', () =>
+        watch.exitCode !== null || watch.signalCode !== null ? true : undefined,
+      );
+    } finally {
+      watch.kill();
+    }
     const after = await waitFor('kubectl to be refused', async () => {
       const r = await kubectl(file, ['--context', 'east', 'get', 'namespaces']);
       return r.code === 0 ? undefined : r;
