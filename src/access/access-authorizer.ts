@@ -13,7 +13,7 @@ import { clusterScope } from './access-guard.js';
 import { type AccessRuntime, systemAccessRuntime } from './access-runtime.js';
 import type { StoreAccessState } from './access-state.js';
 import type { BindingStore } from './binding-store.js';
-import { callerCan, subjectOf } from './caller-policy.js';
+import { callerCan, callerMayReach, subjectOf } from './caller-policy.js';
 import { type DefaultRolesGrantedRecord, defaultRolesGrantedCollection } from './collections.js';
 
 export class AccessAuthorizer implements GlobalAuthorizer {
@@ -43,6 +43,12 @@ export class AccessAuthorizer implements GlobalAuthorizer {
         ? clusterScope(request.name)
         : GLOBAL_SCOPE;
     return callerCan(await this.#state.snapshot(), identity, request, scope);
+  }
+
+  /** May the caller call one of Paddock's own URLs, e.g. `get /metrics` (`view-metrics`)? */
+  async allowsUrl(identity: Identity, request: { verb: string; path: string }): Promise<boolean> {
+    await this.ensureDefaultRoles(identity.userId);
+    return callerMayReach(await this.#state.snapshot(), identity, request);
   }
 
   async visibleClusterIds(identity: Identity): Promise<'all' | ReadonlySet<string>> {

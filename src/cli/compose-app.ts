@@ -19,6 +19,7 @@ import {
   SETTING_OUTBOUND_ALLOWED_NETWORKS,
   SETTING_OUTBOUND_DENIED_NETWORKS,
 } from '../domain/outbound-guard.js';
+import { SETTING_SERVER_URL } from '../domain/settings-admin.js';
 import {
   createAuthConfigAdmin,
   createPreferencesStore,
@@ -36,6 +37,7 @@ import {
   healthRoutes,
   kubeconfigRoute,
   loadServingTls,
+  metricsRoute,
   type ServingTls,
 } from '../server/index.js';
 import { createStoreSettings, openStore } from '../store/index.js';
@@ -293,11 +295,19 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     );
     await controllers.start();
     const routes: HttpRoute[] = [
-      ...healthRoutes([{ name: 'store', check: () => store.ping() }], metrics),
+      ...healthRoutes([{ name: 'store', check: () => store.ping() }]),
+      metricsRoute(metrics, {
+        authenticator: identity.authenticator,
+        mayView: (caller) => access.authorizer.allowsUrl(caller, { verb: 'get', path: '/metrics' }),
+        visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+        ...(config.metricsScrapeToken === undefined
+          ? {}
+          : { scrapeToken: config.metricsScrapeToken }),
+      }),
       ...authRoutes({
         passwordLogin: identity.login,
         redirectLogin,
-        serverUrl: config.serverUrl,
+        serverUrl: async () => (await settings.get(SETTING_SERVER_URL))?.value || undefined,
         maxBodyBytes: Math.min(config.maxBodyBytes, 64 * 1024),
       }),
       ...graphql.routes,
