@@ -31,6 +31,7 @@ import { toGraphQLError } from '../../resolvers/error-codes.js';
 import { costLimitError } from '../../resolvers/plugins/cost-limit.js';
 import { introspectionRules } from '../../resolvers/plugins/introspection.js';
 import { formatError, INTERNAL_CODE, stampRequestId } from '../../resolvers/plugins/mask-errors.js';
+import { auditWebSocketResult } from '../../resolvers/plugins/mutation-audit.js';
 import { passwordChangeError } from '../../resolvers/plugins/password-change-gate.js';
 import type { RequestContext, UpgradeHandler } from '../http-route.js';
 import { authenticateCaller } from './authenticate-caller.js';
@@ -194,7 +195,8 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
         const requestId = requestIdOf(ctx.extra, id);
         return errors.map((e) => stampRequestId(formatError(e.toJSON(), e), requestId));
       },
-      onNext(ctx, id, _payload, _args, result: ExecutionResult) {
+      onNext(ctx, id, _payload, args, result: ExecutionResult) {
+        auditWebSocketResult(args, result);
         if (!result.errors) return undefined;
         const requestId = requestIdOf(ctx.extra, id);
         const log = connectionOf(ctx.extra).request.log;
