@@ -36,6 +36,7 @@ import { passwordChangeError } from '../../resolvers/plugins/password-change-gat
 import type { RequestContext, UpgradeHandler } from '../http-route.js';
 import { authenticateCaller } from './authenticate-caller.js';
 import { createGraphQLContext } from './graphql-context-factory.js';
+import { documentNestingDepth, exceedsJsonDepth } from './json-depth.js';
 import type { OperationRules } from './operation-rules.js';
 import { isAllowedOrigin } from './websocket-origin.js';
 
@@ -141,6 +142,8 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
         // The operation runs with what the socket was opened with: never more than that, and
         // (checked just now) never more than the credential gives today.
         const identity = checked.identity;
+        const tooDeep = nestingRefusal(payload, rules.limits.maxJsonDepth);
+        if (tooDeep) return [tooDeep];
         let document: DocumentNode;
         try {
           document = parse(payload.query, rules.parseOptions);
@@ -289,6 +292,26 @@ function closeForbidden(socket: WebSocket, reason: string): void {
   // Until the client answers the close frame nothing more is sent, but the subscriptions (and
   // the watches behind them) end only when the socket has closed.
   setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+}
+
+/**
+ * The HTTP endpoint's nesting limits for a subscribe message: variables (coercion recurses per
+ * level) and the document (the parser recurses per level), each refused before GraphQL sees it.
+ */
+function nestingRefusal(
+  payload: { readonly query: string; readonly variables?: unknown; readonly extensions?: unknown },
+  limit: number,
+): GraphQLError | undefined {
+  const reason =
+    exceedsJsonDepth(payload.variables, limit) || exceedsJsonDepth(payload.extensions, limit)
+      ? { reason: 'json_too_deep', what: 'the variables nest arrays or objects' }
+      : documentNestingDepth(payload.query) > limit
+        ? { reason: 'document_too_deep', what: 'the GraphQL document nests' }
+        : undefined;
+  if (reason === undefined) return undefined;
+  return new GraphQLError(`${reason.what} more than ${limit} levels deep`, {
+    extensions: { code: 'BAD_REQUEST', reason: reason.reason, maxDepth: limit },
+  });
 }
 
 /** The code Apollo gives the same error over HTTP, so both transports answer alike. */
