@@ -17,7 +17,12 @@ describe('SharedInformers against kubesim', function () {
 
   before(async () => {
     // A short history so that a watch resumed after many writes meets 410 Gone.
-    sim = await startKubesim({ clusters: ['one'], seed: 'demo', adminPort: false, historySize: 50 });
+    sim = await startKubesim({
+      clusters: ['one'],
+      seed: 'demo',
+      adminPort: false,
+      historySize: 50,
+    });
     const one = sim.clusters[0]!;
     registry = new DatasourceClusterRegistry({
       store: new MemoryStore(),
@@ -45,7 +50,11 @@ describe('SharedInformers against kubesim', function () {
   });
 
   beforeEach(() => {
-    informers = new SharedInformers({ clusters: registry, logger: createTestLogger(), retryMs: 50 });
+    informers = new SharedInformers({
+      clusters: registry,
+      logger: createTestLogger(),
+      retryMs: 50,
+    });
   });
   afterEach(async () => {
     await informers.stop();
@@ -65,7 +74,9 @@ describe('SharedInformers against kubesim', function () {
 
   it('lists the current objects, then delivers a node going NotReady as it happens', async () => {
     const a = collect('nodes');
-    await waitFor('first sync', () => (a.events.some((e) => e.type === 'SYNCED') ? true : undefined));
+    await waitFor('first sync', () =>
+      a.events.some((e) => e.type === 'SYNCED') ? true : undefined,
+    );
     expect(names(a.events, 'ADDED')).to.have.members([
       'one-control-plane',
       'one-worker-1',
