@@ -7,6 +7,7 @@ import type { KubeObject } from './kube-api.js';
 
 /** The kinds Paddock follows itself (not as a caller). */
 export type InformedKind =
+  | 'namespaces'
   | 'nodes'
   | 'pods'
   | 'events'
@@ -17,6 +18,7 @@ export type InformedKind =
   | 'persistentvolumeclaims';
 
 export const INFORMED_KINDS: readonly InformedKind[] = [
+  'namespaces',
   'nodes',
   'pods',
   'events',

@@ -2,6 +2,7 @@
 import type { InformedKind } from '../../domain/cluster-informers.js';
 
 export const INFORMED_PATHS: Readonly<Record<InformedKind, string>> = {
+  namespaces: '/api/v1/namespaces',
   nodes: '/api/v1/nodes',
   pods: '/api/v1/pods',
   events: '/api/v1/events',

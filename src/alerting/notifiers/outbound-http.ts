@@ -1,0 +1,80 @@
+/**
+ * The one way alerting and logging reach a user-given URL (webhooks, chat robots, PagerDuty,
+ * Alertmanager, HTTP log targets). Keeping every outbound call here leaves a single place for
+ * an outbound allow/deny policy. Uses node:http(s) so a custom CA can be given per target.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { PaddockError } from '../../errors/index.js';
+
+export interface OutboundRequest {
+  readonly url: string;
+  readonly method?: 'POST' | 'PUT' | 'GET';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Extra CA certificates (PEM) trusted for this target. */
+  readonly caPem?: string;
+  readonly timeoutMs?: number;
+}
+
+export interface OutboundAnswer {
+  readonly status: number;
+  readonly text: string;
+}
+
+/** Decides whether a URL may be called; the default allows every http(s) URL. */
+export type OutboundPolicy = (url: URL) => void | Promise<void>;
+
+let policy: OutboundPolicy = () => undefined;
+
+/** Installs the outbound policy (called once by the composition root). */
+export function setOutboundPolicy(next: OutboundPolicy): void {
+  policy = next;
+}
+
+/** Sends one request and reads the whole answer (bounded to 64 KiB). */
+export async function sendOutbound(req: OutboundRequest): Promise<OutboundAnswer> {
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    throw new PaddockError('VALIDATION_FAILED', 'the target URL is not a valid URL', {
+      reason: 'invalid_url',
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new PaddockError('VALIDATION_FAILED', 'the target URL must be http or https', {
+      reason: 'invalid_url',
+    });
+  }
+  await policy(url);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const timeoutMs = req.timeoutMs ?? 10_000;
+  return new Promise<OutboundAnswer>((resolve, reject) => {
+    const r = send(
+      url,
+      {
+        method: req.method ?? 'POST',
+        headers: {
+          'user-agent': 'paddock',
+          ...(req.body === undefined ? {} : { 'content-length': Buffer.byteLength(req.body) }),
+          ...req.headers,
+        },
+        ...(req.caPem ? { ca: req.caPem } : {}),
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (text.length < 65_536) text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    r.on('error', reject);
+    r.end(req.body);
+  });
+}
