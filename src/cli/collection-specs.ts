@@ -1,4 +1,5 @@
 import { accessCollectionSpecs } from '../access/index.js';
+import { alertingCollectionSpecs } from '../alerting/index.js';
 import { datasourceCollectionSpecs } from '../datasources/index.js';
 import type { CollectionSpec } from '../domain/index.js';
 import { identityCollectionSpecs } from '../identity/index.js';
@@ -9,5 +10,6 @@ export const allCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   ...identityCollectionSpecs,
   ...datasourceCollectionSpecs,
   ...accessCollectionSpecs,
+  ...alertingCollectionSpecs,
   pendingLoginsCollection as CollectionSpec<unknown>,
 ];

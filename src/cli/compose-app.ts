@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAccessServices } from '../access/index.js';
+import { AlertController, AlertingService, NotifierStore } from '../alerting/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
 import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/index.js';
+import { SharedInformers } from '../datasources/informers/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
@@ -140,6 +142,33 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     const started = sync;
     closers.push(() => started.stop());
 
+    // Cluster tools: one watch per cluster and kind, shared by alerting (and later consumers).
+    const informers = new SharedInformers({ clusters, logger });
+    closers.push(() => informers.stop());
+    const notifierStore = new NotifierStore(store, keys.secretBox);
+    const alerting = new AlertingService({
+      store,
+      access: access.authorizer,
+      notifiers: notifierStore,
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists: async (clusterId, projectId) =>
+        (await access.state.snapshot()).projects.some(
+          (p) => p.clusterId === clusterId && p.id === projectId,
+        ),
+      ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+    });
+    controllers.add(
+      new AlertController({
+        store,
+        informers,
+        clusters,
+        notifiers: notifierStore,
+        logger,
+        metricsRegistry: metrics.registry,
+        ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+      }),
+    );
+
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
     else await ensureAdminExists(identity, access.authorizer, logger);
@@ -202,6 +231,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         access: access.state,
         accessAdmin: access.service,
         capacity,
+        alerting,
         kubeApi: createKubeApi({ connections: clusters }),
         namespaceScope: createCallerNamespaceScope({
           access: access.state,

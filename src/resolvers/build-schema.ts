@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { adminResolvers } from './admin/admin-resolvers.js';
+import { alertingResolvers } from './alerting/alerting-resolvers.js';
 import { ApiKeyResolver } from './api-key.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
@@ -28,6 +29,7 @@ export const resolverClasses = [
   ...projectLayerResolvers,
   ...rbacResolvers,
   ...adminResolvers,
+  ...alertingResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

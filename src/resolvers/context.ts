@@ -5,6 +5,7 @@
  */
 import type { AccessAdmin } from '../domain/access-admin.js';
 import type { KubeconfigIssuer, PasswordChange } from '../domain/account.js';
+import type { AlertingAdmin } from '../domain/alerting.js';
 import type { ApiKeyManager } from '../domain/api-key-manager.js';
 import type { AuthConfigAdmin } from '../domain/auth-config-admin.js';
 import type { ClusterAdmin } from '../domain/cluster-admin.js';
@@ -53,6 +54,8 @@ export interface GraphQLPorts {
   readonly passwordChange?: PasswordChange;
   /** Kubeconfig rendering for the `kubeconfig` mutation. */
   readonly kubeconfig?: KubeconfigIssuer;
+  /** Alert rules, alerts and notifiers (cluster tools). */
+  readonly alerting?: AlertingAdmin;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */

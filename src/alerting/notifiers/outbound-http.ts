@@ -3,8 +3,8 @@
  * Alertmanager, HTTP log targets). Keeping every outbound call here leaves a single place for
  * an outbound allow/deny policy. Uses node:http(s) so a custom CA can be given per target.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import http from 'node:http';
+import https from 'node:https';
 import { PaddockError } from '../../errors/index.js';
 
 export interface OutboundRequest {
@@ -48,7 +48,8 @@ export async function sendOutbound(req: OutboundRequest): Promise<OutboundAnswer
     });
   }
   await policy(url);
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Looked up per call (not bound at import) so interceptors such as nock in tests apply.
+  const send = url.protocol === 'https:' ? https.request : http.request;
   const timeoutMs = req.timeoutMs ?? 10_000;
   return new Promise<OutboundAnswer>((resolve, reject) => {
     const r = send(
