@@ -10,18 +10,16 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import type { AlertState, ToolScope } from '../../domain/alerting.js';
+import type { AlertState } from '../../domain/alerting.js';
 import { boundedStream } from '../cluster/subscription-limits.js';
 import type { GraphQLContext } from '../context.js';
 import { AlertRuleInputType, toRuleInput } from './alerting.input.js';
 import { AlertChangeView, AlertRuleView, AlertView, toAlert, toRule } from './alerting.type.js';
 import { AlertStateEnum } from './alerting-enums.js';
 import { alertingAdmin } from './alerting-port.js';
+import { toolScope } from './tool-scope.js';
 
-const scopeOf = (clusterId: string, projectId?: string | null): ToolScope => ({
-  clusterId,
-  ...(projectId ? { projectId } : {}),
-});
+const scopeOf = toolScope;
 
 @Resolver()
 export class AlertRuleResolver {
@@ -50,8 +48,7 @@ export class AlertRuleResolver {
   ): Promise<AlertView[]> {
     const { admin, caller } = alertingAdmin(ctx);
     const alerts = await admin.alerts(caller, {
-      ...(clusterId ? { clusterId } : {}),
-      ...(projectId ? { projectId } : {}),
+      ...(clusterId ? toolScope(clusterId, projectId) : projectId ? { projectId } : {}),
       ...(states ? { states } : {}),
     });
     return alerts.map(toAlert);
@@ -113,10 +110,9 @@ export class AlertRuleResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const { admin, caller } = alertingAdmin(ctx);
-      const filter = {
-        ...(args.clusterId ? { clusterId: args.clusterId as string } : {}),
-        ...(args.projectId ? { projectId: args.projectId as string } : {}),
-      };
+      const filter = args.clusterId
+        ? toolScope(args.clusterId as string, args.projectId as string | undefined)
+        : {};
       return boundedStream<AlertChangeView>(ctx, async (channel, signal) => {
         const stop = await admin.watchAlerts(caller, filter, (change) =>
           channel.push({ type: change.type, alert: toAlert(change.alert) }),

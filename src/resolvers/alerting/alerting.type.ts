@@ -16,6 +16,7 @@ import {
   NotifierKindEnum,
   ResourceNameEnum,
 } from './alerting-enums.js';
+import { qualifiedProjectId } from './tool-scope.js';
 
 @ObjectType({
   description: 'What a rule watches; fields other than `kind` belong to some kinds only.',
@@ -81,7 +82,10 @@ export class AlertRuleView {
   @Field(() => ID)
   clusterId!: string;
 
-  @Field(() => ID, { nullable: true, description: 'Null for a cluster rule.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: '`<clusterId>:<projectId>`; null for a cluster rule.',
+  })
   projectId!: string | null;
 
   @Field(() => AlertConditionView)
@@ -126,7 +130,7 @@ export function toRule(r: AlertRule): AlertRuleView {
     id: r.id,
     name: r.name,
     clusterId: r.scope.clusterId,
-    projectId: r.scope.projectId ?? null,
+    projectId: qualifiedProjectId(r.scope.clusterId, r.scope.projectId),
     condition: toCondition(r.condition),
     severity: r.severity,
     forSeconds: r.forSeconds,
@@ -190,7 +194,7 @@ export function toAlert(a: Alert): AlertView {
     ruleId: a.ruleId,
     ruleName: a.ruleName,
     clusterId: a.clusterId,
-    projectId: a.projectId ?? null,
+    projectId: qualifiedProjectId(a.clusterId, a.projectId),
     severity: a.severity,
     state: a.state,
     labels: { ...a.labels },

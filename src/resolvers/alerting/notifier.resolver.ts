@@ -4,6 +4,7 @@ import type { GraphQLContext } from '../context.js';
 import { NotifierInputType, toNotifierInput } from './alerting.input.js';
 import { NotifierDeliveryView, NotifierView, toDelivery, toNotifier } from './alerting.type.js';
 import { alertingAdmin } from './alerting-port.js';
+import { toolScope } from './tool-scope.js';
 
 @Resolver()
 export class NotifierResolver {
@@ -17,7 +18,8 @@ export class NotifierResolver {
     @Arg('projectId', () => ID, { nullable: true }) projectId?: string | null,
   ): Promise<NotifierView[]> {
     const { admin, caller } = alertingAdmin(ctx);
-    return (await admin.notifiers(caller, clusterId, projectId ?? undefined)).map(toNotifier);
+    const scope = toolScope(clusterId, projectId);
+    return (await admin.notifiers(caller, clusterId, scope.projectId)).map(toNotifier);
   }
 
   @Authorized()
