@@ -11,6 +11,7 @@ import {
   Subscription,
 } from 'type-graphql';
 import type { AlertState } from '../../domain/alerting.js';
+import type { EventChannel } from '../cluster/event-channel.js';
 import { boundedStream } from '../cluster/subscription-limits.js';
 import type { GraphQLContext } from '../context.js';
 import { AlertRuleInputType, toRuleInput } from './alerting.input.js';
@@ -107,26 +108,39 @@ export class AlertRuleResolver {
   @Subscription(() => AlertChangeView, {
     description:
       'Alert changes the caller may see: the current alerts first (as `updated`), then every change.',
-    subscribe: ({ args, context }) => {
+    subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const { admin, caller } = alertingAdmin(ctx);
       const filter = args.clusterId
         ? toolScope(args.clusterId as string, args.projectId as string | undefined)
         : {};
-      return boundedStream<AlertChangeView>(ctx, async (channel, signal) => {
-        const stop = await admin.watchAlerts(caller, filter, (change) =>
-          channel.push({ type: change.type, alert: toAlert(change.alert) }),
-        );
-        try {
-          for (const alert of await admin.alerts(caller, filter))
-            channel.push({ type: 'updated', alert: toAlert(alert) });
-          await new Promise<void>((resolve) =>
-            signal.addEventListener('abort', () => resolve(), { once: true }),
-          );
-        } finally {
-          stop();
-        }
+      // Registered (and authorized) before the stream opens, so a refusal is the answer to
+      // the subscribe call itself; changes arriving meanwhile wait in `early`.
+      const early: AlertChangeView[] = [];
+      let target: EventChannel<AlertChangeView> | undefined;
+      const stop = await admin.watchAlerts(caller, filter, (change) => {
+        const view = { type: change.type, alert: toAlert(change.alert) };
+        if (target) target.push(view);
+        else early.push(view);
       });
+      try {
+        return boundedStream<AlertChangeView>(ctx, async (channel, signal) => {
+          try {
+            for (const alert of await admin.alerts(caller, filter))
+              channel.push({ type: 'updated', alert: toAlert(alert) });
+            for (const view of early.splice(0)) channel.push(view);
+            target = channel;
+            await new Promise<void>((resolve) =>
+              signal.addEventListener('abort', () => resolve(), { once: true }),
+            );
+          } finally {
+            stop();
+          }
+        });
+      } catch (err) {
+        stop();
+        throw err;
+      }
     },
   })
   alertChanges(
