@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Notifier, NotifierDelivery, NotifierInput, ToolScope } from '../domain/alerting.js';
+import { validateSecrets, validateSettings } from '../domain/field-specs.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode, PaddockError } from '../errors/index.js';
@@ -16,7 +17,6 @@ import {
 import { invalid } from './invalid-input.js';
 import type { SenderTarget } from './notifiers/notification.js';
 import { NOTIFIER_KINDS, senderFor } from './notifiers/notifier-kinds.js';
-import { validateSecrets, validateSettings } from './notifiers/validate-settings.js';
 
 const NAME = /^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,62}$/u;
 

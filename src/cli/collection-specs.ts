@@ -4,6 +4,7 @@ import { datasourceCollectionSpecs } from '../datasources/index.js';
 import type { CollectionSpec } from '../domain/index.js';
 import { identityCollectionSpecs } from '../identity/index.js';
 import { pendingLoginsCollection } from '../identity/oauth/index.js';
+import { loggingCollectionSpecs } from '../logging/index.js';
 
 /** Every collection any module keeps, so a restore can rebuild all secondary indexes. */
 export const allCollectionSpecs: readonly CollectionSpec<unknown>[] = [
@@ -11,5 +12,6 @@ export const allCollectionSpecs: readonly CollectionSpec<unknown>[] = [
   ...datasourceCollectionSpecs,
   ...accessCollectionSpecs,
   ...alertingCollectionSpecs,
+  ...loggingCollectionSpecs,
   pendingLoginsCollection as CollectionSpec<unknown>,
 ];

@@ -1,14 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAccessServices } from '../access/index.js';
-import { AlertController, AlertingService, NotifierStore } from '../alerting/index.js';
+import {
+  AlertController,
+  AlertingService,
+  NotifierStore,
+  sendOutbound,
+} from '../alerting/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
 import { CapacityRefresher, DatasourceClusterRegistry } from '../datasources/index.js';
 import { SharedInformers } from '../datasources/informers/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
-import { RbacSyncController } from '../datasources/rbac-sync/index.js';
+import { ObjectSetPush, RbacSyncController } from '../datasources/rbac-sync/index.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
 import {
   createAuthConfigAdmin,
@@ -17,6 +22,7 @@ import {
   StoreCredentialEvents,
 } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
+import { LoggingController, LoggingService } from '../logging/index.js';
 import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/index.js';
 import {
   authRoutes,
@@ -169,6 +175,28 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       }),
     );
 
+    const projectExists = async (clusterId: string, projectId: string) =>
+      (await access.state.snapshot()).projects.some(
+        (p) => p.clusterId === clusterId && p.id === projectId,
+      );
+    const loggingController = new LoggingController({
+      store,
+      objects: new ObjectSetPush({ connection: (id) => clusters.managerConnection(id) }),
+      clusters,
+      secretBox: keys.secretBox,
+      logger,
+    });
+    controllers.add(loggingController);
+    const logging = new LoggingService({
+      store,
+      access: access.authorizer,
+      secretBox: keys.secretBox,
+      http: sendOutbound,
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists,
+      pushStatus: loggingController,
+    });
+
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
     else await ensureAdminExists(identity, access.authorizer, logger);
@@ -232,6 +260,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         accessAdmin: access.service,
         capacity,
         alerting,
+        logging,
         kubeApi: createKubeApi({ connections: clusters }),
         namespaceScope: createCallerNamespaceScope({
           access: access.state,

@@ -9,6 +9,7 @@ import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { noPubSub } from './cluster/no-pub-sub.js';
 import { ClusterResolver } from './cluster.resolver.js';
+import { LoggingResolver } from './logging/logging.resolver.js';
 import { MeResolver } from './me.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
 import { projectLayerResolvers } from './project/project-layer.js';
@@ -30,6 +31,7 @@ export const resolverClasses = [
   ...rbacResolvers,
   ...adminResolvers,
   ...alertingResolvers,
+  LoggingResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -14,6 +14,7 @@ import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
+import type { LoggingAdmin } from '../domain/logging.js';
 import type { PasswordLogin } from '../domain/password-login.js';
 import type { PreferencesStore } from '../domain/preferences.js';
 import type { AccessStateSource } from '../domain/rbac.js';
@@ -56,6 +57,8 @@ export interface GraphQLPorts {
   readonly kubeconfig?: KubeconfigIssuer;
   /** Alert rules, alerts and notifiers (cluster tools). */
   readonly alerting?: AlertingAdmin;
+  /** Logging targets and the log collector's push status (cluster tools). */
+  readonly logging?: LoggingAdmin;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */

@@ -1,5 +1,6 @@
 /** What a notifier sends: one group of alerts, in Alertmanager's terms. */
 import type { AlertSeverity, NotifierKind } from '../../domain/alerting.js';
+import type { FieldSpec } from '../../domain/field-specs.js';
 
 export interface NotifiedAlert {
   readonly status: 'firing' | 'resolved';
@@ -57,18 +58,6 @@ export interface NotifierSender {
   /** Sends; resolves with a short description of the receiver's answer. */
   send(notification: GroupNotification, target: SenderTarget): Promise<string>;
 }
-
-export type FieldSpec =
-  | { readonly type: 'string'; readonly required?: boolean; readonly pattern?: RegExp }
-  | { readonly type: 'strings'; readonly required?: boolean }
-  | {
-      readonly type: 'number';
-      readonly required?: boolean;
-      readonly min?: number;
-      readonly max?: number;
-    }
-  | { readonly type: 'boolean' }
-  | { readonly type: 'enum'; readonly values: readonly string[]; readonly required?: boolean };
 
 /** A one-line text of a group, for chat robots and mail subjects. */
 export function titleOf(n: GroupNotification): string {

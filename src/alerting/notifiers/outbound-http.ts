@@ -5,22 +5,10 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { OutboundAnswer, OutboundRequest } from '../../domain/outbound-http.js';
 import { PaddockError } from '../../errors/index.js';
 
-export interface OutboundRequest {
-  readonly url: string;
-  readonly method?: 'POST' | 'PUT' | 'GET';
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: string;
-  /** Extra CA certificates (PEM) trusted for this target. */
-  readonly caPem?: string;
-  readonly timeoutMs?: number;
-}
-
-export interface OutboundAnswer {
-  readonly status: number;
-  readonly text: string;
-}
+export type { OutboundAnswer, OutboundRequest } from '../../domain/outbound-http.js';
 
 /** Decides whether a URL may be called; the default allows every http(s) URL. */
 export type OutboundPolicy = (url: URL) => void | Promise<void>;

@@ -1,9 +1,31 @@
 /**
- * Checks a notifier's (or logging target's) settings and secrets against its kind's field
- * specs: unknown fields, wrong types and missing required values are refused by name.
+ * Settings of user-configured integrations (notifiers, logging targets) described per kind as
+ * field specs, and the one check of an input against them: unknown fields, wrong types and
+ * missing required values are refused by name. Shared by the alerting and logging adapters.
  */
-import { invalid } from '../invalid-input.js';
-import type { FieldSpec } from './notification.js';
+import { PaddockError } from '../errors/index.js';
+
+export type FieldSpec =
+  | { readonly type: 'string'; readonly required?: boolean; readonly pattern?: RegExp }
+  | { readonly type: 'strings'; readonly required?: boolean }
+  | {
+      readonly type: 'number';
+      readonly required?: boolean;
+      readonly min?: number;
+      readonly max?: number;
+    }
+  | { readonly type: 'boolean' }
+  | { readonly type: 'enum'; readonly values: readonly string[]; readonly required?: boolean };
+
+export type SecretSpecs = Readonly<Record<string, { readonly required: boolean }>>;
+
+/** VALIDATION_FAILED naming the field. */
+export function invalid(field: string, message: string): PaddockError {
+  return new PaddockError('VALIDATION_FAILED', `${field}: ${message}`, {
+    reason: 'invalid_input',
+    details: { field },
+  });
+}
 
 export type SettingValue = string | number | boolean | readonly string[];
 
@@ -62,7 +84,7 @@ export function validateSettings(
 
 /** Checks secret field names; returns only non-empty values (empty = keep the stored one). */
 export function validateSecrets(
-  specs: Readonly<Record<string, { readonly required: boolean }>>,
+  specs: SecretSpecs,
   input: Readonly<Record<string, string>> | undefined,
   stored: ReadonlySet<string>,
 ): Record<string, string> {
