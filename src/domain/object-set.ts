@@ -17,9 +17,20 @@ export interface ObjectSetOutcome {
   readonly failures: readonly string[];
 }
 
+/** A named set: the kinds it may hold and the one namespace its namespaced objects live in. */
+export interface ObjectSetSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly kinds: readonly string[];
+}
+
 export interface ObjectSetSync {
   /** Makes the set in the cluster equal `objects`; `[]` removes every object of the set. */
-  apply(clusterId: string, set: string, objects: readonly KubeObject[]): Promise<ObjectSetOutcome>;
+  apply(
+    clusterId: string,
+    set: ObjectSetSpec,
+    objects: readonly KubeObject[],
+  ): Promise<ObjectSetOutcome>;
 }
 
 export const OBJECT_SET_LABEL = 'paddock.io/object-set';

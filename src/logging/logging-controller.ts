@@ -7,17 +7,28 @@
 import type { ClusterSummary } from '../domain/cluster.js';
 import type { Logger } from '../domain/logger.js';
 import type { LoggingPushStatus, LoggingPushStatusReader } from '../domain/logging.js';
-import type { ObjectSetSync } from '../domain/object-set.js';
+import type { ObjectSetSpec, ObjectSetSync } from '../domain/object-set.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import type { Collection, Store } from '../domain/store.js';
-import { collectorObjects } from './collector-manifest.js';
+import { COLLECTOR_NAMESPACE, collectorObjects } from './collector-manifest.js';
 import {
   type LoggingTargetRecord,
   loggingSecretPlace,
   loggingTargetsCollection,
 } from './logging-records.js';
 
-export const LOGGING_OBJECT_SET = 'logging';
+export const LOGGING_OBJECT_SET: ObjectSetSpec = {
+  name: 'logging',
+  namespace: COLLECTOR_NAMESPACE,
+  kinds: [
+    'ServiceAccount',
+    'ClusterRole',
+    'ClusterRoleBinding',
+    'ConfigMap',
+    'Secret',
+    'DaemonSet',
+  ],
+};
 
 export interface LoggingControllerOptions {
   readonly store: Store;

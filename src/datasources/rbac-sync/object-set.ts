@@ -8,6 +8,7 @@ import type { KubeObject } from '../../domain/kube-api.js';
 import {
   OBJECT_SET_LABEL,
   type ObjectSetOutcome,
+  type ObjectSetSpec,
   type ObjectSetSync,
 } from '../../domain/object-set.js';
 import { hasErrorCode, PaddockError } from '../../errors/index.js';
@@ -99,9 +100,18 @@ export class ObjectSetPush implements ObjectSetSync {
 
   async apply(
     clusterId: string,
-    set: string,
+    spec: ObjectSetSpec,
     objects: readonly KubeObject[],
   ): Promise<ObjectSetOutcome> {
+    const set = spec.name;
+    for (const o of objects) {
+      if (!spec.kinds.includes(o.kind ?? ''))
+        throw new Error(`set ${set} does not hold ${o.kind}; declare it in the set's kinds`);
+      if (KINDS[o.kind ?? '']?.namespaced && o.metadata.namespace !== spec.namespace)
+        throw new Error(
+          `set ${set} keeps its objects in ${spec.namespace}, not ${o.metadata.namespace}`,
+        );
+    }
     const connection = await this.#o.connection(clusterId);
     if (connection === undefined) {
       throw new PaddockError('NOT_FOUND', `cluster ${clusterId} not found or not imported`, {
@@ -124,13 +134,14 @@ export class ObjectSetPush implements ObjectSetSync {
         failures.push(err instanceof Error ? err.message : String(err));
       }
     };
-    const kinds = [...new Set([...DELETE_ORDER, ...desired.map((o) => o.kind ?? '')])];
+    const kinds = DELETE_ORDER.filter((k) => spec.kinds.includes(k));
     const live = new Map<string, KubeObject>();
     for (const kind of kinds) {
-      const list = await client.list<KubeObject>(path(kind), selector);
+      // Only where the set lives: the manager may not list every namespace's secrets.
+      const list = await client.list<KubeObject>(path(kind, spec.namespace), selector);
       for (const o of list.items) live.set(keyOf(kind, o), { ...o, kind });
     }
-    for (const kind of [...DELETE_ORDER].reverse()) {
+    for (const kind of [...kinds].reverse()) {
       for (const want of desired.filter((o) => o.kind === kind)) {
         const key = keyOf(kind, want);
         const have = live.get(key);
@@ -149,7 +160,7 @@ export class ObjectSetPush implements ObjectSetSync {
         }
       }
     }
-    for (const kind of DELETE_ORDER) {
+    for (const kind of kinds) {
       for (const [key, have] of live) {
         if (have.kind !== kind) continue;
         live.delete(key);
