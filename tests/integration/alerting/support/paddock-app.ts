@@ -1,7 +1,8 @@
 /**
  * Paddock as `paddock serve` composes it (embedded store, real identity, access, cluster
  * registry, controllers, alerting), served on a loopback port over plain HTTP, in front of a
- * kubesim with one cluster `one` (demo seed) imported with its admin context. Extra users get
+ * kubesim with one cluster `one` (demo seed), imported by installing the import manifest, so
+ * Paddock works there as paddock-manager and paddock-impersonator. Extra users get
  * real API keys; every GraphQL response body is kept so a test can check no secret came back.
  */
 import type { AddressInfo } from 'node:net';
@@ -98,7 +99,6 @@ export async function startPaddockApp(
       contexts: [{ name: 'one', context: { cluster: 'one', user: 'admin' } }],
     }),
     id: 'one',
-    credentials: 'context',
   });
   const admin = await app.identity.login.login({
     provider: 'local',
