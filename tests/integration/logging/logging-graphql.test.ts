@@ -198,7 +198,9 @@ describe('logging targets through GraphQL', function () {
     for (const [i, field] of cases) {
       const r = await p.graphql(p.adminToken, CREATE, { c: 'one', i });
       expect(codeOf(r), field).to.equal('BAD_USER_INPUT');
-      expect((r.errors?.[0]?.extensions?.details as { field?: string }).field).to.equal(field);
+      expect(
+        (r.errors?.[0]?.extensions?.details as { field?: string } | undefined)?.field,
+      ).to.equal(field);
     }
   });
 });
