@@ -88,7 +88,7 @@ describe('Fluent Bit configuration rendered from logging targets', () => {
       'On',
       'fluent',
     ]);
-    expect(get(out!, 'HTTP_Passwd')).to.equal('${PADDOCK_LT_ELASTICSEARCH_PASSWORD}');
+    expect(get(out!, 'HTTP_Passwd')).to.equal(`\${PADDOCK_LT_ELASTICSEARCH_PASSWORD}`);
     expect(get(out!, 'Suppress_Type_Name')).to.equal('On');
   });
 
@@ -103,7 +103,7 @@ describe('Fluent Bit configuration rendered from logging targets', () => {
     expect(get(out!, 'Name')).to.equal('splunk');
     expect([get(out!, 'Port'), get(out!, 'Splunk_Token'), get(out!, 'event_index')]).to.deep.equal([
       '8088',
-      '${PADDOCK_LT_SPLUNK_TOKEN}',
+      `\${PADDOCK_LT_SPLUNK_TOKEN}`,
       'main',
     ]);
   });
@@ -130,7 +130,7 @@ describe('Fluent Bit configuration rendered from logging targets', () => {
     ]).to.deep.equal(['kafka', 'k1:9093,k2:9093', 'logs', 'json']);
     expect(get(out!, 'rdkafka.security.protocol')).to.equal('sasl_ssl');
     expect(get(out!, 'rdkafka.sasl.mechanism')).to.equal('SCRAM-SHA-512');
-    expect(get(out!, 'rdkafka.sasl.password')).to.equal('${PADDOCK_LT_KAFKA_SASL_PASSWORD}');
+    expect(get(out!, 'rdkafka.sasl.password')).to.equal(`\${PADDOCK_LT_KAFKA_SASL_PASSWORD}`);
   });
 
   it('renders syslog over UDP, TCP and TLS in RFC 5424 or 3164', () => {
@@ -178,7 +178,7 @@ describe('Fluent Bit configuration rendered from logging targets', () => {
       get(fwd, 'Port'),
       get(fwd, 'Shared_Key'),
       get(fwd, 'tls'),
-    ]).to.deep.equal(['forward', '24224', '${PADDOCK_LT_F_SHARED_KEY}', 'On']);
+    ]).to.deep.equal(['forward', '24224', `\${PADDOCK_LT_F_SHARED_KEY}`, 'On']);
     expect([
       get(http, 'Name'),
       get(http, 'Host'),
@@ -186,7 +186,7 @@ describe('Fluent Bit configuration rendered from logging targets', () => {
       get(http, 'URI'),
       get(http, 'tls'),
     ]).to.deep.equal(['http', 'logs.example.org', '8443', '/ingest?x=1', 'On']);
-    expect(all(http, 'Header')).to.deep.equal(['Authorization ${PADDOCK_LT_H_AUTHORIZATION}']);
+    expect(all(http, 'Header')).to.deep.equal([`Authorization \${PADDOCK_LT_H_AUTHORIZATION}`]);
   });
 
   it("routes a project's logs by the namespace's project label, and only those", () => {
