@@ -252,4 +252,64 @@ describe('alerting end to end on kubesim', function () {
       ),
     ).to.have.length.of.at.least(20);
   });
+
+  it('fires on a failed Job and a Warning event, read by the manager account from their watches', async () => {
+    const created = await p.must(
+      p.adminToken,
+      `mutation { createProject(clusterId: "one", input: { name: "Batch" }) { id } }`,
+    );
+    const projectId = created.createProject.id as string;
+    await waitFor('shop to move into the project', async () => {
+      const moved = await p.graphql(
+        p.adminToken,
+        `mutation($p: ID!) { moveNamespace(clusterId: "one", name: "shop", projectId: $p) { name } }`,
+        { p: projectId },
+      );
+      return moved.errors === undefined ? true : undefined;
+    });
+    const job = await p.must(p.adminToken, CREATE_RULE, {
+      clusterId: 'one',
+      projectId,
+      input: { name: 'job failed', condition: { kind: 'JOB_FAILED' }, forSeconds: 0 },
+    });
+    const event = await p.must(p.adminToken, CREATE_RULE, {
+      clusterId: 'one',
+      input: {
+        name: 'mount failures',
+        condition: { kind: 'WARNING_EVENT', reason: 'FailedMount', involvedKind: 'Pod' },
+        forSeconds: 0,
+      },
+    });
+    const sim = p.sim.cluster('one');
+    sim.create('jobs.batch', {
+      metadata: { name: 'nightly', namespace: 'shop' },
+      spec: {
+        template: {
+          spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] },
+        },
+      },
+    } as never);
+    sim.failJob('shop', 'nightly');
+    sim.recordEvent({
+      namespace: 'shop',
+      reason: 'FailedMount',
+      message: 'MountVolume.SetUp failed for volume "data"',
+      involvedObject: { kind: 'Pod', name: 'frontend-0' },
+    });
+    const firing = await waitFor('both alerts to fire', async () => {
+      const data = await p.must(
+        p.adminToken,
+        `{ alerts(clusterId: "one", states: [FIRING]) { ruleId labels summary } }`,
+      );
+      const mine = data.alerts.filter(
+        (a: { ruleId: string }) =>
+          a.ruleId === job.createAlertRule.id || a.ruleId === event.createAlertRule.id,
+      );
+      return mine.length === 2 ? mine : undefined;
+    });
+    expect(firing.map((a: { summary: string }) => a.summary).sort()).to.deep.equal([
+      'Pod shop/frontend-0: FailedMount: MountVolume.SetUp failed for volume "data"',
+      'job shop/nightly failed: BackoffLimitExceeded',
+    ]);
+  });
 });
