@@ -152,15 +152,16 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     const informers = new SharedInformers({ clusters, logger });
     closers.push(() => informers.stop());
     const notifierStore = new NotifierStore(store, keys.secretBox);
+    const projectExists = async (clusterId: string, projectId: string) =>
+      (await access.state.snapshot()).projects.some(
+        (p) => p.clusterId === clusterId && p.id === projectId,
+      );
     const alerting = new AlertingService({
       store,
       access: access.authorizer,
       notifiers: notifierStore,
       clusterExists: async (id) => (await clusters.get(id)) !== undefined,
-      projectExists: async (clusterId, projectId) =>
-        (await access.state.snapshot()).projects.some(
-          (p) => p.clusterId === clusterId && p.id === projectId,
-        ),
+      projectExists,
       ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
     });
     controllers.add(
@@ -175,10 +176,6 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       }),
     );
 
-    const projectExists = async (clusterId: string, projectId: string) =>
-      (await access.state.snapshot()).projects.some(
-        (p) => p.clusterId === clusterId && p.id === projectId,
-      );
     const loggingController = new LoggingController({
       store,
       objects: new ObjectSetPush({ connection: (id) => clusters.managerConnection(id) }),
