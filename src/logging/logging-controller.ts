@@ -143,6 +143,16 @@ export class LoggingController implements LoggingPushStatusReader {
       const targets = (await this.#targets.list({ index: 'cluster', value: clusterId })).map(
         (r) => r.value,
       );
+      const before = this.#statuses.get(clusterId);
+      if (
+        !targets.some((t) => t.enabled) &&
+        before !== undefined &&
+        !before.deployed &&
+        before.errors.length === 0
+      ) {
+        // Already confirmed empty: a cluster without targets costs no calls on every resync.
+        return;
+      }
       const objects = collectorObjects(clusterId, targets, {
         ...(this.#o.image === undefined ? {} : { image: this.#o.image }),
         openSecret: (t, field) =>
