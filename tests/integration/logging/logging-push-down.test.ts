@@ -189,7 +189,10 @@ describe('log collector push-down on kubesim', function () {
         ? true
         : undefined,
     );
-    expect((await service.pushStatus(caller, 'one'))?.deployed).to.equal(false);
+    // The status is written once the pass that deleted them returns.
+    await waitFor('the status to say the collector is gone', async () =>
+      (await service.pushStatus(caller, 'one'))?.deployed === false ? true : undefined,
+    );
     // The manager account's own objects are untouched.
     expect(
       sim.cluster('one').get('serviceaccounts', 'paddock-system', 'paddock-manager'),

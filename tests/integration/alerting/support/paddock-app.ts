@@ -72,7 +72,7 @@ export async function startPaddockApp(
       throw new Error(`no config file (${p})`);
     },
   });
-  const logger = createLogger({ level: 'warn' });
+  const logger = createLogger({ level: 'error' });
   const app = await composeApp(config, logger);
   const server: PaddockServer = createPaddockServer({
     routes: app.routes,
