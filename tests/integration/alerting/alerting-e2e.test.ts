@@ -312,4 +312,38 @@ describe('alerting end to end on kubesim', function () {
       'job shop/nightly failed: BackoffLimitExceeded',
     ]);
   });
+
+  it('sends a test notification on demand and records it as the last delivery', async () => {
+    const before = hook.requests.length;
+    const sent = await p.must(
+      p.adminToken,
+      `mutation($id: ID!) { sendTestNotification(notifierId: $id) { ok attempts test message } }`,
+      { id: webhookId },
+    );
+    expect(sent.sendTestNotification).to.include({ ok: true, attempts: 1, test: true });
+    expect(hook.requests.length).to.equal(before + 1);
+    const body = JSON.parse(hook.requests.at(-1)!.body);
+    expect(body.alerts[0].labels.alertname).to.equal('PaddockTest');
+    const mail = await p.must(
+      p.adminToken,
+      `mutation($id: ID!) { sendTestNotification(notifierId: $id) { ok } }`,
+      { id: emailId },
+    );
+    expect(mail.sendTestNotification.ok).to.equal(true);
+    await waitFor('the test mail', () =>
+      smtp.messages.some((m) =>
+        /Subject: \[TEST\] \[FIRING:1\] Paddock test notification/.test(m.data),
+      )
+        ? true
+        : undefined,
+    );
+    const { notifiers } = await p.must(
+      p.adminToken,
+      `query { notifiers(clusterId: "one") { id lastDelivery { ok test } } }`,
+    );
+    expect(notifiers.find((n: { id: string }) => n.id === emailId).lastDelivery).to.deep.equal({
+      ok: true,
+      test: true,
+    });
+  });
 });
