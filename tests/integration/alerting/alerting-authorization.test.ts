@@ -294,6 +294,35 @@ describe('alerting authorization on a running Paddock', function () {
     expect(codeOf(inUse)).to.equal('CONFLICT');
   });
 
+  it("gives an admin's key scoped to another cluster no right over this cluster's tools", async () => {
+    const admin = await p.app.identity.users.findByUsername('admin');
+    const key = await p.app.identity.apiKeys.create({
+      userId: admin!.id,
+      kind: 'api-key',
+      clusterId: 'elsewhere',
+    });
+    const attempts: [string, string][] = [
+      [
+        'createAlertRule',
+        `mutation { createAlertRule(clusterId: "one", input: { name: "x", condition: { kind: CLUSTER_UNHEALTHY } }) { id } }`,
+      ],
+      [
+        'createNotifier',
+        `mutation { createNotifier(clusterId: "one", input: { name: "k", kind: WEBHOOK, secrets: { url: "https://x.invalid" } }) { id } }`,
+      ],
+      ['alertRules', `{ alertRules(clusterId: "one") { id } }`],
+      [
+        'createLoggingTarget',
+        `mutation { createLoggingTarget(clusterId: "one", input: { name: "k", kind: HTTP, settings: { url: "https://x.invalid" } }) { id } }`,
+      ],
+    ];
+    for (const [name, query] of attempts) {
+      const r = await p.graphql(key.token, query);
+      expect(codeOf(r), `${name}: ${JSON.stringify(r.errors)}`).to.equal('FORBIDDEN');
+    }
+    expect((await p.must(key.token, `{ alerts { fingerprint } }`)).alerts).to.deep.equal([]);
+  });
+
   it('never returns a notifier secret in any answer', () => {
     expect(p.bodies.length).to.be.above(10);
     for (const body of p.bodies) expect(body).to.not.include('n0t-for-your-eyes');
