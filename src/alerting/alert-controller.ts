@@ -80,6 +80,16 @@ export class AlertController {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.#start();
+    } catch (err) {
+      // A store that failed mid-start leaves nothing running behind.
+      await this.stop();
+      throw err;
+    }
+  }
+
+  async #start(): Promise<void> {
     this.#running = true;
     this.#unwatchRules = this.#rules.watch((event) => {
       if (!this.#running) return;
