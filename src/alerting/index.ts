@@ -2,4 +2,4 @@ export { AlertController, type AlertControllerOptions } from './alert-controller
 export { alertingCollectionSpecs } from './alert-records.js';
 export { AlertingService, type AlertingServiceOptions } from './alerting-service.js';
 export { NotifierStore } from './notifier-store.js';
-export { sendOutbound, setOutboundPolicy } from './notifiers/outbound-http.js';
+export { outboundPolicy, sendOutbound, setOutboundPolicy } from './notifiers/outbound-http.js';

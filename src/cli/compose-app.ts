@@ -5,6 +5,7 @@ import {
   AlertController,
   AlertingService,
   NotifierStore,
+  outboundPolicy,
   sendOutbound,
 } from '../alerting/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
@@ -189,6 +190,13 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       access: access.authorizer,
       secretBox: keys.secretBox,
       http: sendOutbound,
+      // One outbound policy for alerting and logging: whatever setOutboundPolicy installed.
+      policy: {
+        check: (host) => outboundPolicy().check(host),
+        get lookup() {
+          return outboundPolicy().lookup;
+        },
+      },
       clusterExists: async (id) => (await clusters.get(id)) !== undefined,
       projectExists,
       pushStatus: loggingController,

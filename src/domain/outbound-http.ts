@@ -19,3 +19,16 @@ export interface OutboundAnswer {
 }
 
 export type OutboundHttp = (request: OutboundRequest) => Promise<OutboundAnswer>;
+
+/**
+ * Where alerting and logging may dial for a user-given target (an outbound allow/deny list):
+ * `check` refuses a host (FORBIDDEN) before anything is sent; `lookup`, when given, is what
+ * sockets resolve names with, so they dial only addresses the policy checked.
+ */
+export interface OutboundDialPolicy {
+  check(host: string): Promise<void>;
+  readonly lookup?: import('node:net').LookupFunction;
+}
+
+/** Allows every host; the composition root installs a real policy where one is configured. */
+export const ALLOW_ALL_OUTBOUND: OutboundDialPolicy = { check: async () => undefined };

@@ -15,7 +15,11 @@ import type {
   LoggingTargetInput,
   LoggingTestResult,
 } from '../domain/logging.js';
-import type { OutboundHttp } from '../domain/outbound-http.js';
+import {
+  ALLOW_ALL_OUTBOUND,
+  type OutboundDialPolicy,
+  type OutboundHttp,
+} from '../domain/outbound-http.js';
 import type { SecretBox } from '../domain/secret-box.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode, PaddockError } from '../errors/index.js';
@@ -31,6 +35,8 @@ export interface LoggingServiceOptions {
   readonly access: ScopedAccessCheck;
   readonly secretBox: SecretBox;
   readonly http: OutboundHttp;
+  /** Checks socket targets (syslog, forward, Kafka) before they are dialled; default any. */
+  readonly policy?: OutboundDialPolicy;
   readonly clusterExists: (clusterId: string) => Promise<boolean>;
   readonly projectExists: (clusterId: string, projectId: string) => Promise<boolean>;
   readonly pushStatus?: LoggingPushStatusReader;
@@ -134,7 +140,11 @@ export class LoggingService implements LoggingAdmin {
           cluster: t.scope.clusterId,
           source: 'paddock',
         },
-        { http: this.#o.http, timeoutMs: this.#o.testTimeoutMs ?? 10_000 },
+        {
+          http: this.#o.http,
+          policy: this.#o.policy ?? ALLOW_ALL_OUTBOUND,
+          timeoutMs: this.#o.testTimeoutMs ?? 10_000,
+        },
       );
       return { at, ok: true, message };
     } catch (err) {

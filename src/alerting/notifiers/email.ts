@@ -5,6 +5,7 @@
  */
 import { createTransport } from 'nodemailer';
 import { DeliveryError, linesOf, type NotifierSender, titleOf } from './notification.js';
+import { outboundPolicy } from './outbound-http.js';
 
 export const emailSender: NotifierSender = {
   kind: 'email',
@@ -19,6 +20,8 @@ export const emailSender: NotifierSender = {
   },
   secrets: { password: { required: false } },
   async send(n, { settings, secrets }) {
+    // Checked before the dial; nodemailer resolves the name itself when it connects.
+    await outboundPolicy().check(String(settings.host));
     const mode = typeof settings.tls === 'string' ? settings.tls : 'starttls';
     const port =
       typeof settings.port === 'number'

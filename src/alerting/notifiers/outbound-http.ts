@@ -5,19 +5,26 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { OutboundAnswer, OutboundRequest } from '../../domain/outbound-http.js';
+import {
+  ALLOW_ALL_OUTBOUND,
+  type OutboundAnswer,
+  type OutboundDialPolicy,
+  type OutboundRequest,
+} from '../../domain/outbound-http.js';
 import { PaddockError } from '../../errors/index.js';
 
 export type { OutboundAnswer, OutboundRequest } from '../../domain/outbound-http.js';
 
-/** Decides whether a URL may be called; the default allows every http(s) URL. */
-export type OutboundPolicy = (url: URL) => void | Promise<void>;
-
-let policy: OutboundPolicy = () => undefined;
+let policy: OutboundDialPolicy = ALLOW_ALL_OUTBOUND;
 
 /** Installs the outbound policy (called once by the composition root). */
-export function setOutboundPolicy(next: OutboundPolicy): void {
+export function setOutboundPolicy(next: OutboundDialPolicy): void {
   policy = next;
+}
+
+/** The policy in force, for the other ways alerting dials (SMTP). */
+export function outboundPolicy(): OutboundDialPolicy {
+  return policy;
 }
 
 /** Sends one request and reads the whole answer (bounded to 64 KiB). */
@@ -35,7 +42,7 @@ export async function sendOutbound(req: OutboundRequest): Promise<OutboundAnswer
       reason: 'invalid_url',
     });
   }
-  await policy(url);
+  await policy.check(url.hostname.replace(/^\[|\]$/g, ''));
   // Looked up per call (not bound at import) so interceptors such as nock in tests apply.
   const send = url.protocol === 'https:' ? https.request : http.request;
   const timeoutMs = req.timeoutMs ?? 10_000;
@@ -50,6 +57,7 @@ export async function sendOutbound(req: OutboundRequest): Promise<OutboundAnswer
           ...req.headers,
         },
         ...(req.caPem ? { ca: req.caPem } : {}),
+        ...(policy.lookup ? { lookup: policy.lookup } : {}),
         timeout: timeoutMs,
       },
       (res) => {

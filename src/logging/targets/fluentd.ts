@@ -48,6 +48,7 @@ export const fluentdTarget: TargetKind = {
       tls: s.tls === true,
       ...(str(s.caPem) ? { caPem: str(s.caPem) } : {}),
       timeoutMs: io.timeoutMs,
+      policy: io.policy,
     });
     const next = async () => {
       const buf = await readUntil(socket, (b) => unpack(b) !== undefined, io.timeoutMs);

@@ -69,6 +69,7 @@ export const kafkaTarget: TargetKind = {
           tls: s.tls === true,
           ...(str(s.caPem) ? { caPem: str(s.caPem) } : {}),
           timeoutMs: io.timeoutMs,
+          policy: io.policy,
         });
         try {
           await write(socket, apiVersionsRequest(7));

@@ -1,6 +1,7 @@
 /** Writes bytes to a TCP or TLS endpoint (and reads an answer if asked), with a deadline. */
 import net from 'node:net';
 import tls from 'node:tls';
+import type { OutboundDialPolicy } from '../../domain/outbound-http.js';
 
 export interface SocketTarget {
   readonly host: string;
@@ -8,10 +9,13 @@ export interface SocketTarget {
   readonly tls: boolean;
   readonly caPem?: string;
   readonly timeoutMs: number;
+  readonly policy: OutboundDialPolicy;
 }
 
-/** Opens a connection; resolves once connected (and TLS-verified). */
-export function connect(target: SocketTarget): Promise<net.Socket> {
+/** Opens a connection the outbound policy allows; resolves once connected (and TLS-verified). */
+export async function connect(target: SocketTarget): Promise<net.Socket> {
+  await target.policy.check(target.host);
+  const lookup = target.policy.lookup ? { lookup: target.policy.lookup } : {};
   return new Promise((resolve, reject) => {
     const socket = target.tls
       ? tls.connect({
@@ -19,8 +23,9 @@ export function connect(target: SocketTarget): Promise<net.Socket> {
           port: target.port,
           servername: net.isIP(target.host) ? undefined : target.host,
           ...(target.caPem ? { ca: target.caPem } : {}),
+          ...lookup,
         })
-      : net.connect({ host: target.host, port: target.port });
+      : net.connect({ host: target.host, port: target.port, ...lookup });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(

@@ -2,7 +2,7 @@
  * Syslog over UDP, TCP or TLS: Fluent Bit's `syslog` output in RFC 5424 (or 3164) format; the
  * test sends one message from Paddock the same way (TCP and TLS frames end with a newline).
  */
-import { createSocket } from 'node:dgram';
+import { createSocket, type SocketOptions } from 'node:dgram';
 import { hostname } from 'node:os';
 import { connect, write } from './socket-io.js';
 import { HOST, num, PORT, str, type TargetKind, type TestRecord } from './target-kind.js';
@@ -53,7 +53,14 @@ export const syslogTarget: TargetKind = {
     const port = num(s.port, 514);
     const mode = str(s.mode, 'udp');
     if (mode === 'udp') {
-      const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+      await io.policy.check(host);
+      const socket = createSocket({
+        type: host.includes(':') ? 'udp6' : 'udp4',
+        // net's lookup answers a single-address request like dns.lookup does.
+        ...(io.policy.lookup
+          ? { lookup: io.policy.lookup as unknown as SocketOptions['lookup'] }
+          : {}),
+      });
       try {
         await new Promise<void>((resolve, reject) =>
           socket.send(line, port, host, (err) => (err ? reject(err) : resolve())),
@@ -69,6 +76,7 @@ export const syslogTarget: TargetKind = {
       tls: mode === 'tls',
       ...(str(s.caPem) ? { caPem: str(s.caPem) } : {}),
       timeoutMs: io.timeoutMs,
+      policy: io.policy,
     });
     try {
       await write(socket, `${line}\n`);

@@ -1,7 +1,7 @@
 /** One logging target kind: its settings, its Fluent Bit output, and how Paddock tests it. */
 import type { FieldSpec, SecretSpecs } from '../../domain/field-specs.js';
 import type { LoggingTargetKind } from '../../domain/logging.js';
-import type { OutboundHttp } from '../../domain/outbound-http.js';
+import type { OutboundDialPolicy, OutboundHttp } from '../../domain/outbound-http.js';
 
 export type Settings = Readonly<Record<string, unknown>>;
 
@@ -15,6 +15,8 @@ export interface TestRecord {
 
 export interface TestIo {
   readonly http: OutboundHttp;
+  /** Checks every socket target (syslog, forward, Kafka) before it is dialled. */
+  readonly policy: OutboundDialPolicy;
   readonly timeoutMs: number;
 }
 

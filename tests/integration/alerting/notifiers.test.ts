@@ -6,6 +6,7 @@
  */
 import { expect } from 'chai';
 import nock from 'nock';
+import { setOutboundPolicy } from '../../../src/alerting/index.js';
 import { deliver } from '../../../src/alerting/notifiers/deliver.js';
 import { createDingtalkSender, dingtalkSign } from '../../../src/alerting/notifiers/dingtalk.js';
 import type {
@@ -13,6 +14,8 @@ import type {
   SenderTarget,
 } from '../../../src/alerting/notifiers/notification.js';
 import { senderFor } from '../../../src/alerting/notifiers/notifier-kinds.js';
+import { ALLOW_ALL_OUTBOUND } from '../../../src/domain/outbound-http.js';
+import { PaddockError } from '../../../src/errors/index.js';
 import { type AlertmanagerProcess, startAlertmanager } from '../../support/alertmanager-process.js';
 import { startSmtpServer } from '../../support/smtp-server.js';
 import { makeTempDir } from '../../support/temp-dir.js';
@@ -197,6 +200,39 @@ describe('notifiers', function () {
       );
       expect(d).to.include({ ok: true, attempts: 3 });
       expect(pauses).to.deep.equal([100, 200]);
+    });
+
+    it('sends nothing to a host the outbound policy refuses, and does not retry it', async () => {
+      const before = receiver.requests.length;
+      setOutboundPolicy({
+        check: async (host) => {
+          throw new PaddockError('FORBIDDEN', `outbound to ${host} is denied`, {
+            reason: 'outbound_denied',
+          });
+        },
+      });
+      try {
+        const d = await send('webhook', {
+          settings: { caPem: ca.caPem },
+          secrets: { url: receiver.url },
+        });
+        expect(d).to.include({ ok: false, attempts: 1 });
+        expect(d.message).to.include('denied');
+        const mail = await send('email', {
+          settings: {
+            host: '127.0.0.1',
+            port: 1,
+            tls: 'none',
+            from: 'p@example.org',
+            to: ['o@example.org'],
+          },
+          secrets: {},
+        });
+        expect(mail).to.include({ ok: false, attempts: 1 });
+        expect(receiver.requests.length).to.equal(before);
+      } finally {
+        setOutboundPolicy(ALLOW_ALL_OUTBOUND);
+      }
     });
 
     it('does not retry a 400, and the recorded error never shows the secret URL', async () => {

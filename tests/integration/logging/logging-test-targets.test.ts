@@ -8,6 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
 import { sendOutbound } from '../../../src/alerting/index.js';
+import { ALLOW_ALL_OUTBOUND } from '../../../src/domain/outbound-http.js';
+import { PaddockError } from '../../../src/errors/index.js';
 import { type Packable, pack, unpack } from '../../../src/logging/targets/msgpack.js';
 import type { Settings, TestRecord } from '../../../src/logging/targets/target-kind.js';
 import { targetKind } from '../../../src/logging/targets/target-kinds.js';
@@ -17,7 +19,7 @@ import { createTestCa, type TestCa } from '../../support/test-ca.js';
 import { waitFor } from '../../support/wait-for.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
-const io = { http: sendOutbound, timeoutMs: 5_000 };
+const io = { http: sendOutbound, policy: ALLOW_ALL_OUTBOUND, timeoutMs: 5_000 };
 const record = (message: string): TestRecord => ({
   time: new Date(),
   message,
@@ -229,6 +231,41 @@ describe('logging "test target" per kind', function () {
         'kafka',
       );
       expect(answer).to.match(/answered ApiVersions.*no test record is produced/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('dials no socket target the outbound policy refuses', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    const port = await listen(server);
+    const deny = {
+      check: async (host: string) => {
+        throw new PaddockError('FORBIDDEN', `outbound to ${host} is denied`, {
+          reason: 'outbound_denied',
+        });
+      },
+    };
+    try {
+      for (const [kind, settings] of [
+        ['syslog', { host: '127.0.0.1', port, mode: 'tcp' }],
+        ['syslog', { host: '127.0.0.1', port, mode: 'udp' }],
+        ['fluentd', { host: '127.0.0.1', port }],
+        ['kafka', { brokers: [`127.0.0.1:${port}`], topic: 'logs' }],
+      ] as const) {
+        let failed: unknown;
+        try {
+          await targetKind(kind).test(settings, {}, record('denied'), { ...io, policy: deny });
+        } catch (err) {
+          failed = err;
+        }
+        expect(String(failed), kind).to.include('denied');
+      }
+      expect(connections).to.equal(0);
     } finally {
       server.close();
     }
