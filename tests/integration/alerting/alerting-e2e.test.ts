@@ -136,7 +136,10 @@ describe('alerting end to end on kubesim', function () {
       expect(Date.now() - downAt).to.be.below(2_000 + 5_000);
 
       // Prometheus metrics show it firing.
-      const metrics = await fetchText(`${p.url}/metrics`);
+      // As the admin: /metrics may need the view-metrics right.
+      const metrics = await fetchText(`${p.url}/metrics`, {
+        headers: { authorization: `Bearer ${p.adminToken}` },
+      });
       expect(metrics.body).to.match(
         new RegExp(
           `paddock_alerts\\{cluster="one",rule="${ruleId}",severity="critical",state="firing"\\} 1`,
