@@ -2,6 +2,8 @@
 // sample workloads (default 3), each imported the way an operator would: Paddock renders the
 // import manifest, kubectl applies it to the cluster, Paddock reads the service-account tokens.
 // Writes DIR/demo.json (default .demo/) and runs until SIGTERM/SIGINT, then stops everything.
+// Alerting: a rule (a node NotReady in the first cluster) sends to a local webhook receiver whose
+// notifications the demo prints.
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,16 +15,25 @@ import { type Kubesim, startKubesim } from '../kubesim/index.js';
 import { composeApp } from '../src/cli/compose-app.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger, createPaddockServer, renderKubeconfig } from '../src/server/index.js';
+import { startDemoReceiver, wireDemoAlert } from './demo-alerting.js';
 
 const { values } = parseArgs({
   options: {
     clusters: { type: 'string', default: '3' },
     'state-dir': { type: 'string', default: '.demo' },
+    'alert-for-seconds': { type: 'string', default: '10' },
   },
 });
 const clusterCount = Number(values.clusters);
 if (!Number.isInteger(clusterCount) || clusterCount < 1 || clusterCount > 100) {
   console.error(`demo: --clusters must be an integer from 1 to 100, got '${values.clusters}'`);
+  process.exit(2);
+}
+const alertForSeconds = Number(values['alert-for-seconds']);
+if (!Number.isInteger(alertForSeconds) || alertForSeconds < 0 || alertForSeconds > 3600) {
+  console.error(
+    `demo: --alert-for-seconds must be 0 to 3600, got '${values['alert-for-seconds']}'`,
+  );
   process.exit(2);
 }
 const stateDir = resolve(values['state-dir'] ?? '.demo');
@@ -102,6 +113,17 @@ await writeFile(
     token: kubeconfigToken.token,
   }),
 );
+const receiver = await startDemoReceiver((line) => console.log(line));
+const firstCluster = sim.clusters[0]?.name ?? 'demo-1';
+const alerting = await wireDemoAlert({
+  paddockUrl,
+  caPem: app.tls?.caPem,
+  token: admin.token,
+  clusterId: firstCluster,
+  receiverUrl: receiver.url,
+  forSeconds: alertForSeconds,
+});
+const notReadyNode = `${firstCluster}-worker-1`;
 const demo = {
   paddockUrl,
   caFile,
@@ -115,6 +137,7 @@ const demo = {
     adminToken: c.adminToken,
   })),
   kubesimAdminUrl: sim.adminUrl,
+  alerting: { ...alerting, receiverUrl: receiver.url, clusterId: firstCluster, node: notReadyNode },
 };
 await writeFile(join(stateDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
 console.log(`Paddock demo is running.
@@ -126,6 +149,10 @@ console.log(`Paddock demo is running.
   GraphQL       ${paddockUrl}/graphql
   clusters      ${sim.clusters.map((c) => c.name).join(', ')} (kubesim, imported through the manifest)
   state         ${join(stateDir, 'demo.json')}
+  alerting      rule 'node not ready' (for ${alertForSeconds} s) on ${firstCluster} -> webhook ${receiver.url}
+                make a node NotReady, and Ready again, to see the notifications printed here:
+                curl -X PUT -d '{"ready":false}' ${sim.adminUrl}/clusters/${firstCluster}/nodes/${notReadyNode}/fault
+                curl -X PUT -d '{"ready":true}'  ${sim.adminUrl}/clusters/${firstCluster}/nodes/${notReadyNode}/fault
 
 Stop with Ctrl-C or SIGTERM.`);
 
@@ -134,6 +161,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await server.shutdown(2000);
+  await receiver.close();
   await app.close();
   await sim.stop();
   process.exit(0);

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAccessServices } from '../access/index.js';
+import {
+  AlertController,
+  AlertingService,
+  NotifierStore,
+  outboundPolicy,
+  sendOutbound,
+  setOutboundPolicy,
+} from '../alerting/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
@@ -11,8 +19,9 @@ import {
   DatasourceClusterRegistry,
   PendingImportSweeper,
 } from '../datasources/index.js';
+import { SharedInformers } from '../datasources/informers/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
-import { RbacSyncController } from '../datasources/rbac-sync/index.js';
+import { ObjectSetPush, RbacSyncController } from '../datasources/rbac-sync/index.js';
 import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
 import {
@@ -27,6 +36,7 @@ import {
   StoreCredentialEvents,
 } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
+import { LoggingController, LoggingService } from '../logging/index.js';
 import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/index.js';
 import {
   authRoutes,
@@ -207,6 +217,66 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     sweeper.start();
     closers.push(() => sweeper.stop());
 
+    // Notifiers and log targets are user-given too: the same outbound networks apply to them.
+    setOutboundPolicy({
+      check: async (host) => {
+        await outbound.resolve(host);
+      },
+      lookup: outbound.lookup,
+    });
+    // Cluster tools: one watch per cluster and kind, shared by alerting (and later consumers).
+    const informers = new SharedInformers({ clusters, logger });
+    closers.push(() => informers.stop());
+    const notifierStore = new NotifierStore(store, keys.secretBox);
+    const projectExists = async (clusterId: string, projectId: string) =>
+      (await access.state.snapshot()).projects.some(
+        (p) => p.clusterId === clusterId && p.id === projectId,
+      );
+    const alerting = new AlertingService({
+      store,
+      access: access.authorizer,
+      notifiers: notifierStore,
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists,
+      ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+    });
+    controllers.add(
+      new AlertController({
+        store,
+        informers,
+        clusters,
+        notifiers: notifierStore,
+        logger,
+        metricsRegistry: metrics.registry,
+        ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+      }),
+    );
+
+    const loggingController = new LoggingController({
+      store,
+      objects: new ObjectSetPush({ connection: (id) => clusters.managerConnection(id) }),
+      clusters,
+      secretBox: keys.secretBox,
+      logger,
+    });
+    controllers.add(loggingController);
+    const logging = new LoggingService({
+      store,
+      access: access.authorizer,
+      secretBox: keys.secretBox,
+      http: sendOutbound,
+      // One outbound policy for alerting and logging: whatever setOutboundPolicy installed.
+      policy: {
+        check: (host) => outboundPolicy().check(host),
+        get lookup() {
+          return outboundPolicy().lookup;
+        },
+      },
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists,
+      pushStatus: loggingController,
+    });
+
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
     else await ensureAdminExists(identity, access.authorizer, logger);
@@ -279,6 +349,8 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         access: access.state,
         accessAdmin: access.service,
         capacity,
+        alerting,
+        logging,
         kubeApi: createKubeApi({ connections: clusters }),
         namespaceScope: createCallerNamespaceScope({
           access: access.state,

@@ -3,11 +3,13 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { adminResolvers } from './admin/admin-resolvers.js';
+import { alertingResolvers } from './alerting/alerting-resolvers.js';
 import { ApiKeyResolver } from './api-key.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { noPubSub } from './cluster/no-pub-sub.js';
 import { ClusterResolver } from './cluster.resolver.js';
+import { LoggingResolver } from './logging/logging.resolver.js';
 import { MeResolver } from './me.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
 import { projectLayerResolvers } from './project/project-layer.js';
@@ -28,6 +30,8 @@ export const resolverClasses = [
   ...projectLayerResolvers,
   ...rbacResolvers,
   ...adminResolvers,
+  ...alertingResolvers,
+  LoggingResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

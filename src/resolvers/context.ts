@@ -5,6 +5,7 @@
  */
 import type { AccessAdmin } from '../domain/access-admin.js';
 import type { KubeconfigIssuer, PasswordChange } from '../domain/account.js';
+import type { AlertingAdmin } from '../domain/alerting.js';
 import type { ApiKeyManager } from '../domain/api-key-manager.js';
 import type { AuthConfigAdmin } from '../domain/auth-config-admin.js';
 import type { ClusterAdmin } from '../domain/cluster-admin.js';
@@ -13,6 +14,7 @@ import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
+import type { LoggingAdmin } from '../domain/logging.js';
 import type { PasswordLogin } from '../domain/password-login.js';
 import type { PreferencesStore } from '../domain/preferences.js';
 import type { AccessStateSource } from '../domain/rbac.js';
@@ -58,6 +60,10 @@ export interface GraphQLPorts {
   readonly sessions?: SessionDirectory;
   /** Administrators' user management (`createLocalUser`, `disableUser`, ...). */
   readonly userAdmin?: UserAdmin;
+  /** Alert rules, alerts and notifiers (cluster tools). */
+  readonly alerting?: AlertingAdmin;
+  /** Logging targets and the log collector's push status (cluster tools). */
+  readonly logging?: LoggingAdmin;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */
