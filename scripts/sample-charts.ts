@@ -228,8 +228,13 @@ annotations:
 }
 
 /** Writes `<dir>/index.yaml` for the packages in `dir` with `helm repo index`. */
-export async function indexRepository(helm: string, dir: string, url: string): Promise<void> {
+export async function indexRepository(helm: string, dir: string, url?: string): Promise<void> {
   const home = join(dir, '.helm-home');
   await mkdir(home, { recursive: true });
-  await helmRun(helm, home, ['repo', 'index', dir, '--url', url], dir);
+  await helmRun(
+    helm,
+    home,
+    ['repo', 'index', dir, ...(url === undefined ? [] : ['--url', url])],
+    dir,
+  );
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createAccessServices } from '../access/index.js';
+import { type Apps, createApps } from '../apps/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
@@ -37,6 +38,8 @@ export interface App {
   readonly store: Store;
   readonly identity: IdentityServices;
   readonly clusters: DatasourceClusterRegistry;
+  /** Catalogs, apps and multi-cluster apps (for the demo and tests). */
+  readonly apps: Apps;
   /** Background controllers, each on one replica at a time through a lease in the store. */
   readonly controllers: ControllerHost;
   readonly routes: readonly HttpRoute[];
@@ -48,8 +51,19 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Timings tests and the demo shorten; production uses the defaults. */
+export interface ComposeOptions {
+  readonly reconcileIntervalMs?: number;
+  readonly retryMs?: number;
+  readonly catalogRefreshIntervalMs?: number;
+}
+
 /** The composition root's wiring: the one place that picks concrete adapters. */
-export async function composeApp(config: PaddockConfig, logger: Logger): Promise<App> {
+export async function composeApp(
+  config: PaddockConfig,
+  logger: Logger,
+  options: ComposeOptions = {},
+): Promise<App> {
   const store = await openStore({
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
@@ -172,6 +186,36 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       caPem: tls?.caPem,
       ...(config.serverUrl === undefined ? {} : { serverUrl: config.serverUrl }),
     });
+    const kubeApi = createKubeApi({ connections: clusters });
+    const downstreamNamespaces = async (clusterId: string) =>
+      (await requireSync().read(clusterId)).namespaces;
+    const namespaceScope = createCallerNamespaceScope({
+      access: access.state,
+      namespaces: downstreamNamespaces,
+    });
+    const apps = createApps({
+      store,
+      secretBox: keys.secretBox,
+      logger,
+      kubeApi,
+      namespaceScope,
+      namespaces: downstreamNamespaces,
+      access: access.state,
+      clusters,
+      visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+      apiKeys: identity.apiKeys,
+      credentialEvents: new StoreCredentialEvents(store),
+      users: identity.users,
+      settings,
+      helmBinary: config.helmBinary,
+      selfProxy: {
+        baseUrl: config.helmProxyUrl ?? loopbackUrl(config, tls !== undefined),
+        ...(tls?.caPem === undefined ? {} : { caPem: tls.caPem }),
+      },
+      ...options,
+    });
+    closers.push(() => apps.close());
+    for (const controller of apps.controllers) controllers.add(controller);
     const graphql = await createGraphQLEndpoint({
       logger,
       production: config.environment === 'production',
@@ -202,11 +246,9 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         access: access.state,
         accessAdmin: access.service,
         capacity,
-        kubeApi: createKubeApi({ connections: clusters }),
-        namespaceScope: createCallerNamespaceScope({
-          access: access.state,
-          namespaces: async (clusterId) => (await requireSync().read(clusterId)).namespaces,
-        }),
+        kubeApi,
+        namespaceScope,
+        apps,
       },
     });
     closers.push(() => graphql.stop());
@@ -239,6 +281,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       store,
       identity,
       clusters,
+      apps,
       controllers,
       routes,
       metrics,
@@ -257,6 +300,16 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     await close();
     throw err;
   }
+}
+
+/** Paddock's own listener as a process on this host reaches it (Helm, for apps). */
+function loopbackUrl(config: PaddockConfig, secure: boolean): string {
+  const host = ['0.0.0.0', '::', 'localhost'].includes(config.bind)
+    ? '127.0.0.1'
+    : config.bind.includes(':')
+      ? `[${config.bind}]`
+      : config.bind;
+  return `${secure ? 'https' : 'http'}://${host}:${config.port}`;
 }
 
 /** A store restored from elsewhere, or older than RBAC, still gets an admin: the `admin` user. */

@@ -164,6 +164,8 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
     [
       rule([P], ['projectroletemplatebindings'], ALL),
       rule([P], ['projects'], READ),
+      // The project's own Helm catalogs (Rancher's projectcatalogs).
+      rule([P], ['catalogs'], ALL),
       rule([''], ['namespaces'], ['get', 'list', 'watch', 'update', 'patch', 'delete']),
       rule(['rbac.authorization.k8s.io'], ['roles', 'rolebindings'], ALL),
       rule([''], ['serviceaccounts'], ALL),

@@ -4,6 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { adminResolvers } from './admin/admin-resolvers.js';
 import { ApiKeyResolver } from './api-key.resolver.js';
+import { appsLayerResolvers } from './apps/apps-layer.js';
 import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { noPubSub } from './cluster/no-pub-sub.js';
@@ -28,6 +29,7 @@ export const resolverClasses = [
   ...projectLayerResolvers,
   ...rbacResolvers,
   ...adminResolvers,
+  ...appsLayerResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -6,13 +6,16 @@
 import type { AccessAdmin } from '../domain/access-admin.js';
 import type { KubeconfigIssuer, PasswordChange } from '../domain/account.js';
 import type { ApiKeyManager } from '../domain/api-key-manager.js';
+import type { AppsService } from '../domain/apps.js';
 import type { AuthConfigAdmin } from '../domain/auth-config-admin.js';
+import type { CatalogService } from '../domain/catalogs.js';
 import type { ClusterAdmin } from '../domain/cluster-admin.js';
 import type { ClusterDirectory } from '../domain/cluster-directory.js';
 import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
+import type { MultiClusterAppService } from '../domain/multi-cluster-apps.js';
 import type { PasswordLogin } from '../domain/password-login.js';
 import type { PreferencesStore } from '../domain/preferences.js';
 import type { AccessStateSource } from '../domain/rbac.js';
@@ -20,6 +23,13 @@ import type { SettingsReader } from '../domain/settings.js';
 import type { SettingsAdmin } from '../domain/settings-admin.js';
 import type { PrincipalSearch, UserDirectory } from '../domain/user-directory.js';
 import type { Loaders } from './loaders.js';
+
+/** Helm catalogs, apps (releases) and multi-cluster apps (`src/apps`). */
+export interface AppsPorts {
+  readonly catalogs: CatalogService;
+  readonly releases: AppsService;
+  readonly multiClusterApps: MultiClusterAppService;
+}
 
 /** Everything the composition root hands to the GraphQL layer. */
 export interface GraphQLPorts {
@@ -51,6 +61,8 @@ export interface GraphQLPorts {
   readonly preferences?: PreferencesStore;
   /** Local password change (`changePassword`). */
   readonly passwordChange?: PasswordChange;
+  /** Catalogs, apps and multi-cluster apps; the apps fields answer unavailable without it. */
+  readonly apps?: AppsPorts;
   /** Kubeconfig rendering for the `kubeconfig` mutation. */
   readonly kubeconfig?: KubeconfigIssuer;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
