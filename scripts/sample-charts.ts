@@ -184,7 +184,11 @@ annotations:
   category: ${options.name === 'hello' ? 'WebApp' : 'Database'}
 `;
   await writeFile(chartYaml, meta);
-  let values = await readFile(join(chartDir, 'values.yaml'), 'utf8');
+  // A project member may not create ServiceAccounts (as in Rancher): use the namespace's own.
+  let values = (await readFile(join(chartDir, 'values.yaml'), 'utf8')).replace(
+    /^( {2}create:) true$/m,
+    '$1 false',
+  );
   values = values.replace(
     /^ {2}repository: nginx$/m,
     `  repository: ${options.name === 'hello' ? 'nginx' : 'postgres'}`,

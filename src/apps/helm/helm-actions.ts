@@ -133,6 +133,10 @@ export class HelmActions {
         timeoutMs: action.timeoutSeconds * 1000 + 30_000,
         onLine: (line) => {
           if (line.startsWith('Error:')) errors.push(line.slice(6).trim());
+          // Helm lists the causes of "N errors occurred" on the lines after it.
+          else if (/^\t?\* /.test(line) && errors.length > 0) {
+            errors[errors.length - 1] = `${errors.at(-1)} ${line.trim()}`;
+          }
           if (QUIET_SECTIONS.test(line)) quiet = true;
           else if (LOUD_SECTIONS.test(line)) quiet = false;
           if (!quiet) options.onLine?.(line);

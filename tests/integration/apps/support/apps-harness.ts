@@ -19,7 +19,7 @@ import { freePort } from '../../../support/free-port.js';
 import { fetchText } from '../../../support/http-client.js';
 import { makeTempDir } from '../../../support/temp-dir.js';
 import { waitFor } from '../../../support/wait-for.js';
-import { createTestLogger } from '../../../unit/datasources/support/test-logger.js';
+import { createTestLogger, type LogLine } from '../../../unit/datasources/support/test-logger.js';
 
 export const ADMIN_PASSWORD = 'apps-test-admin-password';
 
@@ -44,6 +44,8 @@ export interface AppsHarness {
   readonly app: App;
   readonly admin: HarnessUser;
   readonly helm: string;
+  /** Every log line, including the proxy's `k8s audit` lines. */
+  readonly logs: LogLine[];
   graphql(
     user: HarnessUser,
     query: string,
@@ -198,6 +200,7 @@ export async function startAppsHarness(
     app,
     admin,
     helm,
+    logs: logger.lines,
     graphql,
     ok,
     async addUser(name) {
