@@ -113,10 +113,14 @@ export class HelmActions {
       ...(user.parentTokenId === undefined ? {} : { parentTokenId: user.parentTokenId }),
       ...(user.parentExpiresAt === undefined ? {} : { parentExpiresAt: user.parentExpiresAt }),
     });
-    const signal =
-      options.signal === undefined
-        ? credential.revoked
-        : AbortSignal.any([options.signal, credential.revoked]);
+    // One abort for this run, fed by the caller's signal and the credential's revocation;
+    // the listeners go when the run ends, so a long-lived controller signal collects none.
+    const abort = new AbortController();
+    const onAbort = () => abort.abort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    credential.revoked.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted || credential.revoked.aborted) abort.abort();
+    const signal = abort.signal;
     let quiet = false;
     const errors: string[] = [];
     try {
@@ -157,6 +161,8 @@ export class HelmActions {
           (result.stderr.trim().split('\n').at(-1) || `helm exited with ${result.code}`),
       };
     } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      credential.revoked.removeEventListener('abort', onAbort);
       await credential.release();
     }
   }

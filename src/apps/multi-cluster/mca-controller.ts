@@ -279,6 +279,9 @@ export class MultiClusterAppController {
                 state: 'deployed',
                 chartVersion: app.version,
                 specRevision: app.specRevision,
+                ...(o.state === 'drifted'
+                  ? { message: `restored after drift; ${o.status.message ?? ''}` }
+                  : {}),
                 updatedAt: this.#now(),
               }
             : { state: 'failed', message: outcome.error ?? 'helm failed', updatedAt: this.#now() };
@@ -383,6 +386,11 @@ export class MultiClusterAppController {
           values,
           status: {
             state: 'deployed',
+            ...(prev?.state === 'deployed' &&
+            prev.message !== undefined &&
+            prev.specRevision === app.specRevision
+              ? { message: prev.message }
+              : {}),
             releaseRevision: release.version,
             chartVersion: release.chart.metadata.version,
             specRevision: app.specRevision,
@@ -488,14 +496,12 @@ export class MultiClusterAppController {
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

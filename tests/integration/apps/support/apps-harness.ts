@@ -57,14 +57,14 @@ export interface AppsHarness {
   addUser(name: string): Promise<HarnessUser>;
   /** A project in `clusterId` with namespace `namespace`; returns `p-…`. */
   addProject(clusterId: string, name: string, namespace: string): Promise<string>;
-  /** Binds a user in a project and waits for the push-down to reach the namespace. */
+  /** Binds a user in a project, waits for the push-down to reach the namespace; the binding id. */
   addMember(
     clusterId: string,
     projectId: string,
     namespace: string,
     user: HarnessUser,
     role: string,
-  ): Promise<void>;
+  ): Promise<string>;
   /** Direct admin kubeconfig of a kubesim cluster, bypassing Paddock. */
   adminKubeconfig(clusterId: string): string;
   /** A kubeconfig through Paddock's proxy with a fresh kubeconfig token of `user`. */
@@ -234,7 +234,7 @@ export async function startAppsHarness(
       return projectId;
     },
     async addMember(clusterId, projectId, namespace, user, role) {
-      await ok(
+      const bound = await ok(
         admin,
         'mutation($c: ID!, $p: ID!, $u: ID!, $r: ID!) { addProjectMember(clusterId: $c, projectId: $p, principalId: $u, roleTemplateId: $r) { id } }',
         {
@@ -259,6 +259,7 @@ export async function startAppsHarness(
         },
         { timeoutMs: 30_000, intervalMs: 200 },
       );
+      return bound.addProjectMember.id as string;
     },
     adminKubeconfig: (clusterId) => adminKubeconfigs.get(clusterId)!,
     async proxyKubeconfig(user, clusterId) {
