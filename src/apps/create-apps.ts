@@ -53,6 +53,8 @@ export interface AppsDeps {
   readonly helmBinary: string;
   /** How Helm reaches Paddock's own proxy. */
   readonly selfProxy: SelfProxy;
+  /** Where Helm keeps each cluster's discovery cache between runs (e.g. `<data dir>/helm`). */
+  readonly helmCacheDir?: string;
   readonly catalogRefreshIntervalMs?: number;
   readonly reconcileIntervalMs?: number;
   readonly retryMs?: number;
@@ -105,7 +107,11 @@ export function createApps(deps: AppsDeps): Apps {
     },
   });
   const actions = new HelmActions({
-    runner: new HelmRunner({ binary: () => helm, proxy: deps.selfProxy }),
+    runner: new HelmRunner({
+      binary: () => helm,
+      proxy: deps.selfProxy,
+      ...(deps.helmCacheDir === undefined ? {} : { cacheDir: deps.helmCacheDir }),
+    }),
     credentials: new OperationCredentials({
       apiKeys: deps.apiKeys,
       ...(deps.credentialEvents === undefined ? {} : { events: deps.credentialEvents }),

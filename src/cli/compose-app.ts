@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createAccessServices } from '../access/index.js';
 import { type Apps, createApps } from '../apps/index.js';
 import { createImportManifestRoute, createK8sProxy } from '../authproxy/index.js';
@@ -208,6 +209,7 @@ export async function composeApp(
       users: identity.users,
       settings,
       helmBinary: config.helmBinary,
+      helmCacheDir: join(config.dataDir, 'helm-cache'),
       selfProxy: {
         baseUrl: config.helmProxyUrl ?? loopbackUrl(config, tls !== undefined),
         ...(tls?.caPem === undefined ? {} : { caPem: tls.caPem }),

@@ -68,9 +68,9 @@ export function helmArgs(target: HelmTarget, action: HelmAction): string[] {
             : ['upgrade', '--install', target.name];
       return [
         ...head,
-        '{dir}/chart.tgz',
+        '{chart}',
         '--values',
-        '{dir}/values.yaml',
+        '-',
         ...(action.kind === 'install' ? [] : ['--reset-values']),
         ...(labels.length > 0 ? ['--labels', labels.join(',')] : []),
         ...wait,
@@ -124,15 +124,13 @@ export class HelmActions {
     let quiet = false;
     const errors: string[] = [];
     try {
-      const files: Record<string, Buffer | string> =
-        action.kind === 'rollback' || action.kind === 'uninstall'
-          ? {}
-          : { 'chart.tgz': action.archive, 'values.yaml': stringify(action.values) };
       const result = await this.#runner.run({
         args: helmArgs(target, action),
         clusterId: target.clusterId,
         token: credential.token,
-        files,
+        ...(action.kind === 'rollback' || action.kind === 'uninstall'
+          ? {}
+          : { chart: action.archive, stdin: stringify(action.values) }),
         signal,
         timeoutMs: action.timeoutSeconds * 1000 + 30_000,
         onLine: (line) => {

@@ -1,11 +1,16 @@
 /**
  * Runs the Helm CLI against Paddock's own proxy (`<proxy>/k8s/clusters/<id>`) with a token that
  * authenticates as the user the operation is for. Each run gets a private directory (mode
- * 0700) holding its kubeconfig, chart and values, and its own Helm cache/config/data homes, so
- * runs share nothing and leave nothing behind; the token is never on the command line.
+ * 0700) holding only its kubeconfig, removed when the run ends; values go through standard
+ * input, and the token is never on a command line. What is kept between runs holds no secret:
+ * chart archives by digest, and per cluster a home with client-go's discovery cache
+ * (discovery is the same for every user; without it each run would first read the whole API
+ * surface, which `helm` on a laptop does only once) and Helm's own empty cache/config homes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -23,8 +28,10 @@ export interface HelmRun {
   readonly args: readonly string[];
   readonly clusterId: string;
   readonly token: string;
-  /** Files written into the run's directory first; `{dir}` in `args` is replaced by it. */
-  readonly files?: Readonly<Record<string, Buffer | string>>;
+  /** The chart archive; `{chart}` in `args` is replaced by its path. */
+  readonly chart?: Buffer;
+  /** Written to Helm's standard input (values, with `--values -`). */
+  readonly stdin?: string;
   readonly onLine?: (line: string) => void;
   readonly signal?: AbortSignal;
   readonly timeoutMs: number;
@@ -42,15 +49,27 @@ export class HelmRunner {
   readonly #binary: () => HelmBinaryStatus | undefined;
   readonly #proxy: SelfProxy;
   readonly #workDir: string;
+  readonly #cacheDir: string | undefined;
 
   constructor(options: {
     binary: () => HelmBinaryStatus | undefined;
     proxy: SelfProxy;
     workDir?: string;
+    /** Where each cluster's discovery cache is kept between runs; none when absent. */
+    cacheDir?: string;
   }) {
     this.#binary = options.binary;
     this.#proxy = options.proxy;
     this.#workDir = options.workDir ?? tmpdir();
+    this.#cacheDir = options.cacheDir;
+  }
+
+  async #homeFor(clusterId: string, runDir: string): Promise<string> {
+    if (this.#cacheDir === undefined) return runDir;
+    const id = createHash('sha256').update(clusterId).digest('hex').slice(0, 16);
+    const home = join(this.#cacheDir, id);
+    await mkdir(home, { recursive: true, mode: 0o700 });
+    return home;
   }
 
   /** The binary's path, or UPSTREAM_UNAVAILABLE naming why Helm cannot run. */
@@ -69,7 +88,8 @@ export class HelmRunner {
     return status.path;
   }
 
-  kubeconfig(clusterId: string, token: string, caFile: string | undefined): string {
+  kubeconfig(clusterId: string, token: string): string {
+    const ca = this.#proxy.caPem;
     return stringify({
       apiVersion: 'v1',
       kind: 'Config',
@@ -79,7 +99,9 @@ export class HelmRunner {
           name: clusterId,
           cluster: {
             server: `${this.#proxy.baseUrl}/k8s/clusters/${encodeURIComponent(clusterId)}`,
-            ...(caFile === undefined ? {} : { 'certificate-authority': caFile }),
+            ...(ca === undefined
+              ? {}
+              : { 'certificate-authority-data': Buffer.from(ca).toString('base64') }),
           },
         },
       ],
@@ -88,43 +110,64 @@ export class HelmRunner {
     });
   }
 
+  /** A chart archive on disk: kept by digest in the cache (written once), else in `dir`. */
+  async #chartFile(chart: Buffer, dir: string): Promise<string> {
+    if (this.#cacheDir === undefined) {
+      const file = join(dir, 'chart.tgz');
+      await writeFile(file, chart, { mode: 0o600 });
+      return file;
+    }
+    const charts = join(this.#cacheDir, 'charts');
+    const file = join(charts, `${createHash('sha256').update(chart).digest('hex')}.tgz`);
+    if (!existsSync(file)) {
+      await mkdir(charts, { recursive: true, mode: 0o700 });
+      const partial = `${file}.${process.pid}.${Date.now()}`;
+      await writeFile(partial, chart, { mode: 0o600 });
+      await rename(partial, file);
+    }
+    return file;
+  }
+
   async run(run: HelmRun): Promise<HelmResult> {
     const binary = this.binaryPath();
     const dir = await mkdtemp(join(this.#workDir, 'paddock-helm-'));
     try {
-      let caFile: string | undefined;
-      if (this.#proxy.caPem !== undefined) {
-        caFile = join(dir, 'paddock-ca.pem');
-        await writeFile(caFile, this.#proxy.caPem, { mode: 0o600 });
-      }
       const kubeconfig = join(dir, 'kubeconfig');
-      await writeFile(kubeconfig, this.kubeconfig(run.clusterId, run.token, caFile), {
-        mode: 0o600,
-      });
-      for (const [name, content] of Object.entries(run.files ?? {})) {
-        await writeFile(join(dir, name), content, { mode: 0o600 });
-      }
-      const args = [...run.args.map((a) => a.replaceAll('{dir}', dir)), '--kubeconfig', kubeconfig];
-      return await this.#spawn(binary, args, dir, run);
+      await writeFile(kubeconfig, this.kubeconfig(run.clusterId, run.token), { mode: 0o600 });
+      const chart = run.chart === undefined ? undefined : await this.#chartFile(run.chart, dir);
+      const args = [
+        ...run.args.map((a) => (a === '{chart}' && chart !== undefined ? chart : a)),
+        '--kubeconfig',
+        kubeconfig,
+      ];
+      return await this.#spawn(binary, args, dir, await this.#homeFor(run.clusterId, dir), run);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
   }
 
-  #spawn(binary: string, args: string[], dir: string, run: HelmRun): Promise<HelmResult> {
+  #spawn(
+    binary: string,
+    args: string[],
+    dir: string,
+    home: string,
+    run: HelmRun,
+  ): Promise<HelmResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(binary, args, {
         cwd: dir,
-        stdio: ['ignore', 'pipe', 'pipe'],
+        stdio: [run.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
         env: {
           PATH: process.env.PATH ?? '/usr/bin:/bin',
-          HOME: dir,
-          HELM_CACHE_HOME: join(dir, 'cache'),
-          HELM_CONFIG_HOME: join(dir, 'config'),
-          HELM_DATA_HOME: join(dir, 'data'),
+          HOME: home,
+          // Paddock never adds repositories or registry logins: nothing here holds a secret.
+          HELM_CACHE_HOME: join(home, 'helm-cache'),
+          HELM_CONFIG_HOME: join(home, 'helm-config'),
+          HELM_DATA_HOME: join(home, 'helm-data'),
           HELM_KUBETOKEN: '',
         },
       });
+      if (run.stdin !== undefined) child.stdin?.end(run.stdin);
       let stdout = '';
       let stderr = '';
       const partial = { out: '', err: '' };
@@ -136,8 +179,8 @@ export class HelmRunner {
         partial[which] = lines.pop() ?? '';
         for (const line of lines) run.onLine?.(line.replace(/\r$/, ''));
       };
-      child.stdout.on('data', (c: Buffer) => feed('out', c));
-      child.stderr.on('data', (c: Buffer) => feed('err', c));
+      child.stdout?.on('data', (c: Buffer) => feed('out', c));
+      child.stderr?.on('data', (c: Buffer) => feed('err', c));
       const kill = () => {
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
