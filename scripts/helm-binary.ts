@@ -76,3 +76,8 @@ async function unpack(): Promise<string> {
   }
   return target;
 }
+
+// `node dist/scripts/helm-binary.js` prints the path (used by deploy/paddock/Dockerfile).
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  console.log(await helmBinary());
+}
