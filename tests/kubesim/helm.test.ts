@@ -107,6 +107,35 @@ describe('kubesim with the real helm CLI', function () {
     expect(job.stdout).to.equal('1');
   });
 
+  it('waits for a LoadBalancer Service until it has an address', async () => {
+    await helm.ok(
+      [
+        'install',
+        'edge',
+        hello,
+        '-n',
+        'shop',
+        '--set',
+        'service.type=LoadBalancer',
+        '--wait',
+        '--timeout',
+        '30s',
+      ],
+      kube(),
+    );
+    const svc = await kubectl.run([
+      'get',
+      'svc',
+      'edge-hello',
+      '-n',
+      'shop',
+      '-o',
+      'jsonpath={.status.loadBalancer.ingress[0].ip}',
+    ]);
+    expect(svc.stdout).to.match(/^\d+\.\d+\.\d+\.\d+$/);
+    await helm.ok(['uninstall', 'edge', '-n', 'shop'], kube());
+  });
+
   it('keeps a release whose values are large in its Secret and reads them back', async () => {
     // Random text does not compress: the release Secret carries roughly 1.8 times this.
     const payload = randomBytes(150 * 1024).toString('base64');
