@@ -213,6 +213,27 @@ describe('multi-cluster apps across three clusters', function () {
       { id: appId },
     );
     expect(del.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+    const rollback = await h.graphql(
+      colleague,
+      'mutation($id: ID!) { rollbackMultiClusterApp(id: $id, revision: 1) { id } }',
+      { id: appId },
+    );
+    expect(rollback.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+    const removeTargets = await h.graphql(
+      colleague,
+      'mutation($id: ID!, $t: [MultiClusterAppTargetRefInput!]!) { removeMultiClusterAppTargets(id: $id, targets: $t) { id } }',
+      { id: appId, t: [{ clusterId: 'one', namespace: 'edge' }] },
+    );
+    expect(removeTargets.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+    const addTargets = await h.graphql(
+      colleague,
+      'mutation($id: ID!, $t: [MultiClusterAppTargetInput!]!) { addMultiClusterAppTargets(id: $id, targets: $t) { id } }',
+      { id: appId, t: [{ clusterId: 'one', projectId: projects.one, namespace: 'edge' }] },
+    );
+    expect(addTargets.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+    const app = await get(h.admin);
+    expect(app.specRevision).to.equal(1);
+    expect(app.targets.length).to.equal(3);
   });
 
   it('upgrades every target, then rolls every target back', async () => {

@@ -231,6 +231,22 @@ describe('apps: Helm releases through GraphQL as the caller', function () {
       },
     );
     expect(up.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+    const upgrade = await h.graphql(
+      viewer,
+      'mutation($i: UpgradeAppInput!) { upgradeApp(input: $i) { id } }',
+      {
+        i: { clusterId: 'one', namespace: 'store', name: 'shopfront', values: { replicaCount: 5 } },
+      },
+    );
+    expect(upgrade.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
+    const rollback = await h.graphql(
+      viewer,
+      'mutation($r: AppRefInput!) { rollbackApp(ref: $r, revision: 2) { id } }',
+      {
+        r: { clusterId: 'one', namespace: 'store', name: 'shopfront' },
+      },
+    );
+    expect(rollback.errors?.[0]?.extensions?.code).to.equal('FORBIDDEN');
     // read-only cannot read Secrets, where Helm keeps releases: neither can `helm list`.
     expect((await appsOf(viewer)).items).to.deep.equal([]);
   });

@@ -75,7 +75,7 @@ export interface AppsHarness {
 const CLUSTERS = ['one', 'two', 'three'];
 
 export async function startAppsHarness(
-  options: { reconcileIntervalMs?: number } = {},
+  options: { reconcileIntervalMs?: number; catalogRefreshIntervalMs?: number } = {},
 ): Promise<AppsHarness> {
   const tmp = await makeTempDir('apps');
   const dir = tmp.path;
@@ -107,6 +107,9 @@ export async function startAppsHarness(
       ? {}
       : { reconcileIntervalMs: options.reconcileIntervalMs }),
     retryMs: 1_000,
+    ...(options.catalogRefreshIntervalMs === undefined
+      ? {}
+      : { catalogRefreshIntervalMs: options.catalogRefreshIntervalMs }),
   });
   const server: PaddockServer = createPaddockServer({
     routes: app.routes,
