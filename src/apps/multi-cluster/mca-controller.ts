@@ -8,7 +8,6 @@
  */
 import type { Identity } from '../../domain/identity.js';
 import type { KubeApi } from '../../domain/kube-api.js';
-import { isKubeApiError } from '../../domain/kube-api.js';
 import type { Logger } from '../../domain/logger.js';
 import type { TargetRef } from '../../domain/multi-cluster-apps.js';
 import type { Collection, Unsubscribe } from '../../domain/store.js';
@@ -17,23 +16,17 @@ import { hasErrorCode } from '../../errors/index.js';
 import type { AppsAccess } from '../apps-access.js';
 import type { ResolvedChart, StoreCatalogService } from '../catalogs/catalog-service.js';
 import type { HelmActions } from '../helm/helm-actions.js';
-import {
-  CATALOG_LABEL,
-  decodeRelease,
-  MULTI_CLUSTER_APP_LABEL,
-} from '../releases/release-codec.js';
+import { CATALOG_LABEL, MULTI_CLUSTER_APP_LABEL } from '../releases/release-codec.js';
 import type { ReleaseReader } from '../releases/release-reader.js';
 import type { HelmReleaseService } from '../releases/release-service.js';
-import { mergeValues, type Values } from '../values/values-input.js';
 import {
   type McaRecord,
   type McaStatusRecord,
-  type TargetSpec,
   type TargetStatus,
   targetKey,
 } from './mca-records.js';
-import { type ObservedTarget, planRollout } from './rollout-plan.js';
-import { stableJson } from './stable-json.js';
+import { observeTarget, why } from './observe-target.js';
+import { planRollout } from './rollout-plan.js';
 
 export interface McaControllerDeps {
   readonly apps: Collection<McaRecord>;
@@ -54,13 +47,6 @@ export interface McaControllerDeps {
   readonly helmTimeoutSeconds?: number;
 }
 
-interface Observation extends ObservedTarget {
-  readonly spec: TargetSpec;
-  readonly values?: Values;
-  readonly status: TargetStatus;
-  readonly denied?: string;
-}
-
 export function ownerIdentity(user: UserView): Identity {
   const groups = user.groups.map((g) => g.id);
   return {
@@ -75,10 +61,6 @@ export function ownerIdentity(user: UserView): Identity {
   };
 }
 
-function why(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export class MultiClusterAppController {
   readonly name = 'multi-cluster-apps';
   readonly #d: McaControllerDeps;
@@ -89,6 +71,10 @@ export class MultiClusterAppController {
   #abort: AbortController | undefined;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: Unsubscribe | undefined;
+
+  get #observeDeps() {
+    return { ...this.#d, now: this.#now };
+  }
 
   constructor(deps: McaControllerDeps) {
     this.#d = deps;
@@ -222,7 +208,7 @@ export class MultiClusterAppController {
       return;
     }
     const observed = await Promise.all(
-      app.targets.map((t) => this.#observe(app, identity, chart, t, status)),
+      app.targets.map((t) => observeTarget(this.#observeDeps, app, identity, chart, t, status)),
     );
     const denied = observed.find((o) => o.denied !== undefined);
     const targets: Record<string, TargetStatus> = {};
@@ -306,130 +292,6 @@ export class MultiClusterAppController {
       if (later.length > 0 && app.rollout.pauseSeconds > 0) {
         await sleep(app.rollout.pauseSeconds * 1000, signal);
       }
-    }
-  }
-
-  async #observe(
-    app: McaRecord,
-    identity: Identity,
-    chart: ResolvedChart,
-    spec: TargetSpec,
-    status: McaStatusRecord,
-  ): Promise<Observation> {
-    const key = targetKey(spec);
-    const prev = status.targets[key];
-    const base = {
-      key,
-      spec,
-      state: prev?.state ?? 'pending',
-      ...(prev?.state === 'failed' ? { failedAt: prev.updatedAt } : {}),
-    } as const;
-    const now = this.#now();
-    let values: Values;
-    try {
-      values = await this.#d.releases.prepareValues(
-        chart.archive,
-        mergeValues(app.values, spec.values),
-      );
-    } catch (err) {
-      return {
-        ...base,
-        inSync: false,
-        unreachable: true,
-        status: { state: 'failed', message: why(err), updatedAt: now },
-      };
-    }
-    try {
-      const may = await this.#d.access.mayInstall(identity, spec.clusterId, spec.namespace);
-      if (!may.allowed) {
-        const message = `owner may not create secrets in ${key}${may.reason ? ` (${may.reason})` : ''}`;
-        return {
-          ...base,
-          inSync: false,
-          unreachable: true,
-          values,
-          denied: message,
-          status: { state: 'failed', message, updatedAt: now },
-        };
-      }
-      const client = this.#d.kubeApi.forCaller(identity);
-      const revisions = await this.#d.reader.revisions(
-        client,
-        spec.clusterId,
-        spec.namespace,
-        app.name,
-      );
-      const newest = revisions[0];
-      if (newest === undefined || newest.facts.status === 'uninstalled') {
-        return {
-          ...base,
-          inSync: false,
-          unreachable: false,
-          values,
-          status: {
-            ...(prev ?? {}),
-            state: prev?.state === 'failed' ? 'failed' : 'pending',
-            updatedAt: prev?.updatedAt ?? now,
-          } as TargetStatus,
-        };
-      }
-      const release = decodeRelease(newest.secret);
-      const inSync =
-        (release.info.status ?? newest.facts.status) === 'deployed' &&
-        release.chart.metadata.version === app.version &&
-        stableJson(release.config ?? {}) === stableJson(values);
-      if (inSync) {
-        return {
-          ...base,
-          inSync,
-          unreachable: false,
-          values,
-          status: {
-            state: 'deployed',
-            ...(prev?.state === 'deployed' &&
-            prev.message !== undefined &&
-            prev.specRevision === app.specRevision
-              ? { message: prev.message }
-              : {}),
-            releaseRevision: release.version,
-            chartVersion: release.chart.metadata.version,
-            specRevision: app.specRevision,
-            updatedAt: prev?.state === 'deployed' ? prev.updatedAt : now,
-          },
-        };
-      }
-      // Deployed for this very spec and now different: someone changed it outside Paddock.
-      const drifted = prev?.state === 'deployed' && prev.specRevision === app.specRevision;
-      const state = drifted ? 'drifted' : prev?.state === 'failed' ? 'failed' : 'pending';
-      return {
-        ...base,
-        state,
-        inSync,
-        unreachable: false,
-        values,
-        status: {
-          state,
-          ...(drifted
-            ? {
-                message: `changed outside Paddock: now revision ${release.version} (${release.info.description ?? release.info.status})`,
-              }
-            : prev?.message === undefined
-              ? {}
-              : { message: prev.message }),
-          releaseRevision: release.version,
-          chartVersion: release.chart.metadata.version,
-          updatedAt: drifted || prev === undefined ? now : prev.updatedAt,
-        },
-      };
-    } catch (err) {
-      const message = isKubeApiError(err) ? `cluster ${spec.clusterId}: ${err.message}` : why(err);
-      return {
-        ...base,
-        inSync: false,
-        unreachable: true,
-        values,
-        status: { state: 'failed', message, updatedAt: now },
-      };
     }
   }
 
