@@ -20,6 +20,7 @@ import {
 } from 'type-graphql';
 import { boundedStream } from '../cluster/subscription-limits.js';
 import type { GraphQLContext } from '../context.js';
+import { paginate } from '../cursor.js';
 import {
   AppFilterInput,
   AppRefInput,
@@ -55,10 +56,16 @@ export class AppResolver {
   async apps(
     @Ctx() ctx: GraphQLContext,
     @Arg('filter', () => AppFilterInput, { nullable: true }) filter?: AppFilterInput,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<AppList> {
     const { apps, caller } = appsOf(ctx);
     const list = await apps.releases.list(caller, defined({ ...(filter ?? {}) }));
-    return toAppList(list.items, list.clusterErrors);
+    const page = paginate(list.items, (a) => [a.clusterId, a.namespace, a.name], {
+      first: first ?? null,
+      after: after ?? null,
+    });
+    return toAppList(page, list.clusterErrors);
   }
 
   @Authorized()

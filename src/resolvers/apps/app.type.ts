@@ -11,6 +11,8 @@ import type { ClusterFailure } from '../../domain/kube-api.js';
 import { toClusterError } from '../cluster/cross-cluster-list.js';
 import { JSONScalar } from '../cluster/json.scalar.js';
 import { ClusterError } from '../cluster-error.type.js';
+import type { Page } from '../cursor.js';
+import { PageInfo } from '../page-info.type.js';
 import { AppOperationKindEnum, AppOperationStateEnum } from './apps-enums.js';
 import { dateOf } from './apps-ports.js';
 
@@ -84,20 +86,28 @@ export function toApp(v: ReleaseView): App {
   };
 }
 
-@ObjectType()
+@ObjectType({ description: 'One page of releases, and the clusters that could not answer.' })
 export class AppList {
   @Field(() => [App])
   items!: App[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'Releases in all pages.' })
+  totalCount!: number;
 
   @Field(() => [ClusterError])
   clusterErrors!: ClusterError[];
 }
 
-export function toAppList(
-  items: readonly ReleaseView[],
-  errors: readonly ClusterFailure[],
-): AppList {
-  return { items: items.map(toApp), clusterErrors: errors.map(toClusterError) };
+export function toAppList(page: Page<ReleaseView>, errors: readonly ClusterFailure[]): AppList {
+  return {
+    items: page.items.map(toApp),
+    pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+    totalCount: page.totalCount,
+    clusterErrors: errors.map(toClusterError),
+  };
 }
 
 @ObjectType()

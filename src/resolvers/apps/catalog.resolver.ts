@@ -6,16 +6,17 @@
  *   catalog's scope: the catalogs-manage global role for global catalogs, cluster-owner for a
  *   cluster's, project-owner (or cluster-owner) for a project's.
  */
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { CatalogScope } from '../../domain/catalogs.js';
 import type { GraphQLContext } from '../context.js';
+import { paginate } from '../cursor.js';
 import { CatalogScopeEnum } from './apps-enums.js';
 import { appsOf } from './apps-ports.js';
 import { AddCatalogInput, ChartSearchInput, UpdateCatalogInput } from './catalog.input.js';
 import {
   Catalog,
-  Chart,
   ChartDetail,
+  ChartList,
   ChartVersion,
   toCatalog,
   toChart,
@@ -51,15 +52,26 @@ export class CatalogResolver {
   }
 
   @Authorized()
-  @Query(() => [Chart], {
+  @Query(() => ChartList, {
     description: 'Charts across the catalogs the caller may see, by name, keyword or category.',
   })
   async charts(
     @Ctx() ctx: GraphQLContext,
     @Arg('search', () => ChartSearchInput, { nullable: true }) search?: ChartSearchInput,
-  ): Promise<Chart[]> {
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<ChartList> {
     const { apps, caller } = appsOf(ctx);
-    return (await apps.catalogs.searchCharts(caller, defined({ ...(search ?? {}) }))).map(toChart);
+    const found = await apps.catalogs.searchCharts(caller, defined({ ...(search ?? {}) }));
+    const page = paginate(found, (c) => [c.name, c.catalogName, c.catalogId], {
+      first: first ?? null,
+      after: after ?? null,
+    });
+    return {
+      items: page.items.map(toChart),
+      pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage },
+      totalCount: page.totalCount,
+    };
   }
 
   @Authorized()

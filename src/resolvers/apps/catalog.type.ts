@@ -9,6 +9,7 @@ import type {
   ChartVersionSummary,
 } from '../../domain/catalogs.js';
 import { JSONScalar } from '../cluster/json.scalar.js';
+import { PageInfo } from '../page-info.type.js';
 import { CatalogKindEnum, CatalogRefreshStateEnum, CatalogScopeEnum } from './apps-enums.js';
 import { dateOf } from './apps-ports.js';
 
@@ -156,6 +157,18 @@ export function toChart(c: ChartSummary): Chart {
     home: c.home ?? null,
     deprecated: c.deprecated,
   };
+}
+
+@ObjectType({ description: 'One page of charts.' })
+export class ChartList {
+  @Field(() => [Chart])
+  items!: Chart[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  @Field(() => Int)
+  totalCount!: number;
 }
 
 @ObjectType()

@@ -124,17 +124,17 @@ describe('catalogs through GraphQL', function () {
   });
 
   it('searches charts by name, keyword and category annotation', async () => {
-    const q = `query($s: ChartSearchInput) { charts(search: $s) { catalogName name latestVersion keywords category iconUrl } }`;
+    const q = `query($s: ChartSearchInput) { charts(search: $s) { totalCount items { catalogName name latestVersion keywords category iconUrl } } }`;
     const byText = await h.ok(h.admin, q, { s: { text: 'hello' } });
     expect(
-      byText.charts.map(
+      byText.charts.items.map(
         (c: { name: string; latestVersion: string }) => `${c.name}@${c.latestVersion}`,
       ),
     ).to.deep.equal(['hello@1.1.0']);
     const byKeyword = await h.ok(h.admin, q, { s: { keyword: 'database' } });
-    expect(byKeyword.charts.map((c: { name: string }) => c.name)).to.deep.equal(['ledger']);
+    expect(byKeyword.charts.items.map((c: { name: string }) => c.name)).to.deep.equal(['ledger']);
     const byCategory = await h.ok(h.admin, q, { s: { category: 'WebApp' } });
-    expect(byCategory.charts[0]).to.include({
+    expect(byCategory.charts.items[0]).to.include({
       name: 'hello',
       category: 'WebApp',
       iconUrl: 'https://example.org/icons/hello.svg',
@@ -249,8 +249,8 @@ describe('catalogs through GraphQL', function () {
       'oci-library': 'READY',
       'wrong-password': 'ERROR',
     });
-    const charts = await h.ok(h.admin, '{ charts { name } }');
-    expect(charts.charts.length).to.be.greaterThan(0);
+    const charts = await h.ok(h.admin, '{ charts { items { name } } }');
+    expect(charts.charts.items.length).to.be.greaterThan(0);
   });
 
   it('refuses a bad URL or CA with an error naming the field, writing nothing', async () => {

@@ -272,6 +272,21 @@ describe('apps: Helm releases through GraphQL as the caller', function () {
       status: 'deployed',
       catalogId: null,
     });
+    // Pages of releases across clusters, by opaque cursor.
+    const first = await h.ok(
+      h.admin,
+      '{ apps(first: 1) { totalCount items { name } pageInfo { endCursor hasNextPage } } }',
+    );
+    expect(first.apps.totalCount).to.be.greaterThan(1);
+    expect(first.apps.pageInfo.hasNextPage).to.equal(true);
+    const second = await h.ok(
+      h.admin,
+      'query($a: String) { apps(first: 1, after: $a) { items { name } } }',
+      {
+        a: first.apps.pageInfo.endCursor,
+      },
+    );
+    expect(second.apps.items[0].name).to.not.equal(first.apps.items[0].name);
     // The member may not read Secrets in default, so it is not in the member's list.
     expect((await appsOf(member)).items.map((a: { name: string }) => a.name)).to.not.include(
       'handmade',
