@@ -65,15 +65,21 @@ export async function startOciRegistry(options: { dir: string }): Promise<OciReg
     output = (output + d.toString()).slice(-4000);
   });
   const host = `127.0.0.1:${port}`;
-  await waitFor(
-    `docker-registry on ${host} (${output})`,
-    async () => {
-      if (child.exitCode !== null) throw new Error(`docker-registry exited: ${output}`);
-      const res = await fetchText(`http://${host}/v2/`).catch(() => undefined);
-      return res?.status === 401 ? true : undefined;
-    },
-    { timeoutMs: 20_000 },
-  );
+  try {
+    await waitFor(
+      `docker-registry on ${host} (${output})`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`docker-registry exited: ${output}`);
+        const res = await fetchText(`http://${host}/v2/`).catch(() => undefined);
+        return res?.status === 401 ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+  } catch (err) {
+    // A registry that never answered must not outlive the test that started it.
+    child.kill('SIGKILL');
+    throw err;
+  }
   return {
     host,
     username,
