@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
@@ -18,6 +19,7 @@ import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/in
 import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/index.js';
 import {
   authRoutes,
+  consoleRoute,
   createHttpMetrics,
   createKubeconfigIssuer,
   type HttpMetrics,
@@ -248,6 +250,8 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           access.authorizer.allows(caller, { verb: 'create', resource: 'clusters' }),
       }),
       kubeconfigRoute({ authenticator: identity.authenticator, issuer: kubeconfig }),
+      // `npm run build` puts the console next to the compiled server: dist/console.
+      await consoleRoute({ dir: fileURLToPath(new URL('../../console/', import.meta.url)) }),
     ];
     return {
       store,

@@ -99,6 +99,34 @@ describe('browser login through /v1/auth/oidc on a running Paddock', function ()
     expect(ids).to.include('oidc_group://devs');
   });
 
+  it('lands a browser in the web console at / signed in by the session cookie', async () => {
+    const { location, stateCookie } = await start();
+    const back = await signIn(location);
+    const res = await fetchText(`${paddock.url}${back.pathname}${back.search}`, {
+      headers: { cookie: stateCookie, accept: 'text/html' },
+      ca: paddock.caPem,
+    });
+    expect(res.status, res.body).to.equal(302);
+    expect(res.headers.location).to.equal('/');
+    const session = [res.headers['set-cookie'] ?? []]
+      .flat()
+      .find((c) => c.startsWith('paddock_session='));
+    expect(session).to.not.equal(undefined);
+    const page = await fetchText(`${paddock.url}/`, {
+      headers: { accept: 'text/html' },
+      ca: paddock.caPem,
+    });
+    expect(page.status).to.equal(200);
+    expect(page.headers['content-type']).to.contain('text/html');
+    const me = await fetchText(`${paddock.url}/graphql`, {
+      method: 'POST',
+      headers: { cookie: session?.split(';')[0] ?? '', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { username } }' }),
+      ca: paddock.caPem,
+    });
+    expect(JSON.parse(me.body).data.me.username).to.equal('alice');
+  });
+
   it('refuses a callback that arrives without the state cookie of the browser that started it', async () => {
     const { location } = await start();
     const back = await signIn(location);
