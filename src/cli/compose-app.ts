@@ -201,6 +201,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         passwordChange: identity.login,
         preferences: createPreferencesStore(store),
         kubeconfig,
+        loginProviders: identity.providers,
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,

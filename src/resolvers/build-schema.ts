@@ -8,6 +8,7 @@ import { authChecker } from './auth-checker.js';
 import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { noPubSub } from './cluster/no-pub-sub.js';
 import { ClusterResolver } from './cluster.resolver.js';
+import { LoginProvidersResolver } from './login-providers.resolver.js';
 import { MeResolver } from './me.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
 import { projectLayerResolvers } from './project/project-layer.js';
@@ -23,6 +24,7 @@ export const resolverClasses = [
   PrincipalResolver,
   ApiKeyResolver,
   SessionResolver,
+  LoginProvidersResolver,
   SettingResolver,
   ...clusterLayerResolvers,
   ...projectLayerResolvers,

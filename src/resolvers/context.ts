@@ -13,6 +13,7 @@ import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
+import type { LoginProviderList } from '../domain/login-providers.js';
 import type { PasswordLogin } from '../domain/password-login.js';
 import type { PreferencesStore } from '../domain/preferences.js';
 import type { AccessStateSource } from '../domain/rbac.js';
@@ -51,6 +52,8 @@ export interface GraphQLPorts {
   readonly preferences?: PreferencesStore;
   /** Local password change (`changePassword`). */
   readonly passwordChange?: PasswordChange;
+  /** Enabled identity providers for the login page (`loginProviders`); default local only. */
+  readonly loginProviders?: LoginProviderList;
   /** Kubeconfig rendering for the `kubeconfig` mutation. */
   readonly kubeconfig?: KubeconfigIssuer;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */

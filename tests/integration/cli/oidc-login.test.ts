@@ -99,6 +99,20 @@ describe('browser login through /v1/auth/oidc on a running Paddock', function ()
     expect(ids).to.include('oidc_group://devs');
   });
 
+  it('tells an anonymous login page which providers are enabled and where redirects start', async () => {
+    const res = await fetchText(`${paddock.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ loginProviders { name kind startPath } }' }),
+      ca: paddock.caPem,
+    });
+    expect(res.status, res.body).to.equal(200);
+    expect(JSON.parse(res.body).data.loginProviders).to.deep.equal([
+      { name: 'local', kind: 'PASSWORD', startPath: null },
+      { name: 'oidc', kind: 'REDIRECT', startPath: '/v1/auth/oidc/start' },
+    ]);
+  });
+
   it('lands a browser in the web console at / signed in by the session cookie', async () => {
     const { location, stateCookie } = await start();
     const back = await signIn(location);
