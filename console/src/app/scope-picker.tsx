@@ -1,5 +1,5 @@
 /** Global → cluster → project: two selects that move between the three layers. */
-import { useId } from 'react';
+import { useEffect, useId } from 'react';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import { useT } from '../i18n/i18n.js';
@@ -7,7 +7,7 @@ import { pathOf, useRouter } from './router.js';
 
 const ScopeClustersDocument = graphql(`
   query ScopeClusters {
-    clusters(first: 200) {
+    clusters(first: 50) {
       items {
         id
         name
@@ -18,7 +18,7 @@ const ScopeClustersDocument = graphql(`
 
 const ScopeProjectsDocument = graphql(`
   query ScopeProjects($clusterId: ID!) {
-    projects(filter: { clusterIds: [$clusterId] }, first: 200) {
+    projects(filter: { clusterIds: [$clusterId] }, first: 50) {
       items {
         id
         projectId
@@ -33,11 +33,17 @@ export function ScopePicker({ clusterId, projectId }: { clusterId?: string; proj
   const { navigate } = useRouter();
   const ids = { cluster: useId(), project: useId() };
   const [clusters] = useQuery({ query: ScopeClustersDocument });
-  const [projects] = useQuery({
+  const [projects, refetchProjects] = useQuery({
     query: ScopeProjectsDocument,
     variables: { clusterId: clusterId ?? '' },
     pause: clusterId === undefined,
   });
+  // A project created on a page shows up here once the console moves into it.
+  useEffect(() => {
+    if (clusterId !== undefined && projectId !== undefined) {
+      refetchProjects({ requestPolicy: 'network-only' });
+    }
+  }, [clusterId, projectId, refetchProjects]);
   return (
     <div className="scope-picker">
       <label htmlFor={ids.cluster} className="visually-hidden">

@@ -1,6 +1,8 @@
 /**
- * The user menu: API keys, preferences, a kubeconfig download (the `kubeconfig` mutation,
- * saved as a file) and sign-out. A disclosure button; Escape closes it and returns focus.
+ * The user menu: API keys, preferences, a kubeconfig download and sign-out. A disclosure
+ * button; Escape closes it and returns focus. The download is `GET /v1/kubeconfig` with the
+ * session cookie: unlike the `kubeconfig` mutation it falls back to the URL the browser used
+ * when the `server-url` setting is unset, as on the demo.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useMutation } from 'urql';
@@ -9,34 +11,16 @@ import { useT } from '../i18n/i18n.js';
 import { Link } from './router.js';
 import { useMe } from './session.js';
 
-const KubeconfigDocument = graphql(`
-  mutation Kubeconfig {
-    kubeconfig
-  }
-`);
-
 const LogoutDocument = graphql(`
   mutation Logout {
     logout
   }
 `);
 
-function saveFile(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'application/yaml' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 export function UserMenu() {
   const t = useT();
   const me = useMe();
   const [open, setOpen] = useState(false);
-  const [, kubeconfig] = useMutation(KubeconfigDocument);
   const [, logout] = useMutation(LogoutDocument);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -60,11 +44,6 @@ export function UserMenu() {
     };
   }, [open]);
 
-  const download = async () => {
-    setOpen(false);
-    const r = await kubeconfig({});
-    if (r.data?.kubeconfig) saveFile('paddock.kubeconfig', r.data.kubeconfig);
-  };
   const signOut = async () => {
     // Ends the session everywhere and clears the cookie; a fresh load forgets every cache.
     await logout({});
@@ -90,9 +69,9 @@ export function UserMenu() {
           <Link to="/account/preferences" onClick={() => setOpen(false)}>
             {t('menu.preferences')}
           </Link>
-          <button type="button" onClick={() => void download()}>
+          <a href="/v1/kubeconfig" download="paddock.kubeconfig" onClick={() => setOpen(false)}>
             {t('menu.kubeconfig')}
-          </button>
+          </a>
           <button type="button" onClick={() => void signOut()}>
             {t('menu.logout')}
           </button>

@@ -13,7 +13,7 @@ import { PADDOCK_GROUP, useCan } from '../../lib/use-can.js';
 
 const ProjectsDocument = graphql(`
   query ClusterProjects($clusterId: ID!, $first: Int, $after: String) {
-    projects(filter: { clusterIds: [$clusterId] }, first: 200) {
+    projects(filter: { clusterIds: [$clusterId] }, first: 50) {
       items {
         id
         projectId

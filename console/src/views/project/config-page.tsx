@@ -13,7 +13,7 @@ import { useProjectScope } from './project-scope.js';
 
 const ConfigDocument = graphql(`
   query ProjectConfig($ref: ID!) {
-    configMaps(filter: { projectIds: [$ref] }, first: 200) {
+    configMaps(filter: { projectIds: [$ref] }, first: 50) {
       items {
         id
         clusterId
@@ -28,7 +28,7 @@ const ConfigDocument = graphql(`
         message
       }
     }
-    secrets(filter: { projectIds: [$ref] }, first: 200, types: ["Opaque"]) {
+    secrets(filter: { projectIds: [$ref] }, first: 50, types: ["Opaque"]) {
       items {
         id
         clusterId

@@ -11,7 +11,7 @@ import { useProjectScope } from './project-scope.js';
 
 const ServicesDocument = graphql(`
   query ProjectServices($ref: ID!) {
-    services(filter: { projectIds: [$ref] }, first: 200) {
+    services(filter: { projectIds: [$ref] }, first: 50) {
       items {
         id
         clusterId
@@ -36,7 +36,7 @@ const ServicesDocument = graphql(`
         message
       }
     }
-    ingresses(filter: { projectIds: [$ref] }, first: 200) {
+    ingresses(filter: { projectIds: [$ref] }, first: 50) {
       items {
         id
         clusterId

@@ -12,7 +12,7 @@ import { useProjectScope } from './project-scope.js';
 
 const VolumesDocument = graphql(`
   query ProjectVolumes($ref: ID!) {
-    persistentVolumeClaims(filter: { projectIds: [$ref] }, first: 200) {
+    persistentVolumeClaims(filter: { projectIds: [$ref] }, first: 50) {
       items {
         id
         clusterId

@@ -20,13 +20,13 @@ import { ScaleControl } from './scale-control.js';
 
 const WorkloadsDocument = graphql(`
   query Workloads($ref: ID!, $first: Int, $after: String) {
-    deployments(filter: { projectIds: [$ref] }, first: 200) {
+    deployments(filter: { projectIds: [$ref] }, first: 50) {
       ...WorkloadListFields
     }
-    statefulSets(filter: { projectIds: [$ref] }, first: 200) {
+    statefulSets(filter: { projectIds: [$ref] }, first: 50) {
       ...WorkloadListFields
     }
-    daemonSets(filter: { projectIds: [$ref] }, first: 200) {
+    daemonSets(filter: { projectIds: [$ref] }, first: 50) {
       ...WorkloadListFields
     }
     pods(filter: { projectIds: [$ref] }, first: $first, after: $after) {
