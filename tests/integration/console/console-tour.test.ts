@@ -197,9 +197,22 @@ describe('the web console on the demo, in Chromium', function () {
     await page.getByRole('cell', { name: 'read-only' }).waitFor();
   });
 
+  it('creates a custom role template from YAML rules and deletes it', async () => {
+    const { page } = admin;
+    await page.goto(`${demo.demo.paddockUrl}/roles`);
+    const form = page.getByRole('form', { name: 'Create role template' });
+    await form.getByLabel('ID').fill('configmap-reader');
+    await form.getByLabel('Name').fill('Config map reader');
+    await form.getByRole('button', { name: 'Create role template' }).click();
+    await page.getByRole('cell', { name: 'Config map reader' }).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete role template configmap-reader' }).click();
+    await page.getByRole('cell', { name: 'Config map reader' }).waitFor({ state: 'detached' });
+  });
+
   it('creates an API key whose token is shown once', async () => {
     const { page } = admin;
-    await page.getByRole('button', { name: /Default Admin|admin/ }).click();
+    await page.locator('.user-menu > button').click();
     await page.getByRole('link', { name: 'API keys' }).click();
     await page.getByLabel('Description').fill('console test key');
     await page.getByRole('button', { name: 'Create API key' }).click();
@@ -213,7 +226,7 @@ describe('the web console on the demo, in Chromium', function () {
 
   it('downloads a kubeconfig for the signed-in user', async () => {
     const { page } = admin;
-    await page.getByRole('button', { name: /Default Admin|admin/ }).click();
+    await page.locator('.user-menu > button').click();
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: 'Download kubeconfig' }).click();
     const file = await (await download).path();
@@ -302,7 +315,7 @@ describe('the web console on the demo, in Chromium', function () {
 
   it('signs out: the session ends and the console is back at the login page', async () => {
     const { page } = admin;
-    await page.getByRole('button', { name: /Default Admin|admin/ }).click();
+    await page.locator('.user-menu > button').click();
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(/\/login$/);
     const me = await graphqlFromPage(page, '{ me { id } }', {});

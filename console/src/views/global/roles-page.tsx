@@ -1,10 +1,12 @@
-/** Global roles and role templates, with their rules. */
-import { useQuery } from 'urql';
+/** Global roles and who holds them; role templates, creating and deleting custom ones. */
+import { useMutation, useQuery } from 'urql';
 import { DataTable } from '../../components/data-table.js';
 import { ErrorNotice } from '../../components/notices.js';
 import { Page, Section } from '../../components/page.js';
 import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
+import { GlobalRoleBindings } from './global-role-bindings.js';
+import { RoleTemplateForm } from './role-template-form.js';
 
 const RolesDocument = graphql(`
   query Roles {
@@ -34,9 +36,17 @@ const RolesDocument = graphql(`
   }
 `);
 
+const DeleteRoleTemplateDocument = graphql(`
+  mutation DeleteRoleTemplate($id: ID!) {
+    deleteRoleTemplate(id: $id)
+  }
+`);
+
 export function RolesPage() {
   const t = useT();
-  const [result] = useQuery({ query: RolesDocument });
+  const [result, reexecute] = useQuery({ query: RolesDocument });
+  const [deleteState, remove] = useMutation(DeleteRoleTemplateDocument);
+  const refetch = () => reexecute({ requestPolicy: 'network-only' });
   const d = result.data;
   return (
     <Page title={t('nav.roles')}>
@@ -68,8 +78,32 @@ export function RolesPage() {
             { header: t('roles.inherits'), render: (r) => r.inherits.join(', ') || '—' },
             { header: t('roles.rules'), render: (r) => r.rules.length },
             { header: t('roles.locked'), render: (r) => (r.locked ? '✓' : '') },
+            {
+              header: t('common.actions'),
+              render: (r) =>
+                r.builtin ? null : (
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => {
+                      if (window.confirm(t('common.confirmDelete', { name: r.id }))) {
+                        void remove({ id: r.id }).then(refetch);
+                      }
+                    }}
+                    aria-label={t('roles.deleteTemplate', { id: r.id })}
+                  >
+                    {t('common.delete')}
+                  </button>
+                ),
+            },
           ]}
         />
+        <ErrorNotice error={deleteState.error} />
+        <h3>{t('roles.createTemplate')}</h3>
+        <RoleTemplateForm onCreated={refetch} />
+      </Section>
+      <Section title={t('roles.bindings')}>
+        <GlobalRoleBindings roles={d?.globalRoles ?? []} />
       </Section>
     </Page>
   );

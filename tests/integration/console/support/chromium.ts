@@ -2,6 +2,7 @@
  * Debian's Chromium driven by playwright-core (no browser download): headless, no sandbox
  * (tests run as root), no background traffic, a fresh profile per browser.
  */
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -19,6 +20,11 @@ export interface TestBrowser {
 }
 
 export async function openBrowser(): Promise<TestBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's package (apt-get install -y chromium)`,
+    );
+  }
   const profile = await makeTempDir('chromium-profile');
   const context = await chromium.launchPersistentContext(profile.path, {
     executablePath: CHROMIUM,
