@@ -121,6 +121,32 @@ describe('the web console on the demo, in Chromium', function () {
     expect(admin.problems).to.deep.equal([]);
   });
 
+  it('shows a cluster that went down beside the others: its error on its lists, its health live', async () => {
+    const { page } = admin;
+    const faults = `${demo.demo.kubesimAdminUrl}/clusters/demo-3/faults`;
+    const down = await fetch(faults, { method: 'PUT', body: JSON.stringify({ down: true }) });
+    expect(down.status).to.equal(200);
+    try {
+      await page.goto(`${demo.demo.paddockUrl}/c/demo-3/nodes`);
+      const errors = page.getByRole('list', { name: 'Clusters that could not answer' });
+      await errors.getByText(/demo-3 · (UNREACHABLE|UNAVAILABLE|TIMEOUT)/).waitFor();
+      await screenshot(page, '02b-cluster-error');
+      await page.goto(`${demo.demo.paddockUrl}/clusters`);
+      // The background probe (every 15 s) notices; the page hears it through its subscription.
+      const card = page.locator('.cluster-card[data-cluster="demo-3"]');
+      await card.getByText('Unavailable', { exact: true }).waitFor({ timeout: 40_000 });
+      expect(
+        await page.locator('.cluster-card').getByText('Active', { exact: true }).count(),
+      ).to.equal(2);
+    } finally {
+      await fetch(faults, { method: 'DELETE' });
+    }
+    await page
+      .locator('.cluster-card[data-cluster="demo-3"]')
+      .getByText('Active', { exact: true })
+      .waitFor({ timeout: 40_000 });
+  });
+
   it('creates a project with a namespace in a cluster and opens it', async () => {
     const { page } = admin;
     await page.getByLabel('Cluster', { exact: true }).selectOption('demo-1');

@@ -13,6 +13,8 @@ export interface DemoState {
   readonly admin: { readonly username: string; readonly password: string };
   readonly viewer: { readonly username: string; readonly password: string };
   readonly clusters: readonly { readonly id: string }[];
+  /** kubesim's fault-injection endpoint. */
+  readonly kubesimAdminUrl: string;
 }
 
 export interface DemoProcess {
