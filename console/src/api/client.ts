@@ -4,7 +4,15 @@
  * subscriptions over one graphql-ws WebSocket to the same `/graphql`.
  */
 import { createClient as createWsClient } from 'graphql-ws/client';
-import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import {
+  Client,
+  cacheExchange,
+  fetchExchange,
+  mapExchange,
+  type Operation,
+  subscriptionExchange,
+} from 'urql';
+import { isUnauthenticated } from './errors.js';
 
 export function graphqlUrl(): string {
   return '/graphql';
@@ -33,6 +41,16 @@ export function createConsoleClient(): ConsoleClient {
     requestPolicy: 'cache-and-network',
     fetchOptions: { credentials: 'same-origin', headers: { 'graphql-require-preflight': '1' } },
     exchanges: [
+      // A session that ended (expired, signed out elsewhere, revoked) sends the browser to the
+      // login page, which brings it back here afterwards. `Me` decides the first page itself.
+      mapExchange({
+        onError(error, operation) {
+          if (!isUnauthenticated(error) || operationName(operation) === 'Me') return;
+          if (window.location.pathname === '/login') return;
+          const next = encodeURIComponent(window.location.pathname + window.location.search);
+          window.location.assign(`/login?next=${next}`);
+        },
+      }),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({
@@ -49,4 +67,11 @@ export function createConsoleClient(): ConsoleClient {
     ],
   });
   return { client, close: () => void ws.dispose() };
+}
+
+function operationName(operation: Operation): string | undefined {
+  for (const definition of operation.query.definitions) {
+    if (definition.kind === 'OperationDefinition') return definition.name?.value;
+  }
+  return undefined;
 }

@@ -339,6 +339,24 @@ describe('the web console on the demo, in Chromium', function () {
     }
   });
 
+  it('sends a page whose session ended elsewhere to the login page, and back after signing in', async () => {
+    const { page, context } = admin;
+    await page.goto(`${demo.demo.paddockUrl}/c/demo-1/nodes`);
+    await page.locator('td').first().waitFor();
+    const other = await context.newPage();
+    await other.goto(`${demo.demo.paddockUrl}/clusters`);
+    const ended = await graphqlFromPage(other, 'mutation { logout }', {});
+    expect(ended.body.data.logout).to.equal(true);
+    await other.close();
+    await page.getByRole('link', { name: '存储' }).click();
+    await page.waitForURL(/\/login\?next=%2Fc%2Fdemo-1%2Fstorage$/);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill(demo.demo.admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/c\/demo-1\/storage$/);
+    await page.getByRole('heading', { name: '存储', exact: true }).waitFor();
+  });
+
   it('signs out: the session ends and the console is back at the login page', async () => {
     const { page } = admin;
     await page.locator('.user-menu > button').click();
