@@ -10,6 +10,7 @@ import { noPubSub } from './cluster/no-pub-sub.js';
 import { ClusterResolver } from './cluster.resolver.js';
 import { LoginProvidersResolver } from './login-providers.resolver.js';
 import { MeResolver } from './me.resolver.js';
+import { MeAccessResolver } from './me-access.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
 import { projectLayerResolvers } from './project/project-layer.js';
 import { rbacResolvers } from './rbac/rbac-resolvers.js';
@@ -19,6 +20,7 @@ import { UserResolver } from './user.resolver.js';
 
 export const resolverClasses = [
   MeResolver,
+  MeAccessResolver,
   ClusterResolver,
   UserResolver,
   PrincipalResolver,
