@@ -1,4 +1,9 @@
-/** The side navigation of the layer the current page belongs to. */
+/**
+ * The side navigation of the layer the current page belongs to. Global pages the caller's
+ * roles would refuse (users, roles, authentication) are left out.
+ */
+import { useQuery } from 'urql';
+import { graphql } from '../gql';
 import type { MessageKey } from '../i18n/en.js';
 import { useT } from '../i18n/i18n.js';
 import { Link, pathOf } from './router.js';
@@ -6,7 +11,20 @@ import { Link, pathOf } from './router.js';
 interface NavItem {
   readonly to: string;
   readonly label: MessageKey;
+  /** A `me.can` answer that must be true. */
+  readonly needs?: 'users' | 'roles' | 'authConfigs';
 }
+
+const NavCanDocument = graphql(`
+  query NavCan {
+    me {
+      id
+      users: can(verb: "list", resource: "users")
+      roles: can(verb: "list", resource: "globalroles")
+      authConfigs: can(verb: "list", resource: "authconfigs")
+    }
+  }
+`);
 
 export function navItems(clusterId?: string, projectId?: string): NavItem[] {
   if (clusterId !== undefined && projectId !== undefined) {
@@ -16,6 +34,7 @@ export function navItems(clusterId?: string, projectId?: string): NavItem[] {
       { to: `${base}/services`, label: 'nav.services' },
       { to: `${base}/volumes`, label: 'nav.volumes' },
       { to: `${base}/config`, label: 'nav.config' },
+      { to: `${base}/certificates`, label: 'nav.certificates' },
       { to: `${base}/members`, label: 'nav.projectMembers' },
     ];
   }
@@ -31,19 +50,23 @@ export function navItems(clusterId?: string, projectId?: string): NavItem[] {
   }
   return [
     { to: '/clusters', label: 'nav.clusters' },
-    { to: '/users', label: 'nav.users' },
-    { to: '/roles', label: 'nav.roles' },
+    { to: '/users', label: 'nav.users', needs: 'users' },
+    { to: '/roles', label: 'nav.roles', needs: 'roles' },
     { to: '/settings', label: 'nav.settings' },
-    { to: '/auth-configs', label: 'nav.authConfigs' },
+    { to: '/auth-configs', label: 'nav.authConfigs', needs: 'authConfigs' },
   ];
 }
 
 export function SideNav({ clusterId, projectId }: { clusterId?: string; projectId?: string }) {
   const t = useT();
+  const [can] = useQuery({ query: NavCanDocument });
+  const items = navItems(clusterId, projectId).filter(
+    (item) => item.needs === undefined || can.data?.me[item.needs] === true,
+  );
   return (
     <nav className="side-nav" aria-label={t('nav.label')}>
       <ul>
-        {navItems(clusterId, projectId).map((item) => (
+        {items.map((item) => (
           <li key={item.to}>
             <Link to={item.to}>{t(item.label)}</Link>
           </li>

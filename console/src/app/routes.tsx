@@ -14,6 +14,7 @@ import { ClustersPage } from '../views/global/clusters-page.js';
 import { RolesPage } from '../views/global/roles-page.js';
 import { SettingsPage } from '../views/global/settings-page.js';
 import { UsersPage } from '../views/global/users-page.js';
+import { CertificatesPage } from '../views/project/certificates-page.js';
 import { ConfigPage } from '../views/project/config-page.js';
 import { ProjectMembersPage } from '../views/project/project-members-page.js';
 import { ServicesPage } from '../views/project/services-page.js';
@@ -55,6 +56,7 @@ export const routes: readonly RouteEntry[] = [
       ['services', ServicesPage],
       ['volumes', VolumesPage],
       ['config', ConfigPage],
+      ['certificates', CertificatesPage],
       ['members', ProjectMembersPage],
     ] as const
   ).map(([segment, Component]) => ({

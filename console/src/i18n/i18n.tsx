@@ -2,7 +2,7 @@
  * English and Simplified Chinese. Messages are plain objects keyed by name; the Chinese one is
  * typed against the English one, so a missing translation fails the build.
  */
-import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
 import { en, type MessageKey } from './en.js';
 import { zhCN } from './zh-cn.js';
 
@@ -40,7 +40,9 @@ export function I18nProvider({ language, children }: { language: Language; child
     [language],
   );
   const value = useMemo(() => ({ language, t }), [language, t]);
-  document.documentElement.lang = language;
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

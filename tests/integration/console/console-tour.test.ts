@@ -236,6 +236,25 @@ describe('the web console on the demo, in Chromium', function () {
     await page.getByRole('cell', { name: 'Config map reader' }).waitFor({ state: 'detached' });
   });
 
+  it('adds a cluster through the import manifest, sees it pending, and removes it', async () => {
+    const { page } = admin;
+    await page.goto(`${demo.demo.paddockUrl}/clusters`);
+    await page.getByRole('button', { name: 'Add cluster' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).first().fill('extra');
+    await dialog.getByRole('button', { name: 'Create the import manifest' }).click();
+    await dialog
+      .getByText(/kubectl apply -f https:\/\/.+\/v1\/import\/c-[a-z0-9]+\.yaml/)
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Later' }).click();
+    const card = page.locator('.cluster-card').filter({ hasText: 'extra' });
+    await card.getByText('Pending', { exact: true }).waitFor();
+    page.once('dialog', (d) => void d.accept());
+    await card.getByRole('button', { name: 'Remove cluster extra' }).click();
+    await card.waitFor({ state: 'detached' });
+    expect(await page.locator('.cluster-card').count()).to.equal(3);
+  });
+
   it('creates an API key whose token is shown once', async () => {
     const { page } = admin;
     await page.locator('.user-menu > button').click();
@@ -291,6 +310,12 @@ describe('the web console on the demo, in Chromium', function () {
       await page.getByLabel('New password again').fill(VIEWER_PASSWORD);
       await page.getByRole('button', { name: 'Change password' }).click();
       await page.getByRole('heading', { name: 'Clusters' }).waitFor();
+      await page.getByRole('link', { name: 'Settings' }).waitFor();
+      for (const name of ['Users', 'Roles', 'Authentication']) {
+        expect(await page.getByRole('link', { name, exact: true }).count(), name).to.equal(0);
+      }
+      expect(await page.getByRole('button', { name: 'Add cluster' }).count()).to.equal(0);
+      expect(await page.getByRole('button', { name: /^Remove cluster/ }).count()).to.equal(0);
       await page.goto(`${demo.demo.paddockUrl}${projectPath}/workloads`);
       const row = page
         .getByRole('row')

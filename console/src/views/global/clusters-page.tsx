@@ -2,7 +2,8 @@
  * The global layer's front page: every cluster's health and capacity on one page, from
  * Paddock's background probes (no downstream call), updated live by `clusterStatusChanges`.
  */
-import { useQuery } from 'urql';
+import { useState } from 'react';
+import { useMutation, useQuery } from 'urql';
 import { Link, pathOf } from '../../app/router.js';
 import { type BarPart, Gauge, StackedBar } from '../../components/charts.js';
 import { StatusBadge } from '../../components/data-table.js';
@@ -13,7 +14,9 @@ import { graphql } from '../../gql';
 import type { ClusterState, ClustersPageQuery } from '../../gql/graphql';
 import { useFormat, useT } from '../../i18n/i18n.js';
 import { bytesText, cpuText } from '../../lib/units.js';
+import { useGlobalCan } from '../../lib/use-global-can.js';
 import { useRefetchOn } from '../../lib/use-live.js';
+import { ImportClusterDialog } from './import-cluster-dialog.js';
 
 const ClustersPageDocument = graphql(`
   query ClustersPage($first: Int, $after: String) {
@@ -72,6 +75,12 @@ const ClusterStatusDocument = graphql(`
   }
 `);
 
+const RemoveClusterDocument = graphql(`
+  mutation RemoveCluster($id: ID!) {
+    removeCluster(id: $id)
+  }
+`);
+
 type ClusterRow = ClustersPageQuery['clusters']['items'][number];
 
 const stateTone: Record<ClusterState, BarPart['tone']> = {
@@ -88,7 +97,12 @@ export function ClustersPage() {
     query: ClustersPageDocument,
     variables: { first: paging.first, after: paging.after },
   });
-  useRefetchOn(ClusterStatusDocument, {}, () => reexecute({ requestPolicy: 'network-only' }));
+  const refetch = () => reexecute({ requestPolicy: 'network-only' });
+  useRefetchOn(ClusterStatusDocument, {}, refetch);
+  const canCreate = useGlobalCan('create', 'clusters');
+  const canRemove = useGlobalCan('delete', 'clusters');
+  const [importing, setImporting] = useState(false);
+  const [removeState, remove] = useMutation(RemoveClusterDocument);
   const list = result.data?.clusters;
   const counts = new Map<ClusterState, number>();
   for (const c of list?.items ?? [])
@@ -97,8 +111,17 @@ export function ClustersPage() {
     (s) => ({ label: t(`state.${s}`), value: counts.get(s) ?? 0, tone: stateTone[s] }),
   );
   return (
-    <Page title={t('clusters.title')}>
-      <ErrorNotice error={result.error} />
+    <Page
+      title={t('clusters.title')}
+      actions={
+        canCreate ? (
+          <button type="button" className="primary" onClick={() => setImporting(true)}>
+            {t('import.title')}
+          </button>
+        ) : null
+      }
+    >
+      <ErrorNotice error={result.error ?? removeState.error} />
       {list === undefined && !result.error ? <Loading /> : null}
       {list ? (
         <>
@@ -106,17 +129,32 @@ export function ClustersPage() {
           <ClusterErrors errors={list.clusterErrors} />
           <ul className="cluster-cards" aria-label={t('clusters.title')}>
             {list.items.map((c) => (
-              <ClusterCard key={c.id} cluster={c} />
+              <ClusterCard
+                key={c.id}
+                cluster={c}
+                {...(canRemove
+                  ? {
+                      onRemove: () => {
+                        if (window.confirm(t('clusters.confirmRemove', { name: c.name }))) {
+                          void remove({ id: c.id }).then(refetch);
+                        }
+                      },
+                    }
+                  : {})}
+              />
             ))}
           </ul>
           <Pager paging={paging} pageInfo={list.pageInfo} />
         </>
       ) : null}
+      {importing ? (
+        <ImportClusterDialog onClose={() => setImporting(false)} onDone={refetch} />
+      ) : null}
     </Page>
   );
 }
 
-function ClusterCard({ cluster }: { cluster: ClusterRow }) {
+function ClusterCard({ cluster, onRemove }: { cluster: ClusterRow; onRemove?: () => void }) {
   const t = useT();
   const f = useFormat();
   const cap = cluster.capacity;
@@ -165,6 +203,16 @@ function ClusterCard({ cluster }: { cluster: ClusterRow }) {
       ) : (
         <p className="muted">{t('capacity.unknown')}</p>
       )}
+      {onRemove ? (
+        <button
+          type="button"
+          className="danger"
+          onClick={onRemove}
+          aria-label={t('clusters.remove', { name: cluster.name })}
+        >
+          {t('common.remove')}
+        </button>
+      ) : null}
     </li>
   );
 }

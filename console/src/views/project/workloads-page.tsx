@@ -29,6 +29,12 @@ const WorkloadsDocument = graphql(`
     daemonSets(filter: { projectIds: [$ref] }, first: 50) {
       ...WorkloadListFields
     }
+    jobs(filter: { projectIds: [$ref] }, first: 50) {
+      ...WorkloadListFields
+    }
+    cronJobs(filter: { projectIds: [$ref] }, first: 50) {
+      ...WorkloadListFields
+    }
     pods(filter: { projectIds: [$ref] }, first: $first, after: $after) {
       items {
         id
@@ -93,6 +99,7 @@ const DeleteWorkloadDocument = graphql(`
 
 type WorkloadRow = WorkloadsQuery['deployments']['items'][number];
 type PodRow = WorkloadsQuery['pods']['items'][number];
+type ClusterErrorRow = WorkloadsQuery['deployments']['clusterErrors'][number];
 
 const apiVersionOf: Record<WorkloadKind, string> = {
   DEPLOYMENT: 'apps/v1',
@@ -125,7 +132,13 @@ export function WorkloadsPage({ clusterId, projectId }: { clusterId: string; pro
   const refetch = () => reexecute({ requestPolicy: 'network-only' });
   const d = result.data;
   const workloads: WorkloadRow[] = d
-    ? [...d.deployments.items, ...d.statefulSets.items, ...d.daemonSets.items]
+    ? [
+        ...d.deployments.items,
+        ...d.statefulSets.items,
+        ...d.daemonSets.items,
+        ...d.jobs.items,
+        ...d.cronJobs.items,
+      ]
     : [];
   const refOf = (w: WorkloadRow) => ({
     clusterId: w.clusterId,
@@ -159,7 +172,13 @@ export function WorkloadsPage({ clusterId, projectId }: { clusterId: string; pro
       )}
       <ErrorNotice error={result.error ?? redeployState.error ?? deleteState.error} />
       <Section title={t('workloads.workloads')}>
-        <ClusterErrors errors={d?.deployments.clusterErrors} />
+        <ClusterErrors
+          errors={
+            d
+              ? uniqueErrors([d.deployments, d.statefulSets, d.daemonSets, d.jobs, d.cronJobs])
+              : undefined
+          }
+        />
         <DataTable
           caption={t('workloads.workloads')}
           rows={d ? workloads : undefined}
@@ -181,7 +200,7 @@ export function WorkloadsPage({ clusterId, projectId }: { clusterId: string; pro
             {
               header: t('workloads.replicas'),
               render: (w) =>
-                canWrite && w.kind !== 'DAEMON_SET' ? (
+                canWrite && w.kind !== 'DAEMON_SET' && w.kind !== 'CRON_JOB' ? (
                   <ScaleControl
                     key={`${w.id}-${w.replicas}`}
                     workload={refOf(w)}
@@ -295,4 +314,13 @@ export function WorkloadsPage({ clusterId, projectId }: { clusterId: string; pro
       ) : null}
     </Page>
   );
+}
+
+/** One entry per cluster and code, however many of the lists it failed. */
+function uniqueErrors(
+  lists: readonly { clusterErrors: readonly ClusterErrorRow[] }[],
+): ClusterErrorRow[] {
+  const seen = new Map<string, ClusterErrorRow>();
+  for (const e of lists.flatMap((l) => l.clusterErrors)) seen.set(`${e.clusterId}/${e.code}`, e);
+  return [...seen.values()];
 }
