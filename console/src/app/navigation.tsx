@@ -2,29 +2,17 @@
  * The side navigation of the layer the current page belongs to. Global pages the caller's
  * roles would refuse (users, roles, authentication) are left out.
  */
-import { useQuery } from 'urql';
-import { graphql } from '../gql';
 import type { MessageKey } from '../i18n/en.js';
 import { useT } from '../i18n/i18n.js';
+import { type GlobalPermission, useGlobalPermissions } from '../lib/use-global-can.js';
 import { Link, pathOf } from './router.js';
 
 interface NavItem {
   readonly to: string;
   readonly label: MessageKey;
   /** A `me.can` answer that must be true. */
-  readonly needs?: 'users' | 'roles' | 'authConfigs';
+  readonly needs?: GlobalPermission;
 }
-
-const NavCanDocument = graphql(`
-  query NavCan {
-    me {
-      id
-      users: can(verb: "list", resource: "users")
-      roles: can(verb: "list", resource: "globalroles")
-      authConfigs: can(verb: "list", resource: "authconfigs")
-    }
-  }
-`);
 
 export function navItems(clusterId?: string, projectId?: string): NavItem[] {
   if (clusterId !== undefined && projectId !== undefined) {
@@ -50,21 +38,25 @@ export function navItems(clusterId?: string, projectId?: string): NavItem[] {
   }
   return [
     { to: '/clusters', label: 'nav.clusters' },
-    { to: '/users', label: 'nav.users', needs: 'users' },
-    { to: '/roles', label: 'nav.roles', needs: 'roles' },
+    { to: '/users', label: 'nav.users', needs: 'listUsers' },
+    { to: '/roles', label: 'nav.roles', needs: 'listRoles' },
     { to: '/settings', label: 'nav.settings' },
-    { to: '/auth-configs', label: 'nav.authConfigs', needs: 'authConfigs' },
+    { to: '/auth-configs', label: 'nav.authConfigs', needs: 'listAuthConfigs' },
   ];
 }
 
 export function SideNav({ clusterId, projectId }: { clusterId?: string; projectId?: string }) {
   const t = useT();
-  const [can] = useQuery({ query: NavCanDocument });
+  const can = useGlobalPermissions();
   const items = navItems(clusterId, projectId).filter(
-    (item) => item.needs === undefined || can.data?.me[item.needs] === true,
+    (item) => item.needs === undefined || can?.[item.needs] === true,
   );
   return (
-    <nav className="side-nav" aria-label={t('nav.label')}>
+    <nav
+      className="side-nav"
+      aria-label={t('nav.label')}
+      data-permissions={can === undefined ? 'pending' : 'known'}
+    >
       <ul>
         {items.map((item) => (
           <li key={item.to}>

@@ -14,7 +14,7 @@ import { graphql } from '../../gql';
 import type { ClusterState, ClustersPageQuery } from '../../gql/graphql';
 import { useFormat, useT } from '../../i18n/i18n.js';
 import { bytesText, cpuText } from '../../lib/units.js';
-import { useGlobalCan } from '../../lib/use-global-can.js';
+import { useGlobalPermissions } from '../../lib/use-global-can.js';
 import { useRefetchOn } from '../../lib/use-live.js';
 import { ImportClusterDialog } from './import-cluster-dialog.js';
 
@@ -99,8 +99,9 @@ export function ClustersPage() {
   });
   const refetch = () => reexecute({ requestPolicy: 'network-only' });
   useRefetchOn(ClusterStatusDocument, {}, refetch);
-  const canCreate = useGlobalCan('create', 'clusters');
-  const canRemove = useGlobalCan('delete', 'clusters');
+  const can = useGlobalPermissions();
+  const canCreate = can?.createClusters === true;
+  const canRemove = can?.deleteClusters === true;
   const [importing, setImporting] = useState(false);
   const [removeState, remove] = useMutation(RemoveClusterDocument);
   const list = result.data?.clusters;
