@@ -282,6 +282,31 @@ describe('the web console on the demo, in Chromium', function () {
     await page.getByRole('cell', { name: 'Config map reader' }).waitFor({ state: 'detached' });
   });
 
+  it('changes an identity provider: its access mode, disabled and enabled again', async () => {
+    const { page } = admin;
+    const set = await graphqlFromPage(
+      page,
+      'mutation { setAuthConfig(input: { provider: GITHUB, enabled: true, settings: { clientId: "console-test", clientSecret: "not-a-real-secret" } }) { provider } }',
+      {},
+    );
+    expect(set.body.errors).to.equal(undefined);
+    await page.goto(`${demo.demo.paddockUrl}/auth-configs`);
+    await page.getByLabel('Access mode of github').selectOption('REQUIRED');
+    await page.getByRole('button', { name: 'Disable github' }).click();
+    await page.getByRole('button', { name: 'Enable github' }).waitFor();
+    expect(await page.getByLabel('Access mode of github').inputValue()).to.equal('REQUIRED');
+    const configs = await graphqlFromPage(
+      page,
+      '{ authConfigs { provider enabled accessMode secretsSet } }',
+      {},
+    );
+    expect(configs.body.data.authConfigs).to.deep.equal([
+      { provider: 'GITHUB', enabled: false, accessMode: 'REQUIRED', secretsSet: ['clientSecret'] },
+    ]);
+    await page.getByRole('button', { name: 'Enable github' }).click();
+    await page.getByRole('button', { name: 'Disable github' }).waitFor();
+  });
+
   it('adds a cluster through the import manifest, sees it pending, and removes it', async () => {
     const { page } = admin;
     await page.goto(`${demo.demo.paddockUrl}/clusters`);
@@ -439,6 +464,9 @@ describe('the web console on the demo, in Chromium', function () {
     await page.locator('.user-menu > button').click();
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL(/\/login$/);
+    // The login page offers every enabled provider: the password form and GitHub's redirect.
+    const github = page.getByRole('link', { name: 'Sign in with GitHub' });
+    expect(await github.getAttribute('href')).to.equal('/v1/auth/github/start');
     const me = await graphqlFromPage(page, '{ me { id } }', {});
     expect(me.status).to.equal(401);
     expect(admin.problems).to.deep.equal([]);
