@@ -134,6 +134,7 @@ export const en = {
   'projects.newName': 'Project name',
   'namespaces.title': 'Namespaces',
   'namespaces.project': 'Project',
+  'namespaces.projectOf': 'Project of {name}',
   'namespaces.noProject': '(none)',
   'namespaces.create': 'Create namespace',
   'namespaces.newName': 'Namespace name',

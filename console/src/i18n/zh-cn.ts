@@ -135,6 +135,7 @@ export const zhCN: Record<MessageKey, string> = {
   'projects.newName': '项目名称',
   'namespaces.title': '命名空间',
   'namespaces.project': '项目',
+  'namespaces.projectOf': '{name} 所属的项目',
   'namespaces.noProject': '（无）',
   'namespaces.create': '创建命名空间',
   'namespaces.newName': '命名空间名称',

@@ -159,6 +159,8 @@ describe('the web console on the demo, in Chromium', function () {
     await page.getByLabel('Project', { exact: true }).last().selectOption({ label: 'Web team' });
     await page.getByRole('button', { name: 'Create namespace' }).click();
     await page.getByRole('cell', { name: 'web', exact: true }).first().waitFor();
+    const webProject = page.getByLabel('Project of web', { exact: true });
+    expect(await webProject.locator('option:checked').textContent()).to.equal('Web team');
     await page.getByRole('link', { name: 'Web team' }).click();
     await page.waitForURL(/\/c\/demo-1\/p\/[^/]+\/workloads$/);
     projectPath = new URL(page.url()).pathname.replace(/\/workloads$/, '');

@@ -56,6 +56,15 @@ const CreateProjectDocument = graphql(`
   }
 `);
 
+const MoveNamespaceDocument = graphql(`
+  mutation MoveNamespace($clusterId: ID!, $name: String!, $projectId: ID) {
+    moveNamespace(clusterId: $clusterId, name: $name, projectId: $projectId) {
+      id
+      projectId
+    }
+  }
+`);
+
 const CreateNamespaceDocument = graphql(`
   mutation CreateNamespace($clusterId: ID!, $name: String!, $projectId: ID) {
     createNamespace(clusterId: $clusterId, name: $name, projectId: $projectId) {
@@ -76,6 +85,7 @@ export function ProjectsPage({ clusterId }: { clusterId: string }) {
   const canCreateNamespace = useCan(clusterId, 'create', 'namespaces');
   const [projectState, createProject] = useMutation(CreateProjectDocument);
   const [nsState, createNamespace] = useMutation(CreateNamespaceDocument);
+  const [moveState, moveNamespace] = useMutation(MoveNamespaceDocument);
   const projects = result.data?.projects;
   const namespaces = result.data?.namespaces;
   const refetch = () => reexecute({ requestPolicy: 'network-only' });
@@ -141,6 +151,7 @@ export function ProjectsPage({ clusterId }: { clusterId: string }) {
       </Section>
       <Section title={t('namespaces.title')}>
         <ClusterErrors errors={namespaces?.clusterErrors} />
+        <ErrorNotice error={moveState.error} />
         <DataTable
           caption={t('namespaces.title')}
           rows={namespaces?.items}
@@ -151,7 +162,29 @@ export function ProjectsPage({ clusterId }: { clusterId: string }) {
             {
               header: t('namespaces.project'),
               render: (n) =>
-                projects?.items.find((p) => p.id === n.projectId)?.name ?? n.projectId ?? '—',
+                canCreateNamespace ? (
+                  <select
+                    aria-label={t('namespaces.projectOf', { name: n.name })}
+                    value={n.projectId?.split(':').pop() ?? ''}
+                    disabled={moveState.fetching}
+                    onChange={(e) =>
+                      void moveNamespace({
+                        clusterId,
+                        name: n.name,
+                        projectId: e.target.value || null,
+                      }).then(refetch)
+                    }
+                  >
+                    <option value="">{t('namespaces.noProject')}</option>
+                    {projects?.items.map((p) => (
+                      <option key={p.id} value={p.projectId}>
+                        {p.name}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  (projects?.items.find((p) => p.id === n.projectId)?.name ?? n.projectId ?? '—')
+                ),
             },
             {
               header: t('common.actions'),

@@ -97,6 +97,13 @@ const DeleteWorkloadDocument = graphql(`
   }
 `);
 
+/**
+ * Two watches per namespace (workloads and pods); Paddock allows each user 10 subscriptions
+ * at once, so a project with many namespaces is live in its first four and refreshed on
+ * demand in the rest.
+ */
+const LIVE_NAMESPACES = 4;
+
 type WorkloadRow = WorkloadsQuery['deployments']['items'][number];
 type PodRow = WorkloadsQuery['pods']['items'][number];
 type ClusterErrorRow = WorkloadsQuery['deployments']['clusterErrors'][number];
@@ -158,18 +165,20 @@ export function WorkloadsPage({ clusterId, projectId }: { clusterId: string; pro
         ) : null
       }
     >
-      {scope.namespaces?.flatMap((ns) =>
-        ['Deployment', 'Pod'].map((kind) => (
-          <LiveKind
-            key={`${ns}/${kind}`}
-            clusterId={clusterId}
-            namespace={ns}
-            apiVersion={kind === 'Pod' ? 'v1' : 'apps/v1'}
-            kind={kind}
-            onChange={refetch}
-          />
-        )),
-      )}
+      {scope.namespaces
+        ?.slice(0, LIVE_NAMESPACES)
+        .flatMap((ns) =>
+          ['Deployment', 'Pod'].map((kind) => (
+            <LiveKind
+              key={`${ns}/${kind}`}
+              clusterId={clusterId}
+              namespace={ns}
+              apiVersion={kind === 'Pod' ? 'v1' : 'apps/v1'}
+              kind={kind}
+              onChange={refetch}
+            />
+          )),
+        )}
       <ErrorNotice error={result.error ?? redeployState.error ?? deleteState.error} />
       <Section title={t('workloads.workloads')}>
         <ClusterErrors
