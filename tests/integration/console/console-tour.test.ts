@@ -161,6 +161,23 @@ describe('the web console on the demo, in Chromium', function () {
     await page.getByRole('cell', { name: 'web', exact: true }).first().waitFor();
     const webProject = page.getByLabel('Project of web', { exact: true });
     expect(await webProject.locator('option:checked').textContent()).to.equal('Web team');
+    await page.getByRole('button', { name: 'Settings of Web team' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/^Pod security/).selectOption('baseline');
+    await dialog.getByLabel(/^Quota of the whole project/).fill('pods=50');
+    await dialog.getByLabel('Quota each namespace gets').fill('pods=20');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const settings = await graphqlFromPage(
+      page,
+      '{ projectSettings(clusterId: "demo-1") { name podSecurityEnforce quotaLimit { resource quantity } } }',
+      {},
+    );
+    expect(settings.body.data.projectSettings).to.deep.include({
+      name: 'Web team',
+      podSecurityEnforce: 'baseline',
+      quotaLimit: [{ resource: 'pods', quantity: '50' }],
+    });
     await page.getByRole('link', { name: 'Web team' }).click();
     await page.waitForURL(/\/c\/demo-1\/p\/[^/]+\/workloads$/);
     projectPath = new URL(page.url()).pathname.replace(/\/workloads$/, '');

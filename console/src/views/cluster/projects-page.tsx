@@ -1,5 +1,5 @@
 /** A cluster's projects and namespaces; creating either, moving a namespace into a project. */
-import { type FormEvent, useId } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { Link, pathOf } from '../../app/router.js';
 import { DataTable } from '../../components/data-table.js';
@@ -10,6 +10,7 @@ import { YamlButton } from '../../components/yaml-dialog.js';
 import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
 import { PADDOCK_GROUP, useCan } from '../../lib/use-can.js';
+import { ProjectSettingsDialog } from './project-settings-dialog.js';
 
 const ProjectsDocument = graphql(`
   query ClusterProjects($clusterId: ID!, $first: Int, $after: String) {
@@ -83,6 +84,8 @@ export function ProjectsPage({ clusterId }: { clusterId: string }) {
   });
   const canCreateProject = useCan(clusterId, 'create', `projects.${PADDOCK_GROUP}`);
   const canCreateNamespace = useCan(clusterId, 'create', 'namespaces');
+  const canUpdateProjects = useCan(clusterId, 'update', `projects.${PADDOCK_GROUP}`);
+  const [editing, setEditing] = useState<string>();
   const [projectState, createProject] = useMutation(CreateProjectDocument);
   const [nsState, createNamespace] = useMutation(CreateNamespaceDocument);
   const [moveState, moveNamespace] = useMutation(MoveNamespaceDocument);
@@ -134,6 +137,22 @@ export function ProjectsPage({ clusterId }: { clusterId: string }) {
             },
             { header: t('common.description'), render: (p) => p.description },
             { header: t('projects.namespaces'), render: (p) => p.namespaces.join(', ') || '—' },
+            ...(canUpdateProjects
+              ? [
+                  {
+                    header: t('common.actions'),
+                    render: (p: { projectId: string; name: string }) => (
+                      <button
+                        type="button"
+                        onClick={() => setEditing(p.projectId)}
+                        aria-label={t('projects.settings', { name: p.name })}
+                      >
+                        {t('common.edit')}
+                      </button>
+                    ),
+                  },
+                ]
+              : []),
           ]}
         />
         {canCreateProject ? (
@@ -227,6 +246,14 @@ export function ProjectsPage({ clusterId }: { clusterId: string }) {
           </form>
         ) : null}
       </Section>
+      {editing ? (
+        <ProjectSettingsDialog
+          clusterId={clusterId}
+          projectId={editing}
+          onClose={() => setEditing(undefined)}
+          onSaved={refetch}
+        />
+      ) : null}
     </Page>
   );
 }
