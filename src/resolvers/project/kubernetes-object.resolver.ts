@@ -10,6 +10,17 @@ import { kubeClient, visibleCluster } from '../cluster/kube-access.js';
 import { invalid, objectName } from '../cluster/validate-input.js';
 import type { GraphQLContext } from '../context.js';
 
+const API_VERSION = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+((alpha|beta)[0-9]+)?$/;
+const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
+
+/** Both end up in a discovery path, so they must be what Kubernetes allows and nothing else. */
+function typeOf(field: string, apiVersion: string, kind: string): void {
+  if (!API_VERSION.test(apiVersion)) {
+    throw invalid(`${field}apiVersion`, `${JSON.stringify(apiVersion)} is not an apiVersion`);
+  }
+  if (!KIND.test(kind)) throw invalid(`${field}kind`, `${JSON.stringify(kind)} is not a kind`);
+}
+
 @Resolver()
 export class KubernetesObjectResolver {
   @Authorized()
@@ -25,6 +36,7 @@ export class KubernetesObjectResolver {
     @Arg('name') name: string,
     @Arg('namespace', () => String, { nullable: true }) namespace: string | null | undefined,
   ): Promise<KubeObject> {
+    typeOf('', apiVersion, kind);
     await visibleCluster(ctx, clusterId);
     const kube = kubeClient(ctx);
     const resource = await kube.resolveKind(clusterId, apiVersion, kind);
@@ -43,6 +55,7 @@ export class KubernetesObjectResolver {
     @Arg('object', () => JSONScalar) object: unknown,
   ): Promise<KubeObject> {
     const body = wholeObject(object);
+    typeOf('object.', body.apiVersion, body.kind);
     await visibleCluster(ctx, clusterId);
     const kube = kubeClient(ctx);
     const resource = await kube.resolveKind(clusterId, body.apiVersion, body.kind);

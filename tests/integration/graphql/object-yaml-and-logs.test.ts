@@ -72,6 +72,11 @@ describe('GraphQL for a console: one object as JSON, its replacement and pod log
       [{ apiVersion: 'v1', metadata: { name: 'x' } }, 'object.kind'],
       [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: {} }, 'object.metadata.name'],
       [
+        { apiVersion: '../../api/v1', kind: 'Secret', metadata: { name: 'x' } },
+        'object.apiVersion',
+      ],
+      [{ apiVersion: 'v1', kind: 'Secret/../x', metadata: { name: 'x' } }, 'object.kind'],
+      [
         { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
         'object.metadata.namespace',
       ],
