@@ -1,5 +1,12 @@
 /** English messages; every other language is typed against these keys. */
+import { enApps } from './en-apps.js';
+import { enManage } from './en-manage.js';
+import { enOps } from './en-ops.js';
+
 export const en = {
+  ...enManage,
+  ...enApps,
+  ...enOps,
   'common.loading': 'Loading…',
   'common.empty': 'Nothing here yet.',
   'common.skip': 'Skip to content',

@@ -1,7 +1,13 @@
 /** 简体中文. */
 import type { MessageKey } from './en.js';
+import { zhCNApps } from './zh-cn-apps.js';
+import { zhCNManage } from './zh-cn-manage.js';
+import { zhCNOps } from './zh-cn-ops.js';
 
 export const zhCN: Record<MessageKey, string> = {
+  ...zhCNManage,
+  ...zhCNApps,
+  ...zhCNOps,
   'common.loading': '加载中…',
   'common.empty': '暂无内容。',
   'common.skip': '跳到正文',
