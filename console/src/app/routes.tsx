@@ -14,11 +14,7 @@ import { AuthConfigsPage } from '../views/global/auth-configs-page.js';
 import { ClustersPage } from '../views/global/clusters-page.js';
 import { RolesPage } from '../views/global/roles-page.js';
 import { SettingsPage } from '../views/global/settings-page.js';
-import { CertificatesPage } from '../views/project/certificates-page.js';
-import { ConfigPage } from '../views/project/config-page.js';
 import { ProjectMembersPage } from '../views/project/project-members-page.js';
-import { ServicesPage } from '../views/project/services-page.js';
-import { VolumesPage } from '../views/project/volumes-page.js';
 import { WorkloadsPage } from '../views/project/workloads-page.js';
 import { ApiKeysPage } from '../views/user/api-keys-page.js';
 import { PreferencesPage } from '../views/user/preferences-page.js';
@@ -95,6 +91,28 @@ const ProjectCatalogsPage = later<Project>(
   () => import('../views/project/project-catalogs-page.js'),
   'ProjectCatalogsPage',
 );
+const ConfigPage = later<Project>(() => import('../views/project/config-page.js'), 'ConfigPage');
+const VolumesPage = later<Project>(() => import('../views/project/volumes-page.js'), 'VolumesPage');
+const ServicesPage = later<Project>(
+  () => import('../views/project/services-page.js'),
+  'ServicesPage',
+);
+const CertificatesPage = later<Project>(
+  () => import('../views/project/certificates-page.js'),
+  'CertificatesPage',
+);
+const LoadBalancingPage = later<Project>(
+  () => import('../views/project/load-balancing-page.js'),
+  'LoadBalancingPage',
+);
+const RegistriesPage = later<Project>(
+  () => import('../views/project/registries-page.js'),
+  'RegistriesPage',
+);
+const ProjectNamespacesPage = later<Project>(
+  () => import('../views/project/project-namespaces-page.js'),
+  'ProjectNamespacesPage',
+);
 const SessionsPage = later(() => import('../views/user/sessions-page.js'), 'SessionsPage');
 
 const cluster = (p: Params): Cluster => ({ clusterId: p.clusterId ?? '' });
@@ -140,6 +158,9 @@ export const routes: readonly RouteEntry[] = [
     [
       ['workloads', WorkloadsPage],
       ['services', ServicesPage],
+      ['load-balancing', LoadBalancingPage],
+      ['registries', RegistriesPage],
+      ['namespaces', ProjectNamespacesPage],
       ['volumes', VolumesPage],
       ['config', ConfigPage],
       ['certificates', CertificatesPage],
