@@ -298,9 +298,13 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
       const project = `${url}/c/demo-1/p/${projectId}`;
       await v.goto(`${project}/apps`);
       await v.getByRole('link', { name: 'hello-console' }).waitFor();
+      // Shown once the permission answer says no: only then is an absent button telling.
+      const readOnly = v.getByText('You may view these but not change them.');
+      await readOnly.waitFor();
       expect(await v.getByRole('link', { name: 'Install app' }).count()).to.equal(0);
       await v.getByRole('link', { name: 'hello-console' }).click();
       await v.locator('.facts').getByText('deployed', { exact: true }).waitFor();
+      await readOnly.waitFor();
       await none('release', ['Upgrade', 'Uninstall', /^Roll back/]);
       await screenshot(v, 'apps-07-viewer-release');
       await v.goto(`${project}/alerts`);

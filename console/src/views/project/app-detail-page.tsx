@@ -9,6 +9,7 @@ import { pathOf, useRouter } from '../../app/router.js';
 import { DataTable } from '../../components/data-table.js';
 import { ErrorNotice, Loading } from '../../components/notices.js';
 import { Page, Section } from '../../components/page.js';
+import { ReadOnlyHint } from '../../components/read-only-hint.js';
 import { ReadOnlyText } from '../../components/read-only-text.js';
 import { ValuesDiff } from '../../components/values-editor.js';
 import { graphql } from '../../gql';
@@ -103,7 +104,8 @@ export function AppDetailPage({
   const [upgrading, setUpgrading] = useState(false);
   const refetch = () => reexecute({ requestPolicy: 'network-only' });
   usePolling(refetch, 3000, operation !== undefined);
-  const canWrite = useCan(clusterId, 'create', 'secrets', namespace) === true;
+  const canCreate = useCan(clusterId, 'create', 'secrets', namespace);
+  const canWrite = canCreate === true;
   const app = result.data?.app;
   const listPath = pathOf('c', clusterId, 'p', projectId, 'apps');
   const onFinished = (state: string) => {
@@ -248,6 +250,7 @@ export function AppDetailPage({
           ) : null}
         </>
       )}
+      <ReadOnlyHint can={[canCreate]} />
     </Page>
   );
 }

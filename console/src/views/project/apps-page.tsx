@@ -7,6 +7,7 @@ import { Link, pathOf } from '../../app/router.js';
 import { DataTable } from '../../components/data-table.js';
 import { ClusterErrors, ErrorNotice } from '../../components/notices.js';
 import { Page } from '../../components/page.js';
+import { ReadOnlyHint } from '../../components/read-only-hint.js';
 import { graphql } from '../../gql';
 import { useFormat, useT } from '../../i18n/i18n.js';
 import { useCan } from '../../lib/use-can.js';
@@ -48,7 +49,8 @@ export function AppsPage({ clusterId, projectId }: { clusterId: string; projectI
   });
   usePolling(() => reexecute({ requestPolicy: 'network-only' }), 5000);
   // Helm keeps a release in a Secret of its namespace: who may create one may install.
-  const canInstall = useCan(clusterId, 'create', 'secrets', scope.namespaces?.[0] ?? '') === true;
+  const canCreate = useCan(clusterId, 'create', 'secrets', scope.namespaces?.[0] ?? '');
+  const canInstall = canCreate === true;
   const base = pathOf('c', clusterId, 'p', projectId, 'apps');
   return (
     <Page
@@ -95,6 +97,7 @@ export function AppsPage({ clusterId, projectId }: { clusterId: string; projectI
           },
         ]}
       />
+      <ReadOnlyHint can={[canCreate]} />
     </Page>
   );
 }
