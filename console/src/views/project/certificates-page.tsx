@@ -13,7 +13,7 @@ import { graphql } from '../../gql';
 import { useFormat, useT } from '../../i18n/i18n.js';
 import { useCan } from '../../lib/use-can.js';
 import { NamespaceField } from './namespace-field.js';
-import { useProjectScope } from './project-scope.js';
+import { LiveKinds, useProjectScope } from './project-scope.js';
 
 const CertificatesDocument = graphql(`
   query ProjectCertificates($ref: ID!) {
@@ -94,6 +94,12 @@ export function CertificatesPage({
   };
   return (
     <Page title={t('nav.certificates')}>
+      <LiveKinds
+        clusterId={clusterId}
+        namespaces={scope.namespaces}
+        kinds={[['v1', 'Secret']]}
+        onChange={refetch}
+      />
       <ErrorNotice error={result.error} />
       <Section title={t('certificates.title')}>
         <ClusterErrors errors={list?.clusterErrors} />

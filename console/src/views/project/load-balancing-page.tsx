@@ -11,7 +11,7 @@ import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
 import { useCan } from '../../lib/use-can.js';
 import { NamespaceField } from './namespace-field.js';
-import { useProjectScope } from './project-scope.js';
+import { LiveKinds, useProjectScope } from './project-scope.js';
 
 const IngressesDocument = graphql(`
   query ProjectIngresses($ref: ID!) {
@@ -109,6 +109,12 @@ export function LoadBalancingPage({
   };
   return (
     <Page title={t('nav.loadBalancing')}>
+      <LiveKinds
+        clusterId={clusterId}
+        namespaces={scope.namespaces}
+        kinds={[['networking.k8s.io/v1', 'Ingress']]}
+        onChange={refetch}
+      />
       <ErrorNotice error={result.error} />
       <Section title={t('ingresses.title')}>
         <ClusterErrors errors={list?.clusterErrors} />

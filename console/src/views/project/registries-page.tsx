@@ -13,7 +13,7 @@ import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
 import { useCan } from '../../lib/use-can.js';
 import { NamespaceField } from './namespace-field.js';
-import { useProjectScope } from './project-scope.js';
+import { LiveKinds, useProjectScope } from './project-scope.js';
 
 const RegistriesDocument = graphql(`
   query ProjectRegistries($ref: ID!) {
@@ -91,6 +91,12 @@ export function RegistriesPage({ clusterId, projectId }: { clusterId: string; pr
   };
   return (
     <Page title={t('nav.registries')}>
+      <LiveKinds
+        clusterId={clusterId}
+        namespaces={scope.namespaces}
+        kinds={[['v1', 'Secret']]}
+        onChange={refetch}
+      />
       <ErrorNotice error={result.error} />
       <Section title={t('registries.title')}>
         <ClusterErrors errors={list?.clusterErrors} />

@@ -11,7 +11,7 @@ import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
 import { useCan } from '../../lib/use-can.js';
 import { NamespaceField, parseLabels } from './namespace-field.js';
-import { useProjectScope } from './project-scope.js';
+import { LiveKinds, useProjectScope } from './project-scope.js';
 
 const ServicesDocument = graphql(`
   query ProjectServices($ref: ID!) {
@@ -96,6 +96,15 @@ export function ServicesPage({ clusterId, projectId }: { clusterId: string; proj
   };
   return (
     <Page title={t('nav.services')}>
+      <LiveKinds
+        clusterId={clusterId}
+        namespaces={scope.namespaces}
+        kinds={[
+          ['v1', 'Service'],
+          ['v1', 'Endpoints'],
+        ]}
+        onChange={refetch}
+      />
       <ErrorNotice error={result.error} />
       <Section title={t('services.title')}>
         <ClusterErrors errors={d?.services.clusterErrors} />
