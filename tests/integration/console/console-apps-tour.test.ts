@@ -309,19 +309,25 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
       await screenshot(v, 'apps-07-viewer-release');
       await v.goto(`${project}/alerts`);
       await v.getByRole('table', { name: 'Alert rules' }).waitFor();
+      await readOnly.waitFor();
       await none('project alerts', ['New alert rule', /^Delete rule/, /^Mute/]);
       await v.goto(`${project}/logging`);
       await v.getByRole('table', { name: 'Logging targets' }).waitFor();
+      await readOnly.waitFor();
       await none('project logging', ['Add logging target']);
       await v.goto(`${project}/catalogs`);
       await v.getByRole('table', { name: 'Catalogs' }).waitFor();
+      await readOnly.waitFor();
       await none('project catalogs', ['Add catalog']);
       await v.goto(`${url}/catalogs`);
       await v.getByRole('cell', { name: /demo-charts/ }).waitFor();
+      // Global pages decide from the caller's global roles, the same answer the side nav uses.
+      await v.locator('nav[data-permissions="known"]').waitFor();
       await none('catalogs', ['Add catalog', /^Refresh /, /^Edit catalog/, /^Remove catalog/]);
       await v.goto(`${url}/multi-cluster-apps`);
       await v.getByRole('link', { name: 'hello-fleet' }).click();
       await v.getByRole('table', { name: 'Targets' }).getByRole('row').nth(1).waitFor();
+      await v.locator('nav[data-permissions="known"]').waitFor();
       await none('multi-cluster app', ['Upgrade', 'Delete', /^Remove target/, 'Add target']);
       expect(await v.getByRole('link', { name: 'New multi-cluster app' }).count()).to.equal(0);
       await v.locator('nav[data-permissions="known"]').waitFor();

@@ -1,5 +1,6 @@
 /** A project's alerts as they fire and resolve, and its own alert rules. */
 import { Page, Section } from '../../components/page.js';
+import { ReadOnlyHint } from '../../components/read-only-hint.js';
 import { useT } from '../../i18n/i18n.js';
 import { PADDOCK_GROUP, useCan } from '../../lib/use-can.js';
 import { AlertRulesPanel } from '../alerting/alert-rules-panel.js';
@@ -16,7 +17,8 @@ export function ProjectAlertsPage({
   const t = useT();
   const scope = useProjectScope(clusterId, projectId);
   const ns = scope.namespaces?.[0] ?? '';
-  const canWrite = useCan(clusterId, 'create', `projectalertrules.${PADDOCK_GROUP}`, ns) === true;
+  const can = useCan(clusterId, 'create', `projectalertrules.${PADDOCK_GROUP}`, ns);
+  const canWrite = can === true;
   return (
     <Page title={t('alerts.title', { scope: scope.name })}>
       <Section title={t('alerts.live')}>
@@ -25,6 +27,7 @@ export function ProjectAlertsPage({
       <Section title={t('alerts.rules')}>
         <AlertRulesPanel clusterId={clusterId} projectId={projectId} canWrite={canWrite} />
       </Section>
+      <ReadOnlyHint can={[can]} />
     </Page>
   );
 }

@@ -1,5 +1,6 @@
 /** Where a project's container logs go. */
 import { Page } from '../../components/page.js';
+import { ReadOnlyHint } from '../../components/read-only-hint.js';
 import { useT } from '../../i18n/i18n.js';
 import { PADDOCK_GROUP, useCan } from '../../lib/use-can.js';
 import { LoggingTargetsPanel } from '../logging/logging-targets-panel.js';
@@ -15,10 +16,12 @@ export function ProjectLoggingPage({
   const t = useT();
   const scope = useProjectScope(clusterId, projectId);
   const ns = scope.namespaces?.[0] ?? '';
-  const canWrite = useCan(clusterId, 'create', `projectloggings.${PADDOCK_GROUP}`, ns) === true;
+  const can = useCan(clusterId, 'create', `projectloggings.${PADDOCK_GROUP}`, ns);
+  const canWrite = can === true;
   return (
     <Page title={t('logging.title', { scope: scope.name })}>
       <LoggingTargetsPanel clusterId={clusterId} projectId={projectId} canWrite={canWrite} />
+      <ReadOnlyHint can={[can]} />
     </Page>
   );
 }
