@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { agentCommand } from '../agent/index.js';
 import { backupCommand, restoreCommand } from './backup-commands.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { kubeconfigCommand } from './kubeconfig-command.js';
@@ -15,6 +16,7 @@ Commands:
   reencrypt             re-seal every secret at rest under PADDOCK_ENCRYPTION_KEY
   kubeconfig            log in to a running Paddock and write a kubeconfig
   user                  create, disable, enable a user or reset its password (break-glass)
+  agent                 run inside a cluster Paddock cannot dial, and open a tunnel to Paddock
   version               print the version
 
 Run 'paddock <command> --help' for the settings of a command.
@@ -38,6 +40,8 @@ export async function runCli(io: CliIo): Promise<number> {
       return kubeconfigCommand(io, argv);
     case 'user':
       return userCommand(io, argv);
+    case 'agent':
+      return agentCommand(io, argv, packageVersion());
     case 'version':
       io.stdout(`${packageVersion()}\n`);
       return exitCodes.ok;
