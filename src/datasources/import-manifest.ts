@@ -14,7 +14,7 @@ export const MANAGER_TOKEN_SECRET = 'paddock-manager-token';
 
 export { EXTRA_PRINCIPAL_ID, EXTRA_USERNAME };
 
-type KubeObject = Record<string, unknown>;
+export type KubeObject = Record<string, unknown>;
 
 /** Every object of the manifest, in the order they can be created. */
 export function importManifestObjects(clusterId?: string): KubeObject[] {
@@ -88,6 +88,8 @@ function managerRules(): KubeObject[] {
     { apiGroups: [''], resources: ['nodes', 'pods', 'persistentvolumes'], verbs: read },
     { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: read },
     { apiGroups: ['metrics.k8s.io'], resources: ['nodes', 'pods'], verbs: read },
+    // Warning events and node changes are watched for alerting (through an agent's tunnel too).
+    { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: read },
     { apiGroups: [''], resources: ['namespaces'], verbs: write },
     { apiGroups: [''], resources: ['resourcequotas', 'limitranges'], verbs: write },
     {
@@ -98,8 +100,14 @@ function managerRules(): KubeObject[] {
   ];
 }
 
-/** The manifest as multi-document YAML. */
-export function renderImportManifest(clusterId?: string): string {
+/**
+ * The manifest as multi-document YAML; `extra` adds objects after the standard ones (an
+ * agent import's Secret, service account and Deployment) with their header lines.
+ */
+export function renderImportManifest(
+  clusterId?: string,
+  extra?: { readonly objects: readonly KubeObject[]; readonly header: readonly string[] },
+): string {
   const header = [
     '# Paddock downstream access. Apply with: kubectl apply -f <this file>',
     '# paddock-impersonator: carries user traffic; may only impersonate (users, groups, uids,',
@@ -107,7 +115,10 @@ export function renderImportManifest(clusterId?: string): string {
     '# paddock-manager: health and capacity reads, namespace/project annotations, quotas, and',
     '#   RBAC push-down of role bindings (bind/escalate on RBAC objects).',
   ];
+  if (extra !== undefined) header.push(...extra.header);
   if (clusterId !== undefined) header.push(`# Paddock cluster id: ${clusterId}`);
-  const docs = importManifestObjects(clusterId).map((o) => stringify(o, { lineWidth: 0 }));
+  const docs = [...importManifestObjects(clusterId), ...(extra?.objects ?? [])].map((o) =>
+    stringify(o, { lineWidth: 0 }),
+  );
   return `${header.join('\n')}\n---\n${docs.join('---\n')}`;
 }

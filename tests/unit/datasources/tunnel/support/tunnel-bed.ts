@@ -31,8 +31,10 @@ export interface TunnelBed {
   readonly logs: ReturnType<typeof createTestLogger>['lines'];
   /** Starts an agent relaying to `apiUrl`; `streams` counts the CONNECTs it handled. */
   startAgent(options?: { token?: string; apiUrl?: string }): TestAgent;
-  /** Accepts only this secret from now on (a rotation). */
+  /** Accepts only this secret from now on (a rotation of the fake registrar). */
   setSecret(secret: string): void;
+  /** What the agents read as the account tokens from now on (the cluster rotated them). */
+  setTokens(tokens: { impersonator: string; manager: string }): void;
   close(): Promise<void>;
 }
 
@@ -42,12 +44,24 @@ export interface TestAgent {
   stop(): Promise<void>;
 }
 
-export async function startTunnelBed(apiUrl: string, caPem: string): Promise<TunnelBed> {
+export interface TunnelBedOptions {
+  /** The registry, or by default a fake accepting `SECRET` for `CLUSTER`. */
+  readonly registrar?: AgentRegistrar;
+  readonly hub?: TunnelHub;
+  /** What the agents read as the account tokens. */
+  readonly tokens?: { impersonator: string; manager: string };
+}
+
+export async function startTunnelBed(
+  apiUrl: string,
+  caPem: string,
+  options: TunnelBedOptions = {},
+): Promise<TunnelBed> {
   const logger = createTestLogger();
-  const hub = new TunnelHub();
+  const hub = options.hub ?? new TunnelHub();
   const registrations: AgentRegistration[] = [];
   let secret = SECRET;
-  const registrar: AgentRegistrar = {
+  const fake: AgentRegistrar = {
     async verifyAgent(clusterId, presented) {
       return clusterId === CLUSTER && presented === secret ? `digest-of-${presented}` : undefined;
     },
@@ -56,6 +70,17 @@ export async function startTunnelBed(apiUrl: string, caPem: string): Promise<Tun
       registrations.push(registration);
     },
   };
+  const real = options.registrar;
+  const registrar: AgentRegistrar =
+    real === undefined
+      ? fake
+      : {
+          verifyAgent: (id, presented) => real.verifyAgent(id, presented),
+          async registerAgent(id, digest, registration) {
+            await real.registerAgent(id, digest, registration);
+            registrations.push(registration);
+          },
+        };
   const route = createAgentConnectRoute({
     registrar,
     hub,
@@ -85,8 +110,8 @@ export async function startTunnelBed(apiUrl: string, caPem: string): Promise<Tun
   const agents = new Set<TestAgent>();
   const files: Record<string, string> = {
     '/ca.crt': caPem,
-    '/imp': 'imp-token\n',
-    '/mgr': 'mgr-token\n',
+    '/imp': `${options.tokens?.impersonator ?? 'imp-token'}\n`,
+    '/mgr': `${options.tokens?.manager ?? 'mgr-token'}\n`,
   };
 
   return {
@@ -135,6 +160,10 @@ export async function startTunnelBed(apiUrl: string, caPem: string): Promise<Tun
     },
     setSecret(next) {
       secret = next;
+    },
+    setTokens(tokens) {
+      files['/imp'] = `${tokens.impersonator}\n`;
+      files['/mgr'] = `${tokens.manager}\n`;
     },
     async close() {
       await Promise.all([...agents].map((a) => a.stop()));
