@@ -7,9 +7,11 @@ import { ControllerHost, StoreLeases } from '../controllers/index.js';
 import {
   CapacityRefresher,
   ClusterAdminService,
+  createAgentConnectRoute,
   createOutboundGuard,
   DatasourceClusterRegistry,
   PendingImportSweeper,
+  TunnelHub,
 } from '../datasources/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
 import { RbacSyncController } from '../datasources/rbac-sync/index.js';
@@ -114,12 +116,22 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       onReadError: (err) => logger.warn({ err }, 'cannot read the outbound network settings'),
     });
     await outbound.refresh();
+    // Clusters Paddock cannot dial are reached through tunnels their agents open (ADR 0017).
+    const tunnels = new TunnelHub();
     const clusters = new DatasourceClusterRegistry({
       store,
       secretBox: keys.secretBox,
       logger,
       outbound,
+      tunnels,
+      agentManifest: {
+        image: config.agentImage,
+        ...(tls?.caPem === undefined ? {} : { serverCaPem: tls.caPem }),
+        serverUrl: async () => (await settingValue('server-url')) || undefined,
+      },
     });
+    const agentConnect = createAgentConnectRoute({ registrar: clusters, hub: tunnels, logger });
+    closers.push(() => agentConnect.close());
     if (config.importKubeconfig) {
       await importKubeconfigContexts(config.kubeconfigFiles, clusters, logger);
     }
@@ -305,9 +317,10 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       createImportManifestRoute({
         authenticator: identity.authenticator,
         manifests: clusters,
-        authorize: (caller) =>
-          access.authorizer.allows(caller, { verb: 'create', resource: 'clusters' }),
+        // An agent cluster's manifest carries its registration secret (ADR 0017).
+        authorize: (caller, clusterId) => clusterAdmin.mayReadImportManifest(caller, clusterId),
       }),
+      agentConnect,
       kubeconfigRoute({ authenticator: identity.authenticator, issuer: kubeconfig }),
     ];
     return {

@@ -121,6 +121,15 @@ export const configKeys = [
     description: 'public URL written into kubeconfigs (default: derived from the request)',
   },
   {
+    key: 'agentImage',
+    env: 'PADDOCK_AGENT_IMAGE',
+    flag: 'agent-image',
+    schema: nonEmpty,
+    form: 'a container image reference',
+    description: 'image of the paddock agent Deployment in agent import manifests',
+    defaultValue: 'paddock:latest',
+  },
+  {
     key: 'logLevel',
     env: 'PADDOCK_LOG_LEVEL',
     flag: 'log-level',

@@ -110,6 +110,10 @@ export const EXTRA_USERNAME = 'paddock.io/username';
 
 /** Renders the manifest an operator applies to import a registered cluster. */
 export interface ImportManifestSource {
-  /** Multi-document YAML; `NOT_FOUND` for an unknown cluster. */
-  importManifest(clusterId: string): Promise<string>;
+  /**
+   * Multi-document YAML; `NOT_FOUND` for an unknown cluster. `baseUrl` is where the caller
+   * reached Paddock: an agent cluster's manifest tells its agent to dial there unless
+   * Paddock's URL is configured.
+   */
+  importManifest(clusterId: string, context?: { readonly baseUrl?: string }): Promise<string>;
 }
