@@ -7,6 +7,7 @@
  * Both sides import this file; nothing else is shared.
  */
 import { z } from 'zod';
+import { AGENT_TUNNEL_ERROR_CODE } from '../../domain/cluster-upstream.js';
 
 /** Where the agent dials (WebSocket upgrade on Paddock's one listener). */
 export const AGENT_CONNECT_PATH = '/v1/connect';
@@ -21,7 +22,7 @@ export const AGENT_REGISTRATION_PATH = '/registration';
 export const AGENT_TOKEN_PREFIX = 'pdkagent';
 
 /** The `code` of every failure the tunnel itself causes (no agent, agent gone, refused). */
-export const TUNNEL_ERROR_CODE = 'EAGENTTUNNEL';
+export const TUNNEL_ERROR_CODE = AGENT_TUNNEL_ERROR_CODE;
 
 /** Largest registration answer Paddock reads (a CA bundle and two tokens fit easily). */
 export const MAX_REGISTRATION_BYTES = 256 * 1024;
