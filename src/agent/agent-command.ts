@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { agentConfigHelp, loadAgentConfig } from '../config/agent-config.js';
-import { ConfigError } from '../config/index.js';
-import { createLogger } from '../server/index.js';
+import { ConfigError } from '../config/config-error.js';
+import { createLogger } from '../server/create-logger.js';
 import { AgentTunnel } from './agent-tunnel.js';
 import { clusterFacts } from './cluster-facts.js';
 import { createTunnelStreamHandler } from './tunnel-stream-handler.js';

@@ -78,6 +78,11 @@ export class TunnelHub {
     };
   }
 
+  /** Open streams of each of the cluster's sessions, in attach order (metrics, tests). */
+  streamsPerSession(clusterId: string): number[] {
+    return (this.#sessions.get(clusterId) ?? []).map((s) => s.activeStreams);
+  }
+
   /** Closes the sessions of a cluster that `keep` rejects (a rotated-away secret). */
   retain(clusterId: string, keep: (session: AgentSession) => boolean, reason: string): number {
     const doomed = (this.#sessions.get(clusterId) ?? []).filter((s) => !keep(s));

@@ -24,11 +24,7 @@ import {
   TunnelHub,
 } from '../../../../src/datasources/index.js';
 import type { ProxyAuditEvent } from '../../../../src/domain/audit.js';
-import {
-  AesGcmSecretBox,
-  createIdentityServices,
-  type IdentityServices,
-} from '../../../../src/identity/index.js';
+import { AesGcmSecretBox, createIdentityServices } from '../../../../src/identity/index.js';
 import { createHttpMetrics } from '../../../../src/server/http-metrics.js';
 import { createPaddockServer, type PaddockServer } from '../../../../src/server/paddock-server.js';
 import { type AgentProcess, startAgentProcess } from '../../../support/agent-process.js';
