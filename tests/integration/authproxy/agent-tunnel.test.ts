@@ -12,7 +12,6 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import { callCluster } from '../../../src/datasources/cluster-request.js';
 import { waitFor } from '../../support/wait-for.js';
 import { kubectl } from './support/kubectl.js';
 import {
