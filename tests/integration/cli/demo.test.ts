@@ -8,7 +8,7 @@ import { makeTempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
 
 describe('npm run demo', () => {
-  it('serves clusters imported through the manifest, writes demo.json and stops on SIGTERM', async () => {
+  it('serves clusters imported through the manifest and one through its agent, writes demo.json and stops on SIGTERM', async () => {
     const dir = await makeTempDir('demo');
     const port = await freePort();
     const child = spawn(
@@ -38,7 +38,13 @@ describe('npm run demo', () => {
         { timeoutMs: 60_000, intervalMs: 200 },
       );
       expect(demo.paddockUrl).to.equal(`https://127.0.0.1:${port}`);
-      expect(demo.clusters.map((c: { id: string }) => c.id)).to.deep.equal(['demo-1', 'demo-2']);
+      expect(
+        demo.clusters.map((c: { id: string; transport: string }) => [c.id, c.transport]),
+      ).to.deep.equal([
+        ['demo-1', 'direct'],
+        ['demo-2', 'direct'],
+        ['demo-agent', 'agent'],
+      ]);
       expect(demo.admin.username).to.equal('admin');
       const whoami = await new Promise<string>((resolve, reject) =>
         execFile(
@@ -83,6 +89,21 @@ describe('npm run demo', () => {
         { timeoutMs: 30_000, intervalMs: 500 },
       );
       expect(pods).to.match(/^pod\//m);
+      // The agent cluster too, through the tunnel of the agent the demo started.
+      const agentPods = await waitFor(
+        'admin to list pods of the agent cluster through Paddock',
+        () =>
+          new Promise<string | undefined>((resolve) =>
+            execFile(
+              '/usr/bin/kubectl',
+              ['--kubeconfig', demo.kubeconfig, '--context', 'demo-agent', 'get', 'pods', '-A'],
+              { timeout: 30_000 },
+              (err, stdout) => resolve(err ? undefined : stdout),
+            ),
+          ),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(agentPods).to.contain('paddock-agent');
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
     } finally {
