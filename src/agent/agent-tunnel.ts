@@ -9,7 +9,7 @@ import {
   type Http2Server,
   type ServerHttp2Session,
 } from 'node:http2';
-import { createWebSocketStream, WebSocket } from 'ws';
+import { WebSocket } from 'ws';
 import {
   AGENT_CONNECT_PATH,
   AGENT_TUNNEL_PROTOCOL,
@@ -17,6 +17,7 @@ import {
   TUNNEL_SESSION_MEMORY_MB,
   TUNNEL_SESSION_WINDOW,
 } from '../datasources/tunnel/tunnel-protocol.js';
+import { websocketDuplex } from '../datasources/tunnel/websocket-duplex.js';
 import type { Logger } from '../domain/logger.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
 import type { TunnelStreamHandler } from './tunnel-stream-handler.js';
@@ -135,7 +136,7 @@ export class AgentTunnel {
     ws.once('open', () => {
       this.#state = 'connected';
       this.#o.logger.info({ url }, 'connected to Paddock');
-      const duplex = createWebSocketStream(ws);
+      const duplex = websocketDuplex(ws);
       duplex.on('error', () => undefined); // reported through the WebSocket's own events
       this.#http2.emit('connection', duplex);
       this.#keepAlive(ws);

@@ -12,7 +12,7 @@ import {
   type IncomingHttpHeaders,
 } from 'node:http2';
 import { Duplex } from 'node:stream';
-import { createWebSocketStream, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import {
   AGENT_REGISTRATION_PATH,
   type AgentRegistration,
@@ -23,6 +23,7 @@ import {
   TUNNEL_SESSION_WINDOW,
   tunnelError,
 } from './tunnel-protocol.js';
+import { websocketDuplex } from './websocket-duplex.js';
 
 export interface AgentSessionOptions {
   readonly clusterId: string;
@@ -68,11 +69,11 @@ export class AgentSession {
     this.lastSeenAt = this.connectedAt;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 10_000;
     this.#ws = ws;
-    // Registered before createWebSocketStream's own listener, which ends the stream cleanly:
+    // Registered before the duplex's own listener, which ends the stream cleanly:
     // open CONNECT streams must fail with the tunnel's error, not look like a normal close.
     ws.once('close', () => this.#fail('the agent tunnel closed'));
     ws.on('error', (err) => this.#fail('the agent tunnel failed', err));
-    const duplex = createWebSocketStream(ws);
+    const duplex = websocketDuplex(ws);
     duplex.on('error', () => undefined); // reported through the WebSocket's own events
     this.#http2 = connectHttp2('http://paddock-agent.invalid', {
       createConnection: () => duplex,
