@@ -8,13 +8,26 @@
 import { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 
+/**
+ * Largest message sent. node:http2 may hand over everything its windows allow in one write
+ * (megabytes when many streams carry big answers); the peer refuses messages above its
+ * `maxPayload`, which `MAX_TUNNEL_MESSAGE_BYTES` stays well below.
+ */
+export const MAX_TUNNEL_MESSAGE_BYTES = 1024 * 1024;
+
 export function websocketDuplex(ws: WebSocket): Duplex {
   const send = (data: Buffer, callback: (err?: Error | null) => void) => {
     if (ws.readyState !== ws.OPEN) {
       callback(new Error('the WebSocket is not open'));
       return;
     }
-    ws.send(data, { binary: true }, (err) => callback(err ?? null));
+    for (let at = 0; at < data.length; at += MAX_TUNNEL_MESSAGE_BYTES) {
+      const end = Math.min(data.length, at + MAX_TUNNEL_MESSAGE_BYTES);
+      const piece = at === 0 && end === data.length ? data : data.subarray(at, end);
+      // Messages go out in order; the last one's completion completes the write.
+      if (end === data.length) ws.send(piece, { binary: true }, (err) => callback(err ?? null));
+      else ws.send(piece, { binary: true });
+    }
   };
   const duplex = new Duplex({
     // Backpressure from the reader: the socket is paused until the session reads again.

@@ -1,7 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { WebSocket, WebSocketServer } from 'ws';
-import { websocketDuplex } from '../../../../src/datasources/tunnel/websocket-duplex.js';
+import {
+  MAX_TUNNEL_MESSAGE_BYTES,
+  websocketDuplex,
+} from '../../../../src/datasources/tunnel/websocket-duplex.js';
 import { waitFor } from '../../../support/wait-for.js';
 
 describe('websocketDuplex', () => {
@@ -11,7 +14,12 @@ describe('websocketDuplex', () => {
   let peer: WebSocket;
 
   beforeEach(async () => {
-    server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    // As Paddock's and the agent's ends do, the peer refuses messages above a limit.
+    server = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      maxPayload: 2 * MAX_TUNNEL_MESSAGE_BYTES,
+    });
     await new Promise((r) => server.once('listening', r));
     received = [];
     const accepted = new Promise<WebSocket>((resolve) =>
@@ -38,6 +46,24 @@ describe('websocketDuplex', () => {
     duplex.uncork();
     await waitFor('a message', () => (received.length > 0 ? true : undefined));
     expect(received.map((b) => b.toString())).to.deep.equal(['frame-header|payload']);
+  });
+
+  it('splits a write larger than the message limit, which the peer reassembles in order', async () => {
+    // Regression: node:http2 handed the agent's socket everything its windows allowed in one
+    // write, over the peer's maxPayload, and Paddock dropped the tunnel under load.
+    const duplex = websocketDuplex(client);
+    const big = Buffer.alloc(4 * MAX_TUNNEL_MESSAGE_BYTES + 10);
+    for (let i = 0; i < big.length; i++) big[i] = i % 251;
+    duplex.cork();
+    duplex.write(big.subarray(0, 100));
+    duplex.write(big.subarray(100));
+    duplex.uncork();
+    await waitFor('five messages', () => (received.length === 5 ? true : undefined));
+    expect(received.map((b) => b.length)).to.deep.equal([
+      ...Array(4).fill(MAX_TUNNEL_MESSAGE_BYTES),
+      10,
+    ]);
+    expect(Buffer.concat(received).equals(big)).to.equal(true);
   });
 
   it('reads binary messages in order and ends when the socket closes', async () => {
