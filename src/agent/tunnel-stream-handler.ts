@@ -69,11 +69,17 @@ function connectStream(
   stream.pipe(socket);
   socket.once('connect', () => {
     connected = true;
-    if (stream.destroyed) {
+    // Paddock may have given up on the stream while the connection was being made.
+    if (stream.destroyed || stream.closed) {
       socket.destroy();
       return;
     }
-    stream.respond({ ':status': 200 });
+    try {
+      stream.respond({ ':status': 200 });
+    } catch {
+      socket.destroy();
+      return;
+    }
     socket.pipe(stream);
   });
   socket.on('error', (err) => {
@@ -88,11 +94,16 @@ function connectStream(
   stream.once('close', () => socket.destroy());
 }
 
+/** Answers `stream` if it is still open; a stream Paddock already reset is left alone. */
 function respond(stream: ServerHttp2Stream, status: number, body: string): void {
-  if (stream.destroyed || stream.headersSent) return;
-  stream.respond({
-    ':status': status,
-    ...(body === '' ? {} : { 'content-type': 'application/json' }),
-  });
-  stream.end(body);
+  if (stream.destroyed || stream.closed || stream.headersSent) return;
+  try {
+    stream.respond({
+      ':status': status,
+      ...(body === '' ? {} : { 'content-type': 'application/json' }),
+    });
+    stream.end(body);
+  } catch {
+    // Reset between the check and the answer: nobody is waiting for it any more.
+  }
 }
