@@ -119,6 +119,12 @@ export class AgentTunnel {
       perMessageDeflate: false,
       handshakeTimeout: 10_000,
       maxPayload: 8 * 1024 * 1024,
+      // A zero mask, which ws then skips on both ends (ADR 0017): masking keeps a browser's
+      // script from choosing the bytes an intermediary sees; the agent is no browser, and its
+      // payload is HTTP/2 frames around TLS ciphertext that nobody on the path chooses.
+      generateMask: (mask: Buffer) => {
+        mask.fill(0);
+      },
     });
     this.#ws = ws;
     ws.on('unexpected-response', (_req, res) => {
