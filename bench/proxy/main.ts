@@ -233,6 +233,9 @@ async function main(): Promise<number> {
       progress: log,
     });
     load.http = loadAverage();
+    if (agent.child.exitCode !== null || agent.child.signalCode !== null) {
+      console.warn(`\nwarning: the agent exited during the HTTP phase:\n${agent.output()}`);
+    }
 
     console.log(`\nWatches: ${watchCounts.join(', ')} concurrent, ${watchWrites} writes each`);
     const watches = await runWatchPhase({

@@ -140,7 +140,15 @@ export function createAgentConnectRoute(options: AgentGatewayOptions): AgentConn
               'an agent connected',
             );
             session.onClose(() =>
-              logger.info({ clusterId, session: session.id }, 'an agent disconnected'),
+              logger.info(
+                {
+                  clusterId,
+                  session: session.id,
+                  reason: session.closeReason,
+                  ...(session.closeCause === undefined ? {} : { err: session.closeCause }),
+                },
+                'an agent disconnected',
+              ),
             );
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);

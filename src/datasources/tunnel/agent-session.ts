@@ -48,6 +48,9 @@ export class AgentSession {
   lastSeenAt: number;
   /** Known once the registration has been read. */
   agentVersion: string | undefined;
+  /** Why the session ended, once it has (for the log), and the error behind it if any. */
+  closeReason: string | undefined;
+  closeCause: unknown;
   readonly #ws: WebSocket;
   readonly #http2: ClientHttp2Session;
   readonly #now: () => number;
@@ -242,6 +245,12 @@ export class AgentSession {
   #fail(reason: string, cause?: unknown, wsCode?: number): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.closeCause = cause;
+    const detail = (cause as { code?: unknown; message?: unknown } | undefined) ?? {};
+    this.closeReason =
+      cause === undefined
+        ? reason
+        : `${reason} (${String(detail.code ?? detail.message ?? cause)})`;
     this.#usable = false;
     clearInterval(this.#pingTimer);
     // Destroying the session with an error destroys each open stream with that same error.
