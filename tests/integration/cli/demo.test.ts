@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort } from '../../support/free-port.js';
+import { fetchText } from '../../support/http-client.js';
 import { repoRoot } from '../../support/repo-root.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -104,6 +105,29 @@ describe('npm run demo', () => {
         { timeoutMs: 30_000, intervalMs: 500 },
       );
       expect(agentPods).to.contain('paddock-agent');
+      // GraphQL reads as the caller go through the tunnel too, and health shows the agent.
+      const answer = await fetchText(`${demo.paddockUrl}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${demo.admin.token}`,
+        },
+        ca: await readFile(demo.caFile, 'utf8'),
+        body: JSON.stringify({
+          query: `{ cluster(id: "demo-agent") { transport health { state agent { connected sessions } } }
+            pods(first: 100, filter: { clusterIds: ["demo-agent"], namespaces: ["paddock-system"] }) {
+              items { clusterId name } clusterErrors { clusterId code } } }`,
+        }),
+      });
+      const data = JSON.parse(answer.body).data;
+      expect(data.cluster).to.deep.equal({
+        transport: 'AGENT',
+        health: { state: 'ACTIVE', agent: { connected: true, sessions: 1 } },
+      });
+      expect(data.pods.clusterErrors).to.deep.equal([]);
+      expect(data.pods.items.map((p: { name: string }) => p.name).join()).to.contain(
+        'paddock-agent',
+      );
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
     } finally {
