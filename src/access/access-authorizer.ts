@@ -4,6 +4,7 @@
  * once (as Rancher does at first login), and whether principals hold any membership (for a
  * provider in `restricted` access mode).
  */
+import type { ScopedAccessCheck, ToolScope } from '../domain/alerting.js';
 import type { GlobalAccessRequest, GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Identity } from '../domain/identity.js';
 import type { Collection, Store } from '../domain/store.js';
@@ -13,10 +14,10 @@ import { clusterScope } from './access-guard.js';
 import { type AccessRuntime, systemAccessRuntime } from './access-runtime.js';
 import type { StoreAccessState } from './access-state.js';
 import type { BindingStore } from './binding-store.js';
-import { callerCan, subjectOf } from './caller-policy.js';
+import { callerCan, callerMayReach, subjectOf } from './caller-policy.js';
 import { type DefaultRolesGrantedRecord, defaultRolesGrantedCollection } from './collections.js';
 
-export class AccessAuthorizer implements GlobalAuthorizer {
+export class AccessAuthorizer implements GlobalAuthorizer, ScopedAccessCheck {
   readonly #state: StoreAccessState;
   readonly #bindings: BindingStore;
   readonly #granted: Collection<DefaultRolesGrantedRecord>;
@@ -43,6 +44,29 @@ export class AccessAuthorizer implements GlobalAuthorizer {
         ? clusterScope(request.name)
         : GLOBAL_SCOPE;
     return callerCan(await this.#state.snapshot(), identity, request, scope);
+  }
+
+  /** May the caller call one of Paddock's own URLs, e.g. `get /metrics` (`view-metrics`)? */
+  async allowsUrl(identity: Identity, request: { verb: string; path: string }): Promise<boolean> {
+    await this.ensureDefaultRoles(identity.userId);
+    return callerMayReach(await this.#state.snapshot(), identity, request);
+  }
+
+  /** The same check at a cluster or project: its bindings count besides the global roles. */
+  async allowsIn(
+    identity: Identity,
+    request: GlobalAccessRequest,
+    scope: ToolScope,
+  ): Promise<boolean> {
+    await this.ensureDefaultRoles(identity.userId);
+    return callerCan(
+      await this.#state.snapshot(),
+      identity,
+      request,
+      scope.projectId === undefined
+        ? { kind: 'cluster', clusterId: scope.clusterId }
+        : { kind: 'project', clusterId: scope.clusterId, projectId: scope.projectId },
+    );
   }
 
   async visibleClusterIds(identity: Identity): Promise<'all' | ReadonlySet<string>> {

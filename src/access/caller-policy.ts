@@ -5,7 +5,13 @@
 import type { Identity } from '../domain/identity.js';
 import type { AccessState, AccessSubject } from '../domain/rbac.js';
 import { PaddockError } from '../errors/index.js';
-import { type AccessScope, can, GLOBAL_SCOPE, type PaddockRequest } from '../rbac/index.js';
+import {
+  type AccessScope,
+  can,
+  canReachUrl,
+  GLOBAL_SCOPE,
+  type PaddockRequest,
+} from '../rbac/index.js';
 
 export function subjectOf(identity: Identity): AccessSubject {
   return { userId: identity.userId, groupPrincipalIds: identity.groupPrincipalIds };
@@ -22,6 +28,16 @@ export function callerCan(
     return false;
   }
   return can(state, subjectOf(identity), request, scope).allowed;
+}
+
+/** May the caller call a Paddock URL such as `get /metrics`? Never with a cluster-scoped key. */
+export function callerMayReach(
+  state: AccessState,
+  identity: Identity,
+  request: { readonly verb: string; readonly path: string },
+): boolean {
+  if (identity.scope !== undefined) return false;
+  return canReachUrl(state, subjectOf(identity), request).allowed;
 }
 
 export function forbidden(request: PaddockRequest, scope: AccessScope): PaddockError {

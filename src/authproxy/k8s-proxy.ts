@@ -201,8 +201,8 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
       a = await admit(req, false);
     } catch (err) {
       logRefusal(err, ctx);
-      const { code, message } = statusOfError(err, ctx.requestId);
-      sendKubeStatus(res, code, message);
+      const { code, message, retryAfterSeconds } = statusOfError(err, ctx.requestId);
+      sendKubeStatus(res, code, message, retryAfterSeconds);
       return;
     }
     const cluster = a.target.clusterId;

@@ -13,6 +13,8 @@ export interface KubeStatus {
   readonly message: string;
   readonly reason: string;
   readonly code: number;
+  /** As kube-apiserver sends with a 429: how long to wait before retrying. */
+  readonly details?: { readonly retryAfterSeconds: number };
 }
 
 const reasons: Record<number, string> = {
@@ -29,7 +31,7 @@ const reasons: Record<number, string> = {
   504: 'Timeout',
 };
 
-export function kubeStatus(code: number, message: string): KubeStatus {
+export function kubeStatus(code: number, message: string, retryAfterSeconds?: number): KubeStatus {
   return {
     kind: 'Status',
     apiVersion: 'v1',
@@ -38,24 +40,39 @@ export function kubeStatus(code: number, message: string): KubeStatus {
     message,
     reason: reasons[code] ?? 'InternalError',
     code,
+    ...(retryAfterSeconds === undefined ? {} : { details: { retryAfterSeconds } }),
   };
 }
 
 /** Status code and client-safe message of any thrown value. */
-export function statusOfError(err: unknown, requestId: string): { code: number; message: string } {
+export function statusOfError(
+  err: unknown,
+  requestId: string,
+): { code: number; message: string; retryAfterSeconds?: number } {
   if (isPaddockError(err) && err.code !== 'INTERNAL') {
-    return { code: httpStatusOf(err.code as PaddockErrorCode), message: err.message };
+    const retryAfter = err.details?.retryAfterSeconds;
+    return {
+      code: httpStatusOf(err.code as PaddockErrorCode),
+      message: err.message,
+      ...(typeof retryAfter === 'number' ? { retryAfterSeconds: Math.ceil(retryAfter) } : {}),
+    };
   }
   return { code: 500, message: `internal error; quote request id ${requestId} when reporting it` };
 }
 
 /** Answers with a Status body; if the response already started, cuts it instead. */
-export function sendKubeStatus(res: ServerResponse, code: number, message: string): void {
+export function sendKubeStatus(
+  res: ServerResponse,
+  code: number,
+  message: string,
+  retryAfterSeconds?: number,
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const body = JSON.stringify(kubeStatus(code, message));
+  const body = JSON.stringify(kubeStatus(code, message, retryAfterSeconds));
+  if (retryAfterSeconds !== undefined) res.setHeader('retry-after', String(retryAfterSeconds));
   res.writeHead(code, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),

@@ -1,6 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAccessServices } from '../access/index.js';
+import {
+  AlertController,
+  AlertingService,
+  NotifierStore,
+  outboundPolicy,
+  sendOutbound,
+  setOutboundPolicy,
+} from '../alerting/index.js';
+import { type Apps, createApps } from '../apps/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import { ControllerHost, StoreLeases } from '../controllers/index.js';
@@ -13,14 +24,16 @@ import {
   PendingImportSweeper,
   TunnelHub,
 } from '../datasources/index.js';
+import { SharedInformers } from '../datasources/informers/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
-import { RbacSyncController } from '../datasources/rbac-sync/index.js';
+import { ObjectSetPush, RbacSyncController } from '../datasources/rbac-sync/index.js';
 import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
 import {
   SETTING_OUTBOUND_ALLOWED_NETWORKS,
   SETTING_OUTBOUND_DENIED_NETWORKS,
 } from '../domain/outbound-guard.js';
+import { SETTING_SERVER_URL } from '../domain/settings-admin.js';
 import {
   createAuthConfigAdmin,
   createPreferencesStore,
@@ -28,9 +41,11 @@ import {
   StoreCredentialEvents,
 } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
+import { LoggingController, LoggingService } from '../logging/index.js';
 import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/index.js';
 import {
   authRoutes,
+  consoleRoute,
   createHttpMetrics,
   createKubeconfigIssuer,
   type HttpMetrics,
@@ -38,6 +53,7 @@ import {
   healthRoutes,
   kubeconfigRoute,
   loadServingTls,
+  metricsRoute,
   type ServingTls,
 } from '../server/index.js';
 import { createStoreSettings, openStore } from '../store/index.js';
@@ -50,6 +66,8 @@ export interface App {
   readonly store: Store;
   readonly identity: IdentityServices;
   readonly clusters: DatasourceClusterRegistry;
+  /** Catalogs, apps and multi-cluster apps (for the demo and tests). */
+  readonly apps: Apps;
   /** Background controllers, each on one replica at a time through a lease in the store. */
   readonly controllers: ControllerHost;
   readonly routes: readonly HttpRoute[];
@@ -61,8 +79,19 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Timings tests and the demo shorten; production uses the defaults. */
+export interface ComposeOptions {
+  readonly reconcileIntervalMs?: number;
+  readonly retryMs?: number;
+  readonly catalogRefreshIntervalMs?: number;
+}
+
 /** The composition root's wiring: the one place that picks concrete adapters. */
-export async function composeApp(config: PaddockConfig, logger: Logger): Promise<App> {
+export async function composeApp(
+  config: PaddockConfig,
+  logger: Logger,
+  options: ComposeOptions = {},
+): Promise<App> {
   const store = await openStore({
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
@@ -217,6 +246,66 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     sweeper.start();
     closers.push(() => sweeper.stop());
 
+    // Notifiers and log targets are user-given too: the same outbound networks apply to them.
+    setOutboundPolicy({
+      check: async (host) => {
+        await outbound.resolve(host);
+      },
+      lookup: outbound.lookup,
+    });
+    // Cluster tools: one watch per cluster and kind, shared by alerting (and later consumers).
+    const informers = new SharedInformers({ clusters, logger });
+    closers.push(() => informers.stop());
+    const notifierStore = new NotifierStore(store, keys.secretBox);
+    const projectExists = async (clusterId: string, projectId: string) =>
+      (await access.state.snapshot()).projects.some(
+        (p) => p.clusterId === clusterId && p.id === projectId,
+      );
+    const alerting = new AlertingService({
+      store,
+      access: access.authorizer,
+      notifiers: notifierStore,
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists,
+      ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+    });
+    controllers.add(
+      new AlertController({
+        store,
+        informers,
+        clusters,
+        notifiers: notifierStore,
+        logger,
+        metricsRegistry: metrics.registry,
+        ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+      }),
+    );
+
+    const loggingController = new LoggingController({
+      store,
+      objects: new ObjectSetPush({ connection: (id) => clusters.managerConnection(id) }),
+      clusters,
+      secretBox: keys.secretBox,
+      logger,
+    });
+    controllers.add(loggingController);
+    const logging = new LoggingService({
+      store,
+      access: access.authorizer,
+      secretBox: keys.secretBox,
+      http: sendOutbound,
+      // One outbound policy for alerting and logging: whatever setOutboundPolicy installed.
+      policy: {
+        check: (host) => outboundPolicy().check(host),
+        get lookup() {
+          return outboundPolicy().lookup;
+        },
+      },
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists,
+      pushStatus: loggingController,
+    });
+
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
     else await ensureAdminExists(identity, access.authorizer, logger);
@@ -254,6 +343,43 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       label: 'GraphQL WebSockets',
     });
     closers.push(() => graphqlSockets.close());
+    const kubeApi = createKubeApi({ connections: clusters });
+    const downstreamNamespaces = async (clusterId: string) =>
+      (await requireSync().read(clusterId)).namespaces;
+    const namespaceScope = createCallerNamespaceScope({
+      access: access.state,
+      namespaces: downstreamNamespaces,
+    });
+    const apps = createApps({
+      store,
+      secretBox: keys.secretBox,
+      logger,
+      kubeApi,
+      namespaceScope,
+      namespaces: downstreamNamespaces,
+      access: access.state,
+      clusters,
+      visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+      apiKeys: identity.apiKeys,
+      credentialEvents,
+      users: identity.users,
+      settings,
+      helmBinary: config.helmBinary,
+      helmCacheDir: join(config.dataDir, 'helm-cache'),
+      outbound: {
+        lookup: outbound.lookup,
+        check: async (host) => {
+          await outbound.resolve(host);
+        },
+      },
+      selfProxy: {
+        baseUrl: config.helmProxyUrl ?? loopbackUrl(config, tls !== undefined),
+        ...(tls?.caPem === undefined ? {} : { caPem: tls.caPem }),
+      },
+      ...options,
+    });
+    closers.push(() => apps.close());
+    for (const controller of apps.controllers) controllers.add(controller);
     const graphql = await createGraphQLEndpoint({
       logger,
       openStreams: graphqlSockets,
@@ -268,6 +394,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         passwordChange: identity.login,
         preferences: createPreferencesStore(store),
         kubeconfig,
+        loginProviders: identity.providers,
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,
@@ -289,11 +416,11 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         access: access.state,
         accessAdmin: access.service,
         capacity,
-        kubeApi: createKubeApi({ connections: clusters }),
-        namespaceScope: createCallerNamespaceScope({
-          access: access.state,
-          namespaces: async (clusterId) => (await requireSync().read(clusterId)).namespaces,
-        }),
+        alerting,
+        logging,
+        kubeApi,
+        namespaceScope,
+        apps,
       },
     });
     closers.push(() => graphql.stop());
@@ -305,11 +432,19 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     );
     await controllers.start();
     const routes: HttpRoute[] = [
-      ...healthRoutes([{ name: 'store', check: () => store.ping() }], metrics),
+      ...healthRoutes([{ name: 'store', check: () => store.ping() }]),
+      metricsRoute(metrics, {
+        authenticator: identity.authenticator,
+        mayView: (caller) => access.authorizer.allowsUrl(caller, { verb: 'get', path: '/metrics' }),
+        visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+        ...(config.metricsScrapeToken === undefined
+          ? {}
+          : { scrapeToken: config.metricsScrapeToken }),
+      }),
       ...authRoutes({
         passwordLogin: identity.login,
         redirectLogin,
-        serverUrl: config.serverUrl,
+        serverUrl: async () => (await settings.get(SETTING_SERVER_URL))?.value || undefined,
         maxBodyBytes: Math.min(config.maxBodyBytes, 64 * 1024),
       }),
       ...graphql.routes,
@@ -322,11 +457,14 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       }),
       agentConnect,
       kubeconfigRoute({ authenticator: identity.authenticator, issuer: kubeconfig }),
+      // `npm run build` puts the console next to the compiled server: dist/console.
+      await consoleRoute({ dir: fileURLToPath(new URL('../../console/', import.meta.url)) }),
     ];
     return {
       store,
       identity,
       clusters,
+      apps,
       controllers,
       routes,
       metrics,
@@ -345,6 +483,16 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     await close();
     throw err;
   }
+}
+
+/** Paddock's own listener as a process on this host reaches it (Helm, for apps). */
+function loopbackUrl(config: PaddockConfig, secure: boolean): string {
+  const host = ['0.0.0.0', '::', 'localhost'].includes(config.bind)
+    ? '127.0.0.1'
+    : config.bind.includes(':')
+      ? `[${config.bind}]`
+      : config.bind;
+  return `${secure ? 'https' : 'http'}://${host}:${config.port}`;
 }
 
 /** A store restored from elsewhere, or older than RBAC, still gets an admin: the `admin` user. */

@@ -30,6 +30,7 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
     accessLog,
     metrics: app.metrics,
     tls,
+    tlsHandshakeTimeoutMs: config.tlsHandshakeTimeoutSeconds * 1000,
   });
   try {
     await server.listen(config.port, config.bind);

@@ -118,7 +118,8 @@ export const configKeys = [
     flag: 'server-url',
     schema: httpsUrl,
     form: 'an absolute URL such as https://paddock.example.com',
-    description: 'public URL written into kubeconfigs (default: derived from the request)',
+    description:
+      'public URL written into kubeconfigs and OAuth callbacks (kubeconfigs fall back to the request; GitHub/OIDC logins need it or the server-url setting)',
   },
   {
     key: 'agentImage',
@@ -217,6 +218,26 @@ export const configKeys = [
     secret: true,
   },
   {
+    key: 'metricsScrapeToken',
+    env: 'PADDOCK_METRICS_SCRAPE_TOKEN',
+    flag: 'metrics-scrape-token',
+    schema: z
+      .string()
+      .regex(/^[\x21-\x7e]{32,512}$/, 'at least 32 printable characters, no spaces'),
+    form: 'a random string of at least 32 characters (openssl rand -hex 32)',
+    description: 'bearer token with which Prometheus may read /metrics without a user',
+    secret: true,
+  },
+  {
+    key: 'tlsHandshakeTimeoutSeconds',
+    env: 'PADDOCK_TLS_HANDSHAKE_TIMEOUT_SECONDS',
+    flag: 'tls-handshake-timeout-seconds',
+    schema: z.coerce.number().min(0.1).max(120),
+    form: 'a number of seconds from 0.1 to 120',
+    description: 'close a connection that has not completed its TLS handshake by then',
+    defaultValue: 10,
+  },
+  {
     key: 'importKubeconfig',
     env: 'PADDOCK_IMPORT_KUBECONFIG',
     flag: 'import-kubeconfig',
@@ -225,6 +246,23 @@ export const configKeys = [
     description: 'register the clusters of $KUBECONFIG at start',
     defaultValue: false,
     boolean: true,
+  },
+  {
+    key: 'helmBinary',
+    env: 'PADDOCK_HELM_BINARY',
+    flag: 'helm-binary',
+    schema: nonEmpty,
+    form: 'a command name on PATH or an absolute path',
+    description: 'Helm 3.13+ binary that installs apps (checked at start)',
+    defaultValue: 'helm',
+  },
+  {
+    key: 'helmProxyUrl',
+    env: 'PADDOCK_HELM_PROXY_URL',
+    flag: 'helm-proxy-url',
+    schema: httpsUrl,
+    form: 'an absolute URL such as https://127.0.0.1:8443',
+    description: "Paddock's own URL as Helm reaches it (default: the listener on loopback)",
   },
 ] as const satisfies readonly ConfigKeyDefinition[];
 

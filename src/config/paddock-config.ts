@@ -22,6 +22,10 @@ export interface PaddockConfig {
   readonly apiKeyPepper?: string;
   readonly previousEncryptionKeys?: string;
   readonly importKubeconfig: boolean;
+  readonly tlsHandshakeTimeoutSeconds: number;
+  readonly metricsScrapeToken?: string;
+  readonly helmBinary: string;
+  readonly helmProxyUrl?: string;
   /** The kubeconfig files `importKubeconfig` reads: `$KUBECONFIG` (colon-separated) or ~/.kube/config. */
   readonly kubeconfigFiles: readonly string[];
   /** Provider and other sections of the YAML file, validated by their owners. */

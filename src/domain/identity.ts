@@ -88,6 +88,8 @@ export interface ApiKeySummary {
   readonly expiresAt?: number;
   readonly lastUsedAt?: number;
   readonly scope?: TokenScope;
+  /** The key this one was minted with; it is revoked together with that key. */
+  readonly parentKeyId?: string;
 }
 
 /** A freshly created key: `token` is shown once and cannot be recovered later. */

@@ -13,8 +13,15 @@ export interface RedirectLoginStart {
 }
 
 export interface RedirectLoginFlow {
-  /** Fails with BAD_REQUEST `unknown_provider` for a provider that is not a redirect provider. */
-  start(input: { provider: string; redirectUri: string }): Promise<RedirectLoginStart>;
+  /**
+   * Fails with BAD_REQUEST `unknown_provider` for a provider that is not a redirect provider.
+   * `remoteAddress` bounds how many pending logins one source may hold.
+   */
+  start(input: {
+    provider: string;
+    redirectUri: string;
+    remoteAddress?: string;
+  }): Promise<RedirectLoginStart>;
   finish(input: {
     provider: string;
     callbackParams: URLSearchParams;

@@ -6,6 +6,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ApiKeySummary, CreatedApiKey, TokenKind } from '../domain/identity.js';
 import type { Collection, Store } from '../domain/store.js';
 import { hasErrorCode, PaddockError } from '../errors/index.js';
+import {
+  assertLiveAncestors,
+  cappedExpiry,
+  madeBefore,
+  revokeDescendants,
+  usableParent,
+} from './api-key-lineage.js';
 import { unauthenticated } from './auth-errors.js';
 import { type ApiKeyRecord, apiKeysCollection } from './collections.js';
 import { type IdentityRuntime, randomLowerAlnum, systemRuntime } from './runtime.js';
@@ -35,6 +42,12 @@ export interface NewApiKey {
   readonly expiresAt?: number;
   /** Restricts the key to one cluster. */
   readonly clusterId?: string;
+  /** The key the caller authenticated with: the new key is bounded by it (see api-key-lineage). */
+  readonly parentKeyId?: string;
+  /** Kubeconfig tokens: the clusters they were issued for (`*` or sorted ids, comma-joined). */
+  readonly clusterSet?: string;
+  /** Revoke the owner's older keys of the same kind, parent and cluster set afterwards. */
+  readonly replacePrevious?: boolean;
 }
 
 export interface ApiKeyCredential {
@@ -64,6 +77,7 @@ export function toApiKeySummary(record: ApiKeyRecord): ApiKeySummary {
     ...(record.expiresAt === undefined ? {} : { expiresAt: record.expiresAt }),
     ...(record.lastUsedAt === undefined ? {} : { lastUsedAt: record.lastUsedAt }),
     ...(record.clusterId === undefined ? {} : { scope: { clusterId: record.clusterId } }),
+    ...(record.parentKeyId === undefined ? {} : { parentKeyId: record.parentKeyId }),
   };
 }
 
@@ -100,6 +114,18 @@ export class ApiKeyService {
     if (input.expiresAt !== undefined && input.expiresAt <= now) {
       throw new PaddockError('VALIDATION_FAILED', 'expiry must be in the future');
     }
+    const parent =
+      input.parentKeyId === undefined
+        ? undefined
+        : await usableParent(this.collection, input.parentKeyId, input.userId, now);
+    if (parent?.clusterId !== undefined && input.clusterId !== parent.clusterId) {
+      throw new PaddockError(
+        'FORBIDDEN',
+        `a key limited to cluster ${parent.clusterId} cannot make a key that reaches further`,
+        { reason: 'scope_escalation' },
+      );
+    }
+    const expiresAt = cappedExpiry(input.expiresAt, parent);
     for (let attempt = 0; ; attempt++) {
       const keyId = randomLowerAlnum(this.runtime.randomBytes, 16);
       const secret = this.runtime.randomBytes(32).toString('base64url');
@@ -111,14 +137,37 @@ export class ApiKeyService {
         secretHash: this.hashOf(keyId, secret).toString('hex'),
         enabled: true,
         createdAt: now,
-        ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
+        ...(expiresAt === undefined ? {} : { expiresAt }),
         ...(input.clusterId === undefined ? {} : { clusterId: input.clusterId }),
+        ...(parent === undefined ? {} : { parentKeyId: parent.keyId }),
+        ...(input.clusterSet === undefined ? {} : { clusterSet: input.clusterSet }),
       };
       try {
         await this.collection.create(keyId, record);
-        return { token: `${API_KEY_PREFIX}_${keyId}_${secret}`, key: toApiKeySummary(record) };
       } catch (err) {
         if (!hasErrorCode(err, 'CONFLICT') || attempt >= 3) throw err;
+        continue;
+      }
+      if (input.replacePrevious) await this.revokeReplaced(record);
+      return { token: `${API_KEY_PREFIX}_${keyId}_${secret}`, key: toApiKeySummary(record) };
+    }
+  }
+
+  /**
+   * Revokes the keys `record` replaces: same owner, kind, parent and cluster set, made before
+   * it. Only older ones, so two downloads racing each other leave the newer token alive.
+   */
+  private async revokeReplaced(record: ApiKeyRecord): Promise<void> {
+    const siblings = await this.collection.list({ index: 'byUser', value: record.userId });
+    for (const { value: other } of siblings) {
+      if (
+        other.keyId !== record.keyId &&
+        other.kind === record.kind &&
+        other.parentKeyId === record.parentKeyId &&
+        other.clusterSet === record.clusterSet &&
+        madeBefore(other, record)
+      ) {
+        await this.revoke(other.keyId, record.userId);
       }
     }
   }
@@ -136,9 +185,11 @@ export class ApiKeyService {
     const matches = stored.length === presented.length && timingSafeEqual(stored, presented);
     if (!record || !matches) throw invalidKey();
     if (!record.enabled) throw unauthenticated('api_key_disabled', 'API key is disabled');
-    if (record.expiresAt !== undefined && record.expiresAt <= this.runtime.now()) {
+    const now = this.runtime.now();
+    if (record.expiresAt !== undefined && record.expiresAt <= now) {
       throw unauthenticated('api_key_expired', 'API key has expired');
     }
+    await assertLiveAncestors(this.collection, record, now);
     return record;
   }
 
@@ -178,11 +229,16 @@ export class ApiKeyService {
     return toApiKeySummary(record);
   }
 
-  /** Deletes a key for good. Returns false if there was no such key (of that owner). */
+  /**
+   * Deletes a key for good, and every key minted from it. Returns false if there was no such
+   * key (of that owner).
+   */
   async revoke(keyId: string, ownerId?: string): Promise<boolean> {
     if ((await this.get(keyId, ownerId)) === undefined) return false;
     this.lastUsed.forget(keyId);
-    return this.collection.delete(keyId);
+    const deleted = await this.collection.delete(keyId);
+    await revokeDescendants(this.collection, keyId);
+    return deleted;
   }
 
   /** Revokes every key of a user (e.g. when the user is deleted). */
@@ -194,6 +250,7 @@ export class ApiKeyService {
     return count;
   }
 
+  /** Turns a key on or off; turning it off also revokes every key minted from it. */
   async setEnabled(keyId: string, enabled: boolean, ownerId?: string): Promise<ApiKeySummary> {
     for (let attempt = 1; ; attempt++) {
       const current = KEY_ID_PATTERN.test(keyId) ? await this.collection.get(keyId) : undefined;
@@ -206,6 +263,9 @@ export class ApiKeyService {
           { ...current.value, enabled },
           { resourceVersion: current.resourceVersion },
         );
+        // Keys minted from a disabled key are revoked, not disabled: enabling it again does
+        // not bring back credentials that were handed out from it.
+        if (!enabled) await revokeDescendants(this.collection, keyId);
         return toApiKeySummary(written.value);
       } catch (err) {
         if (!hasErrorCode(err, 'CONFLICT') || attempt >= 5) throw err;

@@ -8,11 +8,17 @@
 import { hash } from 'node:crypto';
 import type { Authenticator, AuthRequest, Identity } from '../domain/identity.js';
 import type { Store, Unsubscribe } from '../domain/store.js';
+import { hasErrorCode } from '../errors/index.js';
 import { isAccessAllowed, type MembershipCheck } from './access-policy.js';
 import type { ApiKeyService } from './api-keys.js';
 import { unauthenticated } from './auth-errors.js';
 import type { ApiKeyRecord, UserRecord } from './collections.js';
 import { revokedTokensCollection, sessionsCollection, usersCollection } from './collections.js';
+import {
+  CredentialFailureLimiter,
+  type CredentialFailureLimitOptions,
+  isGuessFailure,
+} from './credential-failure-limiter.js';
 import { type Credential, extractCredential } from './credentials.js';
 import type { ProviderDispatcher } from './provider-dispatcher.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
@@ -42,6 +48,11 @@ export interface TokenAuthenticatorOptions {
   /** Longest time an identity is served from memory; default 30 s. */
   readonly cacheMaxAgeMs?: number;
   readonly runtime?: IdentityRuntime;
+  /**
+   * Per-address limit on credentials that fail as guessed or forged (429 past it); `false`
+   * turns it off. See `credential-failure-limiter.ts`.
+   */
+  readonly failureLimit?: CredentialFailureLimitOptions | false;
   /** Failures of background bookkeeping (last-used, idle activity); they never fail a request. */
   readonly onBackgroundError?: (err: unknown) => void;
 }
@@ -51,6 +62,7 @@ export class TokenAuthenticator implements Authenticator {
   private readonly deps: TokenAuthenticatorDeps;
   private readonly runtime: IdentityRuntime;
   private readonly onBackgroundError: (err: unknown) => void;
+  private readonly failures: CredentialFailureLimiter | undefined;
   private unsubscribes: Unsubscribe[] = [];
   /** Bumped whenever access rules change; an identity admitted under an older one is re-asked. */
   private accessGeneration = 0;
@@ -61,6 +73,10 @@ export class TokenAuthenticator implements Authenticator {
     this.deps = deps;
     this.runtime = options.runtime ?? systemRuntime;
     this.onBackgroundError = options.onBackgroundError ?? (() => undefined);
+    this.failures =
+      options.failureLimit === false
+        ? undefined
+        : new CredentialFailureLimiter(this.runtime.now, options.failureLimit);
     this.cache = new TokenCache({
       now: this.runtime.now,
       ...(options.cacheMaxEntries === undefined ? {} : { maxEntries: options.cacheMaxEntries }),
@@ -114,6 +130,17 @@ export class TokenAuthenticator implements Authenticator {
   }
 
   async authenticate(request: AuthRequest): Promise<Identity> {
+    try {
+      return await this.identify(request);
+    } catch (err) {
+      if (hasErrorCode(err, 'UNAUTHENTICATED') && isGuessFailure(err.reason)) {
+        this.failures?.recordFailure(request.remoteAddress);
+      }
+      throw err;
+    }
+  }
+
+  private async identify(request: AuthRequest): Promise<Identity> {
     const credential = extractCredential(request);
     const key = cacheKey(credential);
     const cached = this.cache.get(key);
@@ -122,6 +149,9 @@ export class TokenAuthenticator implements Authenticator {
       cached.onHit?.();
       return cached.identity;
     }
+    // Checked only for credentials not already known good, so a limited address's
+    // working clients keep going while guesses are refused unverified.
+    this.failures?.check(request.remoteAddress);
     const generation = this.cache.generation;
     if (credential.kind === 'session') {
       const claims = await this.deps.sessions.verify(credential.token);
@@ -160,6 +190,7 @@ export class TokenAuthenticator implements Authenticator {
         identity,
         onHit,
         ...(record.expiresAt === undefined ? {} : { validUntil: record.expiresAt }),
+        ...(record.parentKeyId === undefined ? {} : { dependsOn: [record.parentKeyId] }),
       },
       generation,
     );

@@ -53,6 +53,13 @@ export interface ApiKeyRecord {
   readonly expiresAt?: number;
   readonly clusterId?: string;
   readonly lastUsedAt?: number;
+  /**
+   * The key the caller authenticated with when this one was minted (e.g. a kubeconfig token
+   * downloaded with an API key): this key never outlives it and is revoked with it.
+   */
+  readonly parentKeyId?: string;
+  /** Kubeconfig tokens: the clusters asked for, `*` for all the caller may see, else sorted ids. */
+  readonly clusterSet?: string;
 }
 
 export interface SigningKeyRecord {
@@ -129,7 +136,7 @@ export const usersCollection: CollectionSpec<UserRecord> = {
 
 export const apiKeysCollection: CollectionSpec<ApiKeyRecord> = {
   name: 'api-keys',
-  indexes: { byUser: { key: (k) => k.userId } },
+  indexes: { byUser: { key: (k) => k.userId }, byParent: { key: (k) => k.parentKeyId } },
 };
 
 export const signingKeysCollection: CollectionSpec<SigningKeyRecord> = { name: 'signing-keys' };

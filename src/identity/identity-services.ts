@@ -17,6 +17,7 @@ import { AuthConfigSync, type ProviderFactory } from './auth-config-sync.js';
 import { AuthConfigStore } from './auth-configs.js';
 import { TokenAuthenticator } from './authenticator.js';
 import { type BootstrapAdminResult, ensureBootstrapAdmin } from './bootstrap-admin.js';
+import type { CredentialFailureLimitOptions } from './credential-failure-limiter.js';
 import { GroupRefresher } from './group-refresher.js';
 import { LocalPasswordProvider } from './local-provider.js';
 import { LoginService } from './login-service.js';
@@ -59,6 +60,8 @@ export interface IdentityServicesOptions {
   readonly loginThrottle?: Partial<LoginThrottlePolicy>;
   readonly localAccess?: ProviderAccess;
   readonly tokenCache?: { readonly maxEntries?: number; readonly maxAgeMs?: number };
+  /** Per-address limit on guessed or forged credentials; `false` turns it off. */
+  readonly credentialFailureLimit?: CredentialFailureLimitOptions | false;
   /** Background group refresh period; default one minute. */
   readonly groupRefreshIntervalMs?: number;
   readonly hasAnyMembership: MembershipCheck;
@@ -158,6 +161,9 @@ export function createIdentityServices(options: IdentityServicesOptions): Identi
       ...(options.onBackgroundError === undefined
         ? {}
         : { onBackgroundError: options.onBackgroundError }),
+      ...(options.credentialFailureLimit === undefined
+        ? {}
+        : { failureLimit: options.credentialFailureLimit }),
     },
   );
   const throttle = new LoginThrottle(store, options.loginThrottle ?? {}, runtime);

@@ -36,6 +36,8 @@ export {
   signingKeysCollection,
   usersCollection,
 } from './collections.js';
+export type { CredentialFailureLimitOptions } from './credential-failure-limiter.js';
+export { CredentialFailureLimiter } from './credential-failure-limiter.js';
 export type { Credential } from './credentials.js';
 export { extractCredential } from './credentials.js';
 export type { GroupRefresherDeps, RefreshOutcome, RefreshSummary } from './group-refresher.js';
@@ -46,7 +48,7 @@ export type { LocalProviderOptions, NewLocalUser } from './local-provider.js';
 export { badCredentials, LocalPasswordProvider, localUserPrincipal } from './local-provider.js';
 export type { LoginServiceDeps, PasswordLogin } from './login-service.js';
 export { LoginService } from './login-service.js';
-export type { LoginAttemptKey, LoginThrottlePolicy } from './login-throttle.js';
+export type { LoginAttemptKey, LoginThrottlePolicy, Sleep } from './login-throttle.js';
 export { addressBucket, DEFAULT_LOGIN_THROTTLE_POLICY, LoginThrottle } from './login-throttle.js';
 export type { Argon2Params } from './password-hasher.js';
 export { OWASP_ARGON2_MINIMUM, PasswordHasher } from './password-hasher.js';

@@ -12,6 +12,11 @@ export interface CachedIdentity {
   readonly validUntil: number;
   /** Runs on every hit (e.g. throttled last-used bookkeeping). */
   readonly onHit?: () => void;
+  /**
+   * Other credentials this one depends on (the key a derived key was minted with): evicting
+   * any of them evicts this entry too.
+   */
+  readonly dependsOn?: readonly string[];
 }
 
 export interface TokenCacheOptions {
@@ -68,7 +73,7 @@ export class TokenCache {
     this.remove(key);
     this.entries.set(key, { ...entry, validUntil });
     link(this.byUser, entry.identity.userId, key);
-    link(this.byToken, entry.identity.tokenId, key);
+    for (const tokenId of tokenIdsOf(entry)) link(this.byToken, tokenId, key);
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next().value;
       if (oldest === undefined) break;
@@ -99,8 +104,14 @@ export class TokenCache {
     if (!entry) return;
     this.entries.delete(key);
     unlink(this.byUser, entry.identity.userId, key);
-    unlink(this.byToken, entry.identity.tokenId, key);
+    for (const tokenId of tokenIdsOf(entry)) unlink(this.byToken, tokenId, key);
   }
+}
+
+function tokenIdsOf(entry: Pick<CachedIdentity, 'identity' | 'dependsOn'>): readonly string[] {
+  return entry.dependsOn === undefined
+    ? [entry.identity.tokenId]
+    : [entry.identity.tokenId, ...entry.dependsOn];
 }
 
 function link(index: Map<string, Set<string>>, id: string, key: string): void {

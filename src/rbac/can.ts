@@ -6,7 +6,7 @@
  */
 import { type AccessState, type AccessSubject, PADDOCK_API_GROUP } from '../domain/rbac.js';
 import { EffectiveBindings, type GrantSource, type RuleSet } from './effective-bindings.js';
-import { type ResourceRequest, ruleAllows } from './policy-rule.js';
+import { type NonResourceRequest, type ResourceRequest, ruleAllows } from './policy-rule.js';
 
 export type AccessScope =
   | { readonly kind: 'global' }
@@ -62,6 +62,25 @@ export function can(
   };
   for (const set of ruleSetsAt(bindings, subject, scope)) {
     if (set.rules.some((rule) => ruleAllows(asResource, rule))) {
+      return { allowed: true, grantedBy: set.source };
+    }
+  }
+  return { allowed: false };
+}
+
+/**
+ * May this subject call one of Paddock's own non-resource URLs (`get /metrics`)? Only global
+ * roles grant these (`view-metrics`, or admin's `nonResourceURLs: ['*']`).
+ */
+export function canReachUrl(
+  state: AccessState | EffectiveBindings,
+  subject: AccessSubject,
+  request: { readonly verb: string; readonly path: string },
+): AccessDecision {
+  const bindings = state instanceof EffectiveBindings ? state : new EffectiveBindings(state);
+  const asUrl: NonResourceRequest = { kind: 'nonResource', verb: request.verb, path: request.path };
+  for (const set of bindings.globalRuleSets(subject)) {
+    if (set.rules.some((rule) => ruleAllows(asUrl, rule))) {
       return { allowed: true, grantedBy: set.source };
     }
   }

@@ -1,8 +1,9 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { assertMayManageKeys, assertMayMintCredentials } from '../domain/api-key-manager.js';
 import type { TokenKind } from '../domain/identity.js';
 import { PaddockError } from '../errors/index.js';
 import { ApiKey, CreatedApiKey, toApiKey } from './api-key.type.js';
-import { requireIdentity } from './auth-checker.js';
+import { accessRequestOf, forbidden, requireIdentity } from './auth-checker.js';
 import type { GraphQLContext } from './context.js';
 import { CreateApiKeyInput } from './create-api-key.input.js';
 import { ApiKeyKindEnum } from './enums.js';
@@ -19,11 +20,12 @@ export class ApiKeyResolver {
     > | null,
   ): Promise<ApiKey[]> {
     const identity = requireIdentity(ctx);
+    assertMayManageKeys(identity);
     const keys = await ctx.ports.apiKeys.list(identity.userId, kind ?? undefined);
     return keys.map(toApiKey);
   }
 
-  @Authorized('create:apikeys')
+  @Authorized()
   @Mutation(() => CreatedApiKey, {
     description: 'Makes an API key for the caller; the returned token is shown this once only.',
   })
@@ -32,14 +34,11 @@ export class ApiKeyResolver {
     @Arg('input', () => CreateApiKeyInput) input: CreateApiKeyInput,
   ): Promise<CreatedApiKey> {
     const identity = requireIdentity(ctx);
-    // A key restricted to one cluster must not mint a key that reaches further.
-    const scope = identity.scope?.clusterId;
-    const clusterId = input.clusterId ?? scope;
-    if (scope !== undefined && clusterId !== scope) {
-      throw new PaddockError('FORBIDDEN', `this key may only create keys for cluster ${scope}`, {
-        reason: 'scope_escalation',
-      });
-    }
+    // Checked before the global right, so a restricted key learns why it may not.
+    assertMayMintCredentials(identity);
+    const right = accessRequestOf('create:apikeys');
+    if (!(await ctx.ports.authorizer.allows(identity, right))) throw forbidden(right);
+    const clusterId = input.clusterId ?? undefined;
     if (clusterId !== undefined) {
       const visible = await ctx.loaders.visibleClusters();
       if (!visible.some((c) => c.id === clusterId)) {
@@ -54,6 +53,8 @@ export class ApiKeyResolver {
       ...(input.description == null ? {} : { description: input.description }),
       ...(input.expiresAt == null ? {} : { expiresAt: input.expiresAt.getTime() }),
       ...(clusterId === undefined ? {} : { clusterId }),
+      // Made with an API key: it expires no later than that key and dies with it.
+      ...(identity.tokenKind === 'api-key' ? { parentKeyId: identity.tokenId } : {}),
     });
     ctx.logger.info({ keyId: created.key.keyId, userId: identity.userId }, 'API key created');
     return { token: created.token, key: toApiKey(created.key) };
@@ -61,13 +62,16 @@ export class ApiKeyResolver {
 
   @Authorized()
   @Mutation(() => Boolean, {
-    description: "Deletes one of the caller's keys for good; false when there is no such key.",
+    description:
+      "Deletes one of the caller's keys for good, with every key and kubeconfig token made with it; false when there is no such key.",
   })
   async revokeApiKey(
     @Ctx() ctx: GraphQLContext,
     @Arg('keyId', () => ID) keyId: string,
   ): Promise<boolean> {
     const identity = requireIdentity(ctx);
+    // A cluster-scoped key may give itself up, but not touch its owner's other keys.
+    if (keyId !== identity.tokenId) assertMayManageKeys(identity);
     const revoked = await ctx.ports.apiKeys.revoke(keyId, identity.userId);
     if (revoked) ctx.logger.info({ keyId, userId: identity.userId }, 'API key revoked');
     return revoked;

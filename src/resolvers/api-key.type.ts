@@ -30,6 +30,12 @@ export class ApiKey {
     description: 'The one cluster the key works for, if restricted.',
   })
   clusterId!: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The API key this one was made with; it expires no later and is revoked with it.',
+  })
+  parentKeyId!: string | null;
 }
 
 @ObjectType()
@@ -51,5 +57,6 @@ export function toApiKey(key: ApiKeySummary): ApiKey {
     expiresAt: key.expiresAt === undefined ? null : new Date(key.expiresAt),
     lastUsedAt: key.lastUsedAt === undefined ? null : new Date(key.lastUsedAt),
     clusterId: key.scope?.clusterId ?? null,
+    parentKeyId: key.parentKeyId ?? null,
   };
 }

@@ -1,4 +1,3 @@
-import type { HttpMetrics } from './http-metrics.js';
 import type { HttpRoute } from './http-route.js';
 import { sendJson } from './send-json.js';
 
@@ -10,8 +9,11 @@ export interface ReadinessCheck {
 
 const readinessTimeoutMs = 2000;
 
-/** `/healthz` (the process runs), `/readyz` (every check answers), `/metrics` (Prometheus). */
-export function healthRoutes(checks: readonly ReadinessCheck[], metrics: HttpMetrics): HttpRoute[] {
+/**
+ * `/healthz` (the process runs) and `/readyz` (every check answers), public for load balancers
+ * and probes. `/metrics` is separate and needs a right (`metrics-route.ts`).
+ */
+export function healthRoutes(checks: readonly ReadinessCheck[]): HttpRoute[] {
   return [
     {
       name: 'healthz',
@@ -31,16 +33,6 @@ export function healthRoutes(checks: readonly ReadinessCheck[], metrics: HttpMet
           status: failed.length === 0 ? 'ok' : 'unavailable',
           checks: Object.fromEntries(results.map((r) => [r.name, r.error ?? 'ok'])),
         });
-      },
-    },
-    {
-      name: 'metrics',
-      path: '/metrics',
-      methods: ['GET'],
-      handle: async (_req, res) => {
-        const text = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
       },
     },
   ];

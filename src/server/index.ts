@@ -1,5 +1,7 @@
 export type { AuthRoutesOptions } from './auth/auth-routes.js';
 export { authRoutes } from './auth/auth-routes.js';
+export type { ConsoleRouteOptions } from './console/console-route.js';
+export { CONSOLE_CSP, consoleRoute } from './console/console-route.js';
 export { readCookie, secureCookie } from './cookies.js';
 export { createLogger, createServerLoggers } from './create-logger.js';
 export type { ReadinessCheck } from './health-routes.js';
@@ -12,6 +14,9 @@ export { createKubeconfigIssuer } from './kubeconfig/kubeconfig-issuer.js';
 export type { KubeconfigRouteOptions } from './kubeconfig/kubeconfig-route.js';
 export { kubeconfigRoute } from './kubeconfig/kubeconfig-route.js';
 export { renderKubeconfig } from './kubeconfig/render-kubeconfig.js';
+export { filterClusterSeries } from './metrics-filter.js';
+export type { MetricsAccess } from './metrics-route.js';
+export { metricsRoute } from './metrics-route.js';
 export type { PaddockServer, PaddockServerOptions } from './paddock-server.js';
 export { createPaddockServer } from './paddock-server.js';
 export { readJsonBody } from './read-json-body.js';

@@ -28,7 +28,20 @@ export interface PaddockServerOptions {
   readonly metrics: HttpMetrics;
   /** Serve HTTPS with this certificate; without it the server speaks plain HTTP. */
   readonly tls?: ServingTls;
+  /** A connection that has not finished its TLS handshake by then is closed. Default 10 s. */
+  readonly tlsHandshakeTimeoutMs?: number;
+  /**
+   * Longest time to receive a request's head, and its whole body (default 20 s and 120 s), so
+   * slowloris-style clients cannot hold connections. Neither limits what follows a complete
+   * request: watches, `logs -f` and upgraded exec/port-forward streams run as long as needed.
+   */
+  readonly headersTimeoutMs?: number;
+  readonly requestTimeoutMs?: number;
 }
+
+export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
+const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 export interface PaddockServer {
   readonly server: Server;
@@ -93,20 +106,38 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
     });
   };
 
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const limits = {
+    headersTimeout,
+    requestTimeout: Math.max(
+      headersTimeout,
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ),
+    // Node enforces both on this interval (default 30 s), so it must be well below them.
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(headersTimeout / 4))),
+  };
   const server = options.tls
-    ? createHttpsServer({ cert: options.tls.certPem, key: options.tls.keyPem }, onRequest)
-    : createHttpServer(onRequest);
+    ? createHttpsServer(
+        {
+          cert: options.tls.certPem,
+          key: options.tls.keyPem,
+          handshakeTimeout: options.tlsHandshakeTimeoutMs ?? DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS,
+          ...limits,
+        },
+        onRequest,
+      )
+    : createHttpServer(limits, onRequest);
   server.on('upgrade', onUpgrade);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
+    // A failed or timed-out TLS handshake reaches here too (https forwards tlsClientError):
+    // no HTTP can be spoken on such a socket, so it is closed, not answered.
+    if (err.code === 'ECONNRESET' || !socket.writable || isTlsHandshakeError(err)) {
       socket.destroy();
       return;
     }
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? '431 Request Header Fields Too Large'
-        : '400 Bad Request';
-    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${clientErrorStatus(err)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+    );
   });
   server.on('tlsClientError', (err) => logger.debug({ err }, 'TLS handshake failed'));
 
@@ -178,6 +209,22 @@ class LazyContext implements RequestContext {
   get log(): Logger {
     this.#log ??= this.#parent.child({ reqId: this.requestId });
     return this.#log;
+  }
+}
+
+function isTlsHandshakeError(err: NodeJS.ErrnoException): boolean {
+  const code = err.code ?? '';
+  return code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_');
+}
+
+function clientErrorStatus(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return '431 Request Header Fields Too Large';
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return '408 Request Timeout';
+    default:
+      return '400 Bad Request';
   }
 }
 

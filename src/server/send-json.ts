@@ -25,6 +25,10 @@ export function sendError(res: ServerResponse, err: unknown, ctx: RequestContext
   if (isPaddockError(err) && err.code !== 'INTERNAL') {
     const status = httpStatusOf(err.code);
     if (status >= 500) ctx.log.warn({ err }, err.message);
+    const retryAfter = err.details?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && !res.headersSent) {
+      res.setHeader('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+    }
     sendJson(res, status, {
       error: { code: err.code, reason: err.reason, message: err.message, requestId: ctx.requestId },
     });

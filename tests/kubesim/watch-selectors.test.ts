@@ -90,7 +90,8 @@ describe('kubesim watches with selectors', function () {
     });
     const watching = kubectl.run(
       ['get', 'configmaps', '-n', 'payments', '-l', 'tier=front', '-w', '--output-watch-events'],
-      { until: /DELETED\s+watched-move/, timeoutMs: 15_000 },
+      // The whole line: output arrives in chunks, and the age column may come after the name.
+      { until: /DELETED\s+watched-move\s+\S+\s+\S+\n/, timeoutMs: 15_000 },
     );
     await until(() => sim.cluster(c.name).sim.watches.size > 0, 'kubectl watch to start');
     await relabel('watched-move', 'front');

@@ -14,6 +14,10 @@ export interface SimpleRequest {
   /** CA to trust for https URLs. */
   readonly ca?: string;
   readonly agent?: false;
+  /** Source address of the connection (any 127.x address reaches a loopback listener). */
+  readonly localAddress?: string;
+  /** TLS server name to ask for and verify, when a forged Host header must not be used. */
+  readonly servername?: string;
 }
 
 /** A small promise wrapper over node:http(s) that reads the whole body as text. */
@@ -28,6 +32,8 @@ export function fetchText(url: string, options: SimpleRequest = {}): Promise<Sim
         headers: options.headers,
         ca: options.ca,
         agent: options.agent,
+        ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
+        ...(options.servername === undefined ? {} : { servername: options.servername }),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -33,7 +33,12 @@ export { oidcError } from './oidc-errors.js';
 export type { OidcProviderOptions } from './oidc-provider.js';
 export { OidcProvider } from './oidc-provider.js';
 export { checkCallback, newPendingLogin, pkceS256Challenge } from './pending-login.js';
-export { PendingLoginStore, pendingLoginsCollection } from './pending-login-store.js';
+export type { PendingLoginStoreOptions, StoredPendingLogin } from './pending-login-store.js';
+export {
+  DEFAULT_MAX_PENDING_PER_SOURCE,
+  PendingLoginStore,
+  pendingLoginsCollection,
+} from './pending-login-store.js';
 export { StoredRedirectLoginFlow } from './redirect-login-flow.js';
 export {
   openRefreshMaterial,

@@ -13,7 +13,11 @@ export class StoredRedirectLoginFlow implements RedirectLoginFlow {
     private readonly login: LoginService,
   ) {}
 
-  async start(input: { provider: string; redirectUri: string }): Promise<RedirectLoginStart> {
+  async start(input: {
+    provider: string;
+    redirectUri: string;
+    remoteAddress?: string;
+  }): Promise<RedirectLoginStart> {
     const entry = this.providers.redirect(input.provider);
     if (entry === undefined) {
       throw new PaddockError(
@@ -25,7 +29,7 @@ export class StoredRedirectLoginFlow implements RedirectLoginFlow {
       );
     }
     const started = await entry.provider.start({ redirectUri: input.redirectUri });
-    await this.pending.save(started);
+    await this.pending.save(started, input.remoteAddress);
     return {
       authorizationUrl: started.authorizationUrl,
       state: started.state,

@@ -9,6 +9,11 @@ export interface OperationLimits {
   readonly maxCost: number;
   /** Most lexical tokens the parser reads before giving up. */
   readonly maxTokens: number;
+  /**
+   * Deepest nesting of arrays and objects in a request's JSON (variables, extensions): deeper
+   * input overflows the stack of argument conversion, so it is refused before execution.
+   */
+  readonly maxJsonDepth: number;
 }
 
 export const defaultOperationLimits: OperationLimits = {
@@ -16,4 +21,5 @@ export const defaultOperationLimits: OperationLimits = {
   maxAliases: 30,
   maxCost: 10_000,
   maxTokens: 5_000,
+  maxJsonDepth: 64,
 };

@@ -7,7 +7,6 @@ import {
 } from '../../domain/index.js';
 import type { PasswordLogin } from '../../domain/password-login.js';
 import { isPaddockError, PaddockError } from '../../errors/index.js';
-import { baseUrlOf } from '../base-url.js';
 import { readCookie, secureCookie } from '../cookies.js';
 import type { HttpRoute, RequestContext } from '../http-route.js';
 import { readJsonBody } from '../read-json-body.js';
@@ -16,8 +15,12 @@ import { sendError, sendJson } from '../send-json.js';
 export interface AuthRoutesOptions {
   readonly passwordLogin: PasswordLogin;
   readonly redirectLogin: RedirectLoginFlow;
-  /** Public base URL for OAuth callbacks; derived from the request when undefined. */
-  readonly serverUrl?: string;
+  /**
+   * Paddock's public URL (configuration, else the `server-url` setting). OAuth callback URLs
+   * are built from it only, never from the request's Host header: a redirect login cannot
+   * start without it.
+   */
+  readonly serverUrl: () => Promise<string | undefined>;
   readonly maxBodyBytes: number;
   readonly now?: () => number;
 }
@@ -47,13 +50,12 @@ export function authRoutes(options: AuthRoutesOptions): HttpRoute[] {
             `${issue?.path.join('.') || 'body'}: ${issue?.message}`,
           );
         }
-        const result = await withRetryAfter(res, () =>
-          options.passwordLogin.login({
-            ...parsed.data,
-            remoteAddress: req.socket.remoteAddress,
-            userAgent: req.headers['user-agent'],
-          }),
-        );
+        // A throttled login's Retry-After header is set by sendError from the error's details.
+        const result = await options.passwordLogin.login({
+          ...parsed.data,
+          remoteAddress: req.socket.remoteAddress,
+          userAgent: req.headers['user-agent'],
+        });
         setSessionCookie(res, result, now());
         sendJson(res, 200, loginAnswer(result));
       },
@@ -98,8 +100,20 @@ async function startRedirect(
   provider: string,
   options: AuthRoutesOptions,
 ): Promise<void> {
-  const redirectUri = `${baseUrlOf(req, options.serverUrl)}/v1/auth/${provider}/callback`;
-  const started = await options.redirectLogin.start({ provider, redirectUri });
+  const serverUrl = (await options.serverUrl())?.replace(/\/+$/, '');
+  if (!serverUrl) {
+    throw new PaddockError(
+      'BAD_REQUEST',
+      `${provider} logins need Paddock's public URL for their callback: set the server-url setting (or PADDOCK_SERVER_URL)`,
+      { reason: 'server_url_unset' },
+    );
+  }
+  const redirectUri = `${serverUrl}/v1/auth/${provider}/callback`;
+  const started = await options.redirectLogin.start({
+    provider,
+    redirectUri,
+    ...(req.socket.remoteAddress === undefined ? {} : { remoteAddress: req.socket.remoteAddress }),
+  });
   const maxAgeSeconds = Math.ceil((started.expiresAt - Date.now()) / 1000);
   // Binds the login to this browser: a callback carrying someone else's state is refused.
   res.setHeader(
@@ -145,7 +159,8 @@ async function finishRedirect(
       sendJson(res, 200, loginAnswer(result));
       return;
     }
-    res.writeHead(302, { location: '/graphql', 'cache-control': 'no-store' });
+    // The browser lands in the web console, now signed in by the cookie.
+    res.writeHead(302, { location: '/', 'cache-control': 'no-store' });
     res.end();
   } catch (err) {
     res.setHeader('set-cookie', clearState);
@@ -172,16 +187,6 @@ function sessionCookie(result: LoginResult, nowMs: number): string {
 
 function setSessionCookie(res: ServerResponse, result: LoginResult, nowMs: number): void {
   res.setHeader('set-cookie', sessionCookie(result, nowMs));
-}
-
-async function withRetryAfter<T>(res: ServerResponse, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const seconds = isPaddockError(err) ? err.details?.retryAfterSeconds : undefined;
-    if (typeof seconds === 'number') res.setHeader('retry-after', String(Math.ceil(seconds)));
-    throw err;
-  }
 }
 
 function bearerToken(req: IncomingMessage): string | undefined {

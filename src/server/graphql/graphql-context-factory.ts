@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { TLSSocket } from 'node:tls';
+import { HeaderMap } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { Identity } from '../../domain/identity.js';
 import type { Logger } from '../../domain/logger.js';
@@ -61,9 +62,19 @@ function contextError(err: unknown, requestId: string, logger: Logger): GraphQLE
   if (isPaddockError(err) && err.code !== 'INTERNAL') {
     logger.debug({ code: err.code, reason: err.reason }, 'GraphQL authentication failed');
     const base = toGraphQLError(err, { withHttpStatus: true });
+    const retryAfter = err.details?.retryAfterSeconds;
+    const http =
+      typeof retryAfter === 'number'
+        ? {
+            http: {
+              ...(base.extensions.http as object),
+              headers: new HeaderMap([['retry-after', String(Math.max(1, Math.ceil(retryAfter)))]]),
+            },
+          }
+        : {};
     return new GraphQLError(base.message, {
       originalError: err,
-      extensions: { ...base.extensions, requestId },
+      extensions: { ...base.extensions, ...http, requestId },
     });
   }
   logger.error({ err }, 'GraphQL context creation failed');

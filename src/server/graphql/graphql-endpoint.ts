@@ -46,7 +46,13 @@ export async function createGraphQLEndpoint(
     now,
   });
   const explorer = options.explorer === false ? undefined : await createExplorer(path);
-  const graphql = httpGraphQLHandler({ apollo, ports: options.ports, maxBodyBytes, now });
+  const graphql = httpGraphQLHandler({
+    apollo,
+    ports: options.ports,
+    maxBodyBytes,
+    maxJsonDepth: rules.limits.maxJsonDepth,
+    now,
+  });
   const routes: HttpRoute[] = [
     {
       name: 'graphql',

@@ -4,10 +4,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ApolloServer, HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
+import { isPaddockError } from '../../errors/index.js';
 import type { GraphQLContext, GraphQLPorts, ResponseCookie } from '../../resolvers/context.js';
-import type { HttpHandler } from '../http-route.js';
+import type { HttpHandler, RequestContext } from '../http-route.js';
 import { sendJson } from '../send-json.js';
 import { createGraphQLContext } from './graphql-context-factory.js';
+import { assertDocumentDepth, assertJsonDepth } from './json-depth.js';
 import { legacyJsonStatus } from './legacy-json-status.js';
 import { readBody } from './read-body.js';
 import { serializeCookie } from './session-cookie.js';
@@ -16,11 +18,13 @@ export interface HttpGraphQLHandlerOptions {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly ports: GraphQLPorts;
   readonly maxBodyBytes: number;
+  /** Deepest nesting of arrays/objects accepted in the body or GET variables. */
+  readonly maxJsonDepth: number;
   readonly now: () => number;
 }
 
 export function httpGraphQLHandler(options: HttpGraphQLHandlerOptions): HttpHandler {
-  const { apollo, ports, maxBodyBytes, now } = options;
+  const { apollo, ports, maxBodyBytes, maxJsonDepth, now } = options;
   return async (req, res, ctx) => {
     const method = req.method ?? 'GET';
     let body: unknown;
@@ -30,17 +34,23 @@ export function httpGraphQLHandler(options: HttpGraphQLHandlerOptions): HttpHand
         try {
           body = raw.length === 0 ? undefined : JSON.parse(raw.toString('utf8'));
         } catch {
-          sendJson(res, 400, {
-            errors: [
-              {
-                message: 'the request body is not valid JSON',
-                extensions: { code: 'BAD_REQUEST', requestId: ctx.requestId },
-              },
-            ],
-          });
+          sendRequestError(res, ctx, 'the request body is not valid JSON');
           return;
         }
       }
+    }
+    try {
+      assertJsonDepth(body, maxJsonDepth, 'the request body');
+      const params = new URLSearchParams(searchOf(req.url));
+      for (const [name, value] of jsonParams(params)) {
+        assertJsonDepth(value, maxJsonDepth, `the ${name} parameter`);
+      }
+      const query = isRecord(body) ? body.query : params.get('query');
+      assertDocumentDepth(query, maxJsonDepth);
+    } catch (err) {
+      if (!isPaddockError(err)) throw err;
+      sendRequestError(res, ctx, err.message, err.reason);
+      return;
     }
     const cookies: ResponseCookie[] = [];
     const response = await apollo.executeHTTPGraphQLRequest({
@@ -67,6 +77,46 @@ export function httpGraphQLHandler(options: HttpGraphQLHandlerOptions): HttpHand
       cookies.map((c) => serializeCookie(c, secure)),
     );
   };
+}
+
+/** A request-level failure in the shape GraphQL clients read (`errors[].extensions.code`). */
+function sendRequestError(
+  res: ServerResponse,
+  ctx: RequestContext,
+  message: string,
+  reason?: string,
+): void {
+  sendJson(res, 400, {
+    errors: [
+      {
+        message,
+        extensions: {
+          code: 'BAD_REQUEST',
+          ...(reason === undefined ? {} : { reason }),
+          requestId: ctx.requestId,
+        },
+      },
+    ],
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** GET's `variables` and `extensions` parameters that parse as JSON (Apollo reports the rest). */
+function jsonParams(params: URLSearchParams): [string, unknown][] {
+  const parsed: [string, unknown][] = [];
+  for (const name of ['variables', 'extensions']) {
+    const text = params.get(name);
+    if (text === null) continue;
+    try {
+      parsed.push([name, JSON.parse(text)]);
+    } catch {
+      // Not JSON: Apollo answers that with its own 400.
+    }
+  }
+  return parsed;
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -1,5 +1,5 @@
 import type { KubeconfigIssuer, KubeconfigRequest } from '../../domain/account.js';
-import type { ApiKeyManager } from '../../domain/api-key-manager.js';
+import { type ApiKeyManager, assertMayMintCredentials } from '../../domain/api-key-manager.js';
 import type { ClusterDirectory } from '../../domain/cluster-directory.js';
 import type { Identity } from '../../domain/index.js';
 import type { SettingsReader } from '../../domain/settings.js';
@@ -31,6 +31,7 @@ export function createKubeconfigIssuer(options: KubeconfigIssuerOptions): Kubeco
   return {
     async issue(request: KubeconfigRequest): Promise<string> {
       const { identity } = request;
+      assertMayMintCredentials(identity);
       const wanted =
         request.clusterIds === undefined || request.clusterIds.length === 0
           ? undefined
@@ -38,7 +39,6 @@ export function createKubeconfigIssuer(options: KubeconfigIssuerOptions): Kubeco
       const visible = await options.visibleClusterIds(identity);
       const clusters = (await options.clusters.list())
         .filter((c) => visible === 'all' || visible.has(c.id))
-        .filter((c) => identity.scope === undefined || c.id === identity.scope.clusterId)
         .filter((c) => wanted === undefined || wanted.has(c.id));
       if (wanted !== undefined) {
         const missing = [...wanted].filter((id) => !clusters.some((c) => c.id === id));
@@ -69,8 +69,10 @@ export function createKubeconfigIssuer(options: KubeconfigIssuerOptions): Kubeco
       const ttlDays = Number(
         (await options.settings.get(SETTING_KUBECONFIG_TOKEN_TTL_DAYS))?.value,
       );
-      const scope =
-        clusters.length === 1 && wanted !== undefined ? clusters[0]?.id : identity.scope?.clusterId;
+      const scope = clusters.length === 1 && wanted !== undefined ? clusters[0]?.id : undefined;
+      // Bounded by the API key it is downloaded with (expiry, revocation). A token downloaded
+      // in a session is not bound to that session: see docs/adr/0018-derived-credentials.md.
+      const parentKeyId = identity.tokenKind === 'api-key' ? identity.tokenId : undefined;
       const created = await options.apiKeys.create({
         userId: identity.userId,
         kind: 'kubeconfig',
@@ -78,6 +80,10 @@ export function createKubeconfigIssuer(options: KubeconfigIssuerOptions): Kubeco
         expiresAt:
           now() + (Number.isFinite(ttlDays) && ttlDays > 0 ? ttlDays : DEFAULT_TTL_DAYS) * DAY_MS,
         ...(scope === undefined ? {} : { clusterId: scope }),
+        ...(parentKeyId === undefined ? {} : { parentKeyId }),
+        // One live token per credential and cluster set: a new download replaces the last.
+        clusterSet: wanted === undefined ? '*' : [...wanted].sort().join(','),
+        replacePrevious: true,
       });
       return renderKubeconfig({
         serverUrl,

@@ -225,24 +225,46 @@ describe('GraphQL global layer', () => {
       expect(res.json.errors?.[0]?.extensions).to.include({ code: 'NOT_FOUND' });
     });
 
-    it('does not let a cluster-scoped key mint a key for another cluster', async () => {
+    it("refuses a cluster-scoped key that asks to mint, list or revoke its owner's keys", async () => {
       h.ports.tokens.set('t-member-scoped', {
         ...(h.ports.tokens.get('t-member') ?? ({} as never)),
         tokenKind: 'api-key',
+        tokenId: 'scoped-key',
         scope: { clusterId: 'c-one' },
       });
-      const res = await h.post('mutation { createApiKey(input: {}) { key { clusterId } } }', {
-        token: 't-member-scoped',
+      const other = await h.post('mutation { createApiKey(input: {}) { key { keyId } } }', {
+        token: 't-member',
       });
-      expect(res.json.data?.createApiKey).to.deep.equal({ key: { clusterId: 'c-one' } });
-      const escalation = await h.post(
-        'mutation { createApiKey(input: { clusterId: "c-three" }) { token } }',
-        { token: 't-member-scoped' },
-      );
-      expect(escalation.json.errors?.[0]?.extensions).to.include({
-        code: 'FORBIDDEN',
-        reason: 'scope_escalation',
+      const created = other.json.data as { createApiKey: { key: { keyId: string } } };
+      const otherId = created.createApiKey.key.keyId;
+      const attempts = [
+        'mutation { createApiKey(input: {}) { token } }',
+        'mutation { createApiKey(input: { clusterId: "c-one" }) { token } }',
+        '{ apiKeys { keyId } }',
+        `mutation { revokeApiKey(keyId: "${otherId}") }`,
+      ];
+      for (const query of attempts) {
+        const res = await h.post(query, { token: 't-member-scoped' });
+        expect(res.json.errors?.[0]?.extensions, query).to.include({
+          code: 'FORBIDDEN',
+          reason: 'scoped_key',
+        });
+      }
+      expect(h.ports.keys.has(otherId)).to.equal(true);
+      expect(h.ports.keys.size).to.equal(1);
+    });
+
+    it('records the API key a new key was made with as its parent', async () => {
+      h.ports.tokens.set('t-member-key', {
+        ...(h.ports.tokens.get('t-member') ?? ({} as never)),
+        tokenKind: 'api-key',
+        tokenId: 'parent-key',
       });
+      const res = await h.post('mutation { createApiKey(input: {}) { key { keyId } } }', {
+        token: 't-member-key',
+      });
+      expect(res.json.errors).to.equal(undefined);
+      expect(h.ports.createdWith.at(-1)).to.include({ parentKeyId: 'parent-key' });
     });
   });
 

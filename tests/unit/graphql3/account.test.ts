@@ -155,4 +155,39 @@ describe("the caller's account through GraphQL", () => {
     });
     expect(hidden.json.errors?.[0]?.extensions?.code).to.equal('NOT_FOUND');
   });
+
+  it('refuses a kubeconfig to a cluster-scoped key and to a kubeconfig token', async () => {
+    const member = ports.tokens.get('t-member')!;
+    ports.tokens.set('t-scoped', {
+      ...member,
+      tokenKind: 'api-key',
+      tokenId: 'k-scoped',
+      scope: { clusterId: 'c-one' },
+    });
+    ports.tokens.set('t-kubeconfig', { ...member, tokenKind: 'kubeconfig', tokenId: 'k-kc' });
+    for (const [token, reason] of [
+      ['t-scoped', 'scoped_key'],
+      ['t-kubeconfig', 'kubeconfig_token'],
+    ] as const) {
+      const res = await harness.post('mutation { kubeconfig }', { token });
+      expect(res.json.errors?.[0]?.extensions, token).to.include({ code: 'FORBIDDEN', reason });
+    }
+    expect(ports.keys.size).to.equal(0);
+  });
+
+  it('asks for a token bound to the API key it is issued with, replacing the last one', async () => {
+    ports.tokens.set('t-key', {
+      ...ports.tokens.get('t-member')!,
+      tokenKind: 'api-key',
+      tokenId: 'k-parent',
+    });
+    await harness.post('mutation { kubeconfig(clusterIds: ["c-one"]) }', { token: 't-key' });
+    await harness.post('mutation { kubeconfig }', { token: 't-member' });
+    expect(
+      ports.createdWith.map((r) => [r.parentKeyId, r.clusterSet, r.replacePrevious]),
+    ).to.deep.equal([
+      ['k-parent', 'c-one', true],
+      [undefined, '*', true],
+    ]);
+  });
 });

@@ -6,23 +6,33 @@ import { rejection, TestClock, testRuntime } from './fixtures.js';
 describe('LoginThrottle', () => {
   let clock: TestClock;
   let throttle: LoginThrottle;
+  let pauses: number[];
   const alice = { provider: 'local', username: 'alice', remoteAddress: '10.0.0.1' };
 
   beforeEach(() => {
     clock = new TestClock();
-    throttle = new LoginThrottle(new MemoryStore({ now: clock.now }), {}, testRuntime(clock));
+    pauses = [];
+    throttle = new LoginThrottle(
+      new MemoryStore({ now: clock.now }),
+      {},
+      testRuntime(clock),
+      async (ms) => {
+        pauses.push(ms);
+      },
+    );
   });
 
   async function fail(times: number, attempt = alice): Promise<void> {
     for (let i = 0; i < times; i++) await throttle.recordFailure(attempt);
   }
 
-  it('lets the first five failures through without waiting', async () => {
+  it('lets the first five failures of an account from one address through without waiting', async () => {
     await fail(5);
     await throttle.check(alice);
+    expect(pauses).to.deep.equal([]);
   });
 
-  it('doubles the wait with each further failure and says when to retry', async () => {
+  it('doubles the wait of that account at that address with each further failure', async () => {
     await fail(6);
     let err = await rejection(throttle.check(alice));
     expect([err.code, err.reason, err.details]).to.deep.equal([
@@ -37,7 +47,7 @@ describe('LoginThrottle', () => {
     expect(err.details).to.deep.equal({ retryAfterSeconds: 8 });
   });
 
-  it('locks out for at most the maximum delay', async () => {
+  it('makes that pair wait at most the maximum delay', async () => {
     await fail(40);
     expect((await rejection(throttle.check(alice))).details).to.deep.equal({
       retryAfterSeconds: 900,
@@ -46,14 +56,32 @@ describe('LoginThrottle', () => {
     await throttle.check(alice);
   });
 
-  it('counts per account regardless of case and source address', async () => {
-    await fail(6, { ...alice, username: 'ALICE', remoteAddress: '10.9.9.9' });
-    const err = await rejection(throttle.check({ ...alice, remoteAddress: '192.168.1.1' }));
-    expect(err.code).to.equal('TOO_MANY_REQUESTS');
-    await throttle.check({ ...alice, username: 'bob' });
+  it('does not lock the owner out from another address while an attacker hammers the account', async () => {
+    // Regression: five failures from anywhere used to lock the account everywhere for 15 min.
+    for (let source = 1; source <= 8; source++) {
+      await fail(6, { ...alice, username: 'ALICE', remoteAddress: `203.0.113.${source}` });
+    }
+    expect(
+      (await rejection(throttle.check({ ...alice, remoteAddress: '203.0.113.1' }))).code,
+    ).to.equal('TOO_MANY_REQUESTS');
+    await throttle.check({ ...alice, remoteAddress: '192.168.1.1' });
+    expect(pauses).to.deep.equal([2000]);
   });
 
-  it('counts per source address across accounts', async () => {
+  it('slows an account failing from many addresses progressively, never beyond two seconds', async () => {
+    const from = (n: number) => ({ ...alice, remoteAddress: `198.51.100.${n}` });
+    for (let n = 1; n <= 10; n++) await fail(1, from(n));
+    await throttle.check(from(99));
+    await fail(1, from(11));
+    await throttle.check(from(99));
+    await fail(1, from(12));
+    await throttle.check(from(99));
+    await fail(20, from(13));
+    await throttle.check(from(99));
+    expect(pauses).to.deep.equal([250, 500, 2000]);
+  });
+
+  it('makes an address that fails for many accounts wait (password spraying)', async () => {
     for (let i = 0; i < 21; i++) await throttle.recordFailure({ ...alice, username: `user${i}` });
     expect((await rejection(throttle.check({ ...alice, username: 'fresh' }))).code).to.equal(
       'TOO_MANY_REQUESTS',
@@ -61,7 +89,20 @@ describe('LoginThrottle', () => {
     await throttle.check({ ...alice, username: 'fresh', remoteAddress: '10.0.0.2' });
   });
 
-  it('forgets failures after a quiet window and clears the account on success', async () => {
+  it('forgives an address the typos of a user who then logs in, not failures against others', async () => {
+    for (let i = 0; i < 17; i++) await throttle.recordFailure({ ...alice, username: `user${i}` });
+    await fail(3);
+    await throttle.recordSuccess(alice);
+    // 17 against others remain: three more reach the 20 free ones, the fourth waits.
+    for (let i = 0; i < 3; i++) await throttle.recordFailure({ ...alice, username: 'mallory' });
+    await throttle.check({ ...alice, username: 'bob' });
+    await throttle.recordFailure({ ...alice, username: 'mallory' });
+    expect((await rejection(throttle.check({ ...alice, username: 'bob' }))).code).to.equal(
+      'TOO_MANY_REQUESTS',
+    );
+  });
+
+  it('forgets failures after a quiet window and starts a pair afresh on success', async () => {
     await fail(5);
     clock.advance(901);
     await fail(1);

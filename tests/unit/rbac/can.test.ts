@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { BUILTIN_GLOBAL_ROLES, can, memberClusterIds } from '../../../src/rbac/index.js';
+import {
+  BUILTIN_GLOBAL_ROLES,
+  can,
+  canReachUrl,
+  memberClusterIds,
+} from '../../../src/rbac/index.js';
 import { crb, grb, group, prb, project, stateWith, user } from './fixtures.js';
 
 const alice = { userId: 'u-alice', groupPrincipalIds: [] };
@@ -18,6 +23,23 @@ describe('can: global roles over Paddock objects', () => {
     expect(can(state, alice, { verb: 'create', resource: 'clusters' }).allowed).to.equal(true);
     expect(can(state, alice, { verb: 'list', resource: 'users' }).allowed).to.equal(false);
     expect(can(state, alice, { verb: 'update', resource: 'settings' }).allowed).to.equal(false);
+  });
+
+  it('lets view-metrics and admin get /metrics, and nobody else', () => {
+    const state = stateWith({
+      globalRoleBindings: [
+        grb('g1', 'view-metrics', user('u-alice')),
+        grb('g2', 'user', group('openldap_group://cn=devs')),
+      ],
+    });
+    const metrics = { verb: 'get', path: '/metrics' };
+    expect(canReachUrl(state, alice, metrics).grantedBy).to.include({
+      globalRoleId: 'view-metrics',
+    });
+    expect(canReachUrl(state, alice, { verb: 'get', path: '/debug' }).allowed).to.equal(false);
+    expect(canReachUrl(state, carol, metrics).allowed).to.equal(false);
+    const admin = stateWith({ globalRoleBindings: [grb('g1', 'admin', user('u-carol'))] });
+    expect(canReachUrl(admin, carol, metrics).allowed).to.equal(true);
   });
 
   it('grants through a group principal binding', () => {

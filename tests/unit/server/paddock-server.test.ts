@@ -7,6 +7,7 @@ import {
   createPaddockServer,
   type HttpRoute,
   healthRoutes,
+  metricsRoute,
   type PaddockServer,
   type ReadinessCheck,
 } from '../../../src/server/index.js';
@@ -22,6 +23,8 @@ function captureLogs(): { lines: Record<string, unknown>[]; stream: Writable } {
   });
   return { lines, stream };
 }
+
+const SCRAPE_TOKEN = 'scrape-token-0123456789abcdef0123456789';
 
 describe('createPaddockServer', () => {
   let server: PaddockServer;
@@ -66,7 +69,20 @@ describe('createPaddockServer', () => {
       },
     ];
     server = createPaddockServer({
-      routes: [...healthRoutes([ready], metrics), ...extra],
+      routes: [
+        ...healthRoutes([ready]),
+        metricsRoute(metrics, {
+          authenticator: {
+            authenticate: async () => {
+              throw new PaddockError('UNAUTHENTICATED', 'authentication required');
+            },
+          },
+          mayView: async () => false,
+          visibleClusterIds: async () => 'all',
+          scrapeToken: SCRAPE_TOKEN,
+        }),
+        ...extra,
+      ],
       logger: createLogger({ level: 'info', destination: logs.stream }),
       metrics,
     });
@@ -135,9 +151,19 @@ describe('createPaddockServer', () => {
     expect(up.status).to.equal(200);
   });
 
+  it('answers /metrics with 401 to a caller without the scrape token or a user', async () => {
+    expect((await fetchText(`${base}/metrics`)).status).to.equal(401);
+    const wrong = await fetchText(`${base}/metrics`, {
+      headers: { authorization: `Bearer ${SCRAPE_TOKEN.slice(0, -1)}x` },
+    });
+    expect(wrong.status).to.equal(401);
+  });
+
   it('exports request counts by route and status on /metrics', async () => {
     await fetchText(`${base}/nope`);
-    const res = await fetchText(`${base}/metrics`);
+    const res = await fetchText(`${base}/metrics`, {
+      headers: { authorization: `Bearer ${SCRAPE_TOKEN}` },
+    });
     expect(res.status).to.equal(200);
     expect(res.body).to.match(
       /paddock_http_requests_total\{route="unmatched",method="GET",status="404"\} \d+/,

@@ -42,7 +42,7 @@ describe('loadServingTls', () => {
     const tls = await loadServingTls({ dataDir: dir.path });
     const metrics = createHttpMetrics();
     const server = createPaddockServer({
-      routes: healthRoutes([], metrics),
+      routes: healthRoutes([]),
       logger: createLogger({ level: 'silent' }),
       metrics,
       tls,

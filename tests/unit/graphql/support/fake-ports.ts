@@ -102,6 +102,8 @@ export function identityOf(view: UserView, extra: Partial<Identity> = {}): Ident
 export interface FakePorts extends GraphQLPorts {
   readonly loggedOut: string[];
   readonly keys: Map<string, ApiKeySummary>;
+  /** Every request `apiKeys.create` got, in order. */
+  readonly createdWith: NewApiKeyRequest[];
   /** Extra tokens: token → identity. */
   readonly tokens: Map<string, Identity>;
   authenticateCalls: number;
@@ -114,6 +116,7 @@ export function createFakePorts(): FakePorts {
   const loggedOut: string[] = [];
   const keys = new Map<string, ApiKeySummary>();
   let keySeq = 0;
+  const createdWith: NewApiKeyRequest[] = [];
 
   const authenticator: Authenticator & { calls: number } = {
     calls: 0,
@@ -165,6 +168,7 @@ export function createFakePorts(): FakePorts {
   const apiKeys: ApiKeyManager = {
     async create(input: NewApiKeyRequest) {
       keySeq += 1;
+      createdWith.push(input);
       const keyId = `key${keySeq}`;
       const key: ApiKeySummary = {
         keyId,
@@ -175,6 +179,7 @@ export function createFakePorts(): FakePorts {
         createdAt: T0,
         ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
         ...(input.clusterId === undefined ? {} : { scope: { clusterId: input.clusterId } }),
+        ...(input.parentKeyId === undefined ? {} : { parentKeyId: input.parentKeyId }),
       };
       keys.set(keyId, key);
       return { token: `pdk_${keyId}_secret`, key };
@@ -278,6 +283,7 @@ export function createFakePorts(): FakePorts {
     settings,
     loggedOut,
     keys,
+    createdWith,
     tokens,
     authenticateCalls: 0,
   };
