@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { UpstreamRouter } from '../../../../src/datasources/upstream/upstream-router.js';
+import { waitFor } from '../../../support/wait-for.js';
 import { kubectl, kubectlStream } from './kubectl.js';
 import { DEVS_GROUP, type KubectlSuiteTarget, type PaddockUser } from './paddock-with-kubesim.js';
 
@@ -217,6 +218,43 @@ export function defineKubectlSuite(title: string, start: () => Promise<KubectlSu
       );
       expect(r.code, r.stderr).to.equal(0);
       expect(r.stdout).to.equal('piped-in\n');
+    });
+
+    it('runs exec over SPDY when kubectl is told not to use WebSockets', async () => {
+      const r = await kubectl(
+        alice.kubeconfig,
+        ['exec', '-i', 'logger', '--', 'cat'],
+        'over-spdy\n',
+        { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' },
+      );
+      expect(r.code, r.stderr).to.equal(0);
+      expect(r.stdout).to.equal('over-spdy\n');
+      // kubectl asks for a WebSocket with GET and for SPDY with POST; the audit line is
+      // written as the tunnel ends, which may trail kubectl's exit.
+      await waitFor('the SPDY exec audit line', () =>
+        p.audit.some(
+          (e) => e.userId === alice.userId && e.path.endsWith('/exec') && e.method === 'POST',
+        )
+          ? true
+          : undefined,
+      );
+    });
+
+    it('attaches to a running container and streams its output until detached', async () => {
+      const attached = kubectlStream(alice.kubeconfig, ['attach', 'logger', '-c', 'main']);
+      try {
+        await attached.waitFor(/ts_seq=\d+/, 20_000);
+        const first = (attached.output().match(/ts_seq=\d+/g) ?? []).length;
+        await attached.waitFor(new RegExp(`(ts_seq=\\d+[\\s\\S]*){${first + 1}}`), 20_000);
+        expect(attached.exited()).to.equal(false);
+      } finally {
+        attached.stop();
+      }
+      await waitFor('the attach audit line', () =>
+        p.audit.some((e) => e.userId === alice.userId && e.path.endsWith('/attach'))
+          ? true
+          : undefined,
+      );
     });
 
     it('refuses exec to a user with only view rights, with the downstream 403', async () => {
