@@ -8,14 +8,11 @@
  * is the same real server, proxy, identity module and registry as in `paddock-with-kubesim`.
  * Cluster `one` has two agent replicas, `two` one.
  */
-import type { ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Registry } from 'prom-client';
 import type { FaultSettings } from '../../../../kubesim/faults/faults.js';
-import type { ClusterDescription } from '../../../../kubesim/server/cluster-handle.js';
 import { createK8sProxy, type K8sProxy } from '../../../../src/authproxy/index.js';
 import {
   type AgentConnectRoute,
@@ -27,20 +24,16 @@ import type { ProxyAuditEvent } from '../../../../src/domain/audit.js';
 import { AesGcmSecretBox, createIdentityServices } from '../../../../src/identity/index.js';
 import { createHttpMetrics } from '../../../../src/server/http-metrics.js';
 import { createPaddockServer, type PaddockServer } from '../../../../src/server/paddock-server.js';
-import { type AgentProcess, startAgentProcess } from '../../../support/agent-process.js';
+import type { AgentProcess } from '../../../support/agent-process.js';
 import { MemoryStore } from '../../../support/memory-store.js';
-import { createNetnsSandbox, type NetnsSandbox } from '../../../support/netns.js';
+import type { NetnsSandbox } from '../../../support/netns.js';
 import { makeTempDir } from '../../../support/temp-dir.js';
 import { createTestCa } from '../../../support/test-ca.js';
 import { waitFor } from '../../../support/wait-for.js';
 import { createTestLogger, type LogLine } from '../../../unit/datasources/support/test-logger.js';
+import { startAgentSandbox } from './agent-sandbox.js';
 import { type KubectlResult, writeKubeconfig } from './kubectl.js';
 import type { KubectlSuiteTarget, PaddockUser, SimObject } from './paddock-with-kubesim.js';
-
-const KUBECTL = '/usr/bin/kubectl';
-const kubesimChild = fileURLToPath(
-  new URL('../../../support/netns-kubesim-child.js', import.meta.url),
-);
 
 type ClusterName = 'one' | 'two';
 
@@ -64,43 +57,6 @@ export interface PaddockWithAgentKubesim extends KubectlSuiteTarget {
   agentTokenInCluster(cluster: ClusterName): Promise<string>;
 }
 
-/** Talks to the kubesim child over its IPC channel. */
-function simChannel(child: ChildProcess) {
-  let next = 0;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  const ready = new Promise<ClusterDescription[]>((resolve, reject) => {
-    child.on('message', (raw) => {
-      const m = raw as {
-        ready?: ClusterDescription[];
-        id?: number;
-        result?: unknown;
-        error?: string;
-      };
-      if (m.ready !== undefined) {
-        resolve(m.ready);
-        return;
-      }
-      const waiting = m.id === undefined ? undefined : pending.get(m.id);
-      if (waiting === undefined) return;
-      pending.delete(m.id as number);
-      if (m.error !== undefined) waiting.reject(new Error(m.error));
-      else waiting.resolve(m.result);
-    });
-    child.once('exit', (code) => reject(new Error(`kubesim in the namespace exited with ${code}`)));
-  });
-  return {
-    ready,
-    call(request: Record<string, unknown>): Promise<unknown> {
-      next += 1;
-      const id = next;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        child.send({ id, ...request });
-      });
-    },
-  };
-}
-
 export async function startPaddockWithAgentKubesim(): Promise<PaddockWithAgentKubesim> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanup = async () => {
@@ -121,49 +77,9 @@ async function start(
   const tmp = await makeTempDir('agent-it');
   cleanups.push(() => tmp.remove());
   const dir = tmp.path;
-  const sandbox = await createNetnsSandbox();
-  cleanups.push(() => sandbox.destroy());
-
-  // -- inside the namespace: kubesim -------------------------------------------------------
-  let simOutput = '';
-  const sim = sandbox.spawn(process.execPath, [kubesimChild, join(dir, 'kubesim'), 'one,two'], {
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  sim.stdout?.on('data', (c: Buffer) => {
-    simOutput += c.toString();
-  });
-  sim.stderr?.on('data', (c: Buffer) => {
-    simOutput += c.toString();
-  });
-  cleanups.push(() => {
-    if (sim.connected) sim.disconnect();
-    sim.kill('SIGKILL');
-  });
-  const channel = simChannel(sim);
-  const described = await channel.ready.catch((err: Error) => {
-    throw new Error(`${err.message}: ${simOutput}`);
-  });
-  const clusters = {} as Record<ClusterName, ClusterDescription & { port: number }>;
-  const adminKubeconfigs = {} as Record<ClusterName, string>;
-  for (const c of described) {
-    const name = c.name as ClusterName;
-    const port = Number(new URL(c.url).port);
-    clusters[name] = { ...c, port };
-    // kubesim's certificate names 127.0.0.1: inside the namespace, that is kubesim.
-    adminKubeconfigs[name] = await writeKubeconfig(
-      dir,
-      `admin-${name}`,
-      `https://127.0.0.1:${port}`,
-      c.caFile,
-      c.adminToken,
-    );
-  }
-  const simKubectl = (cluster: ClusterName, args: readonly string[], input?: string) =>
-    sandbox.exec(
-      KUBECTL,
-      ['--kubeconfig', adminKubeconfigs[cluster], '--request-timeout=20s', ...args],
-      input,
-    );
+  const nat = await startAgentSandbox(dir, ['one', 'two'], cleanups);
+  const { sandbox, clusters, simKubectl } = nat;
+  const agents = nat.agents as Record<ClusterName, AgentProcess[]>;
 
   // -- on the host: Paddock ------------------------------------------------------------------
   const store = new MemoryStore();
@@ -226,77 +142,11 @@ async function start(
   const url = `https://${sandbox.hostAddress}:${address.port}`;
 
   // -- the agent imports -------------------------------------------------------------------
-  const mounts = (cluster: ClusterName) => join(dir, 'mounts', cluster);
-  const secretValue = async (cluster: ClusterName, secret: string, key: string) => {
-    const jsonKey = key.replace(/\./g, '\\.');
-    const r = await simKubectl(cluster, [
-      'get',
-      'secret',
-      '-n',
-      'paddock-system',
-      secret,
-      '-o',
-      `jsonpath={.data.${jsonKey}}`,
-    ]);
-    return r.code === 0 && r.stdout !== '' ? Buffer.from(r.stdout, 'base64').toString() : undefined;
-  };
-  const agents: Record<ClusterName, AgentProcess[]> = { one: [], two: [] };
-  cleanups.push(async () => {
-    for (const a of [...agents.one, ...agents.two]) await a.kill();
-  });
-  const startAgent = async (cluster: ClusterName, options: { token?: string } = {}) => {
-    const files = mounts(cluster);
-    let tokenFile = join(files, 'agent', 'token');
-    if (options.token !== undefined) {
-      tokenFile = join(files, `other-token-${agents[cluster].length}`);
-      await writeFile(tokenFile, options.token);
-    }
-    const agent = startAgentProcess(sandbox, {
-      // What the Deployment sets, and what a pod finds in its environment.
-      PADDOCK_AGENT_SERVER: await readFile(join(files, 'agent', 'server'), 'utf8'),
-      PADDOCK_AGENT_TOKEN_FILE: tokenFile,
-      PADDOCK_AGENT_SERVER_CA_FILE: join(files, 'agent', 'server-ca.crt'),
-      PADDOCK_AGENT_IMPERSONATOR_TOKEN_FILE: join(files, 'impersonator', 'token'),
-      PADDOCK_AGENT_MANAGER_TOKEN_FILE: join(files, 'manager', 'token'),
-      PADDOCK_AGENT_API_CA_FILE: clusters[cluster].caFile,
-      KUBERNETES_SERVICE_HOST: '127.0.0.1',
-      KUBERNETES_SERVICE_PORT: String(clusters[cluster].port),
-      PADDOCK_AGENT_RECONNECT_MIN_MS: '200',
-      PADDOCK_AGENT_RECONNECT_MAX_MS: '2000',
-    });
-    agents[cluster].push(agent);
-    return agent;
-  };
-  for (const cluster of ['one', 'two'] as const) {
-    await registry.createPendingImport({
-      id: cluster,
-      name: cluster === 'one' ? 'One' : 'Two',
-      transport: 'agent',
-    });
-    const manifest = join(dir, `import-${cluster}.yaml`);
-    await writeFile(manifest, await registry.importManifest(cluster, { baseUrl: url }));
-    const applied = await simKubectl(cluster, ['apply', '-f', manifest]);
-    if (applied.code !== 0)
-      throw new Error(`applying the agent manifest failed: ${applied.stderr}`);
-    // What the kubelet would mount into the agent's pod from the Secrets just applied.
-    const files = mounts(cluster);
-    for (const [secret, key, path] of [
-      ['paddock-impersonator-token', 'token', 'impersonator/token'],
-      ['paddock-manager-token', 'token', 'manager/token'],
-      ['paddock-agent', 'token', 'agent/token'],
-      ['paddock-agent', 'server', 'agent/server'],
-      ['paddock-agent', 'server-ca.crt', 'agent/server-ca.crt'],
-    ] as const) {
-      const value = await waitFor(`${secret}/${key} in cluster ${cluster}`, () =>
-        secretValue(cluster, secret, key),
-      );
-      await mkdir(join(files, path, '..'), { recursive: true });
-      await writeFile(join(files, path), value);
-    }
-  }
-  await startAgent('one');
-  await startAgent('one');
-  await startAgent('two');
+  for (const cluster of ['one', 'two'] as const)
+    await nat.importCluster(registry, cluster, cluster === 'one' ? 'One' : 'Two', url);
+  await nat.startAgent('one');
+  await nat.startAgent('one');
+  await nat.startAgent('two');
   for (const cluster of ['one', 'two'] as const) {
     await waitFor(
       `cluster ${cluster} active through ${agents[cluster].length} agent(s)`,
@@ -329,22 +179,22 @@ async function start(
     logs: logger.lines,
     metrics,
     clusterIds: { one: 'one', two: 'two' },
-    simPorts: { one: clusters.one.port, two: clusters.two.port },
+    simPorts: { one: clusters.one?.port ?? 0, two: clusters.two?.port ?? 0 },
     agents,
-    startAgent,
+    startAgent: (cluster, options) => nat.startAgent(cluster, options),
     simKubectl,
     adminKubectl: (args, input) => simKubectl('one', args, input),
     async agentTokenInCluster(cluster) {
-      return (await secretValue(cluster, 'paddock-agent', 'token')) ?? '';
+      return (await nat.secretValue(cluster, 'paddock-agent', 'token')) ?? '';
     },
     async listObjects(cluster, resource, namespace) {
-      return (await channel.call({ op: 'list', cluster, resource, namespace })) as SimObject[];
+      return (await nat.call({ op: 'list', cluster, resource, namespace })) as SimObject[];
     },
     async setFaults(cluster, faults: FaultSettings) {
-      await channel.call({ op: 'setFaults', cluster, faults });
+      await nat.call({ op: 'setFaults', cluster, faults });
     },
     async clearFaults(cluster) {
-      await channel.call({ op: 'clearFaults', cluster });
+      await nat.call({ op: 'clearFaults', cluster });
     },
     async addUser(name, options = {}): Promise<PaddockUser> {
       const user = await identity.users.create({
