@@ -2,9 +2,9 @@
  * Paddock's own work on a cluster behind NAT, with the whole of `paddock serve` composed and
  * the cluster reached only through its agent (ADR 0017): health with the agent and capacity in
  * GraphQL, the RBAC push-down of a project member, the alerting controller firing on a Warning
- * event and a NotReady node it watched through the tunnel, and an app installed by Paddock's
- * Helm run as the caller against Paddock's own proxy, all with no connection into the cluster
- * but the agent's.
+ * event and a NotReady node it watched through the tunnel, an app installed by Paddock's Helm
+ * run as the caller against Paddock's own proxy, and the log collector pushed down and removed,
+ * all with no connection into the cluster but the agent's.
  */
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
@@ -268,6 +268,51 @@ describe('paddock serve on a cluster behind NAT, through its agent', function ()
       .filter((a) => a?.kind === 'k8s-proxy' && a.path.includes('/namespaces/edge-apps/'));
     expect(audited.length).to.be.greaterThan(0);
     expect(new Set(audited.map((a) => a?.userId))).to.deep.equal(new Set([member.userId]));
+  });
+
+  it("deploys and removes the log collector in the cluster's paddock-system, beside the agent", async () => {
+    const daemonSets = async () =>
+      (
+        await p.nat.simKubectl(EDGE, ['get', 'daemonsets', '-n', 'paddock-system', '-o', 'name'])
+      ).stdout.trim();
+    const created = await p.ok(
+      p.admin,
+      'mutation($c: ID!, $i: LoggingTargetInputType!) { createLoggingTarget(clusterId: $c, input: $i) { id } }',
+      {
+        c: EDGE,
+        i: {
+          name: 'edge syslog',
+          kind: 'SYSLOG',
+          settings: { host: '127.0.0.1', port: 514, mode: 'tcp' },
+        },
+      },
+    );
+    await waitFor(
+      'the collector DaemonSet in edge',
+      async () => ((await daemonSets()) === 'daemonset.apps/paddock-logging' ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    const status = await waitFor('the push status', async () => {
+      const s = (await p.ok(p.admin, `{ loggingStatus(clusterId: "${EDGE}") { deployed errors } }`))
+        .loggingStatus;
+      return s?.deployed ? s : undefined;
+    });
+    expect(status.errors).to.deep.equal([]);
+    await p.ok(p.admin, 'mutation($id: ID!) { deleteLoggingTarget(id: $id) }', {
+      id: created.createLoggingTarget.id,
+    });
+    await waitFor(
+      'the collector to go',
+      async () => ((await daemonSets()) === '' ? true : undefined),
+      {
+        timeoutMs: 30_000,
+        intervalMs: 200,
+      },
+    );
+    // The agent's own objects are untouched, and it is still the way in.
+    const agentSecret = await p.nat.secretValue(EDGE, 'paddock-agent', 'token');
+    expect(agentSecret).to.be.a('string');
+    expect((await p.app.clusters.get(EDGE))?.health.agent?.connected).to.equal(true);
   });
 
   it('has opened no connection into the cluster: every one is an agent tunnel to Paddock', async () => {
