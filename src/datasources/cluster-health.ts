@@ -4,7 +4,7 @@
  * first time a cluster is found active) so every replica can show it. What users see is the
  * state and a safe message; why an endpoint could not be reached goes to the log (ADR 0011).
  */
-import type { ClusterHealth } from '../domain/cluster.js';
+import type { AgentHealth, ClusterHealth } from '../domain/cluster.js';
 import type { Logger } from '../domain/logger.js';
 import type { OutboundGuard } from '../domain/outbound-guard.js';
 import { UNREACHABLE_ENDPOINT_MESSAGE } from '../domain/outbound-guard.js';
@@ -13,6 +13,10 @@ import { hasErrorCode } from '../errors/index.js';
 import type { ClusterRecord } from './cluster-records.js';
 import { probeClusterHealth } from './health-probe.js';
 import type { LiveCluster, LiveClusters } from './live-clusters.js';
+import type { TunnelHub } from './tunnel/tunnel-hub.js';
+
+/** What an agent cluster's health says while no agent session is connected here. */
+export const NO_AGENT_MESSAGE = 'no agent is connected';
 
 export interface ClusterHealthOptions {
   readonly clusters: Collection<ClusterRecord>;
@@ -22,6 +26,8 @@ export interface ClusterHealthOptions {
   /** Deadline of each call a probe makes. */
   readonly probeTimeoutMs: number;
   readonly outbound: OutboundGuard | undefined;
+  /** This replica's agent tunnels, for agent clusters (ADR 0017). */
+  readonly tunnels?: TunnelHub;
 }
 
 export class ClusterHealthKeeper {
@@ -41,7 +47,10 @@ export class ClusterHealthKeeper {
       this.#o.logger.warn({ err }, 'cluster registry: cannot list clusters to probe');
       return [];
     });
-    await Promise.all(records.map((r) => this.probe(r).catch(() => undefined)));
+    // An agent cluster whose agent is connected to another replica is that replica's to
+    // probe: from here it would only ever look unreachable.
+    const probed = records.filter((r) => r.value.transport !== 'agent' || this.#hasAgent(r.value));
+    await Promise.all(probed.map((r) => this.probe(r).catch(() => undefined)));
   }
 
   /** Probes one stored cluster now and returns its new health. */
@@ -60,6 +69,18 @@ export class ClusterHealthKeeper {
       await this.#write(stored, health, (err as Error).message);
       return health;
     }
+    if (stored.value.transport === 'agent' && !this.#hasAgent(stored.value)) {
+      // Nothing to dial: say so at once, and let the breaker answer requests quickly.
+      const health: ClusterHealth = {
+        state: 'unavailable',
+        checkedAt: this.#o.now(),
+        message: NO_AGENT_MESSAGE,
+      };
+      live.health = health;
+      live.breaker.trip();
+      await this.#write(stored, health, undefined);
+      return this.healthOf({ ...stored.value, health });
+    }
     const outcome = await probeClusterHealth({
       endpoint: live.endpoint,
       dispatcher: live.dispatcher,
@@ -72,15 +93,32 @@ export class ClusterHealthKeeper {
     if (outcome.health.state === 'unavailable') live.breaker.trip();
     else live.breaker.recordSuccess();
     await this.#write(stored, outcome.health, outcome.detail);
-    return outcome.health;
+    return this.healthOf({ ...stored.value, health: outcome.health });
   }
 
-  /** The health in memory (this replica's last probe), else the stored one. */
+  /**
+   * The health in memory (this replica's last probe), else the stored one. An agent cluster
+   * whose agent is not connected here shows the stored health (written by the replica that
+   * holds its tunnel) and its agent's state.
+   */
   healthOf(record: ClusterRecord): ClusterHealth {
-    return (
-      this.#o.live.peek(record.id)?.health ??
-      record.health ?? { state: 'unavailable', message: 'not probed yet' }
-    );
+    const stored = record.health ?? { state: 'unavailable', message: 'not probed yet' };
+    if (record.transport !== 'agent') return this.#o.live.peek(record.id)?.health ?? stored;
+    const health = this.#hasAgent(record)
+      ? (this.#o.live.peek(record.id)?.health ?? stored)
+      : stored;
+    return { ...health, agent: this.#agentHealth(record) };
+  }
+
+  #hasAgent(record: ClusterRecord): boolean {
+    return this.#o.tunnels?.connected(record.id) === true;
+  }
+
+  #agentHealth(record: ClusterRecord): AgentHealth {
+    const here = this.#o.tunnels?.health(record.id) ?? { connected: false, sessions: 0 };
+    const seen = record.agent;
+    if (seen === undefined || (here.lastSeenAt ?? 0) >= seen.lastSeenAt) return here;
+    return { ...here, lastSeenAt: seen.lastSeenAt, version: here.version ?? seen.version };
   }
 
   async #write(
