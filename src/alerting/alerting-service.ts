@@ -14,9 +14,11 @@ import type {
   Notifier,
   NotifierDelivery,
   NotifierInput,
+  NotifierKind,
   ScopedAccessCheck,
   ToolScope,
 } from '../domain/alerting.js';
+import { describeFields, type KindDescription } from '../domain/field-specs.js';
 import type { Identity } from '../domain/identity.js';
 import type { Collection, Store } from '../domain/store.js';
 import { PaddockError } from '../errors/index.js';
@@ -25,7 +27,7 @@ import { notificationOf } from './group-flush.js';
 import { invalid } from './invalid-input.js';
 import type { NotifierStore } from './notifier-store.js';
 import { deliver, type RetryOptions } from './notifiers/deliver.js';
-import { senderFor } from './notifiers/notifier-kinds.js';
+import { NOTIFIER_KINDS, senderFor } from './notifiers/notifier-kinds.js';
 import { buildRule } from './rule-input.js';
 
 export interface AlertingServiceOptions {
@@ -249,6 +251,13 @@ export class AlertingService implements AlertingAdmin {
     );
     await this.#o.notifiers.recordDelivery(id, delivery);
     return delivery;
+  }
+
+  notifierKinds(): KindDescription<NotifierKind>[] {
+    return NOTIFIER_KINDS.map((kind) => {
+      const sender = senderFor(kind);
+      return { kind, fields: describeFields(sender.settings, sender.secrets) };
+    });
   }
 
   // -- helpers -----------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * raise (pending, firing, resolved), and notifiers (where alerts go). `src/alerting` implements
  * `AlertingAdmin`; every method takes the caller and checks it may do that at that scope.
  */
+import type { KindDescription } from './field-specs.js';
 import type { Identity } from './identity.js';
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
@@ -214,6 +215,8 @@ export interface AlertingAdmin {
   deleteNotifier(caller: Identity, id: string): Promise<boolean>;
   /** Sends a test message now and records it as the notifier's last delivery. */
   testNotifier(caller: Identity, id: string): Promise<NotifierDelivery>;
+  /** Every notifier kind with its settings and secrets, for a form. */
+  notifierKinds(): readonly KindDescription<NotifierKind>[];
 }
 
 /**

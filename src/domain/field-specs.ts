@@ -101,3 +101,41 @@ export function validateSecrets(
   }
   return out;
 }
+
+/** One field of a kind as a form needs it: its type, whether required, whether secret. */
+export interface FieldDescription {
+  readonly name: string;
+  /** `secret` fields are write-only strings. */
+  readonly type: FieldSpec['type'] | 'secret';
+  readonly required: boolean;
+  readonly values?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  /** The pattern a string must match (JavaScript regular expression source). */
+  readonly pattern?: string;
+}
+
+/** What a kind's settings and secrets are, for a client that builds its form from them. */
+export interface KindDescription<K extends string> {
+  readonly kind: K;
+  readonly fields: readonly FieldDescription[];
+}
+
+export function describeFields(
+  settings: Readonly<Record<string, FieldSpec>>,
+  secrets: SecretSpecs,
+): FieldDescription[] {
+  const out: FieldDescription[] = Object.entries(settings).map(([name, spec]) => ({
+    name,
+    type: spec.type,
+    required: 'required' in spec && spec.required === true,
+    ...(spec.type === 'enum' ? { values: spec.values } : {}),
+    ...(spec.type === 'number' && spec.min !== undefined ? { min: spec.min } : {}),
+    ...(spec.type === 'number' && spec.max !== undefined ? { max: spec.max } : {}),
+    ...(spec.type === 'string' && spec.pattern ? { pattern: spec.pattern.source } : {}),
+  }));
+  for (const [name, spec] of Object.entries(secrets)) {
+    out.push({ name, type: 'secret', required: spec.required });
+  }
+  return out;
+}

@@ -4,6 +4,7 @@
  * targets and removes it when none remains. `src/logging` implements `LoggingAdmin`.
  */
 import type { ToolScope } from './alerting.js';
+import type { KindDescription } from './field-specs.js';
 import type { Identity } from './identity.js';
 
 export type LoggingTargetKind =
@@ -66,6 +67,8 @@ export interface LoggingAdmin {
   testTarget(caller: Identity, id: string): Promise<LoggingTestResult>;
   /** The collector's push-down in a cluster (cluster-scope read right). */
   pushStatus(caller: Identity, clusterId: string): Promise<LoggingPushStatus | undefined>;
+  /** Every target kind with its settings and secrets, for a form. */
+  targetKinds(): readonly KindDescription<LoggingTargetKind>[];
 }
 
 /** Reads the logging controller's last push per cluster. */

@@ -5,7 +5,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ScopedAccessCheck, ToolScope } from '../domain/alerting.js';
-import { invalid, validateSecrets, validateSettings } from '../domain/field-specs.js';
+import {
+  describeFields,
+  invalid,
+  type KindDescription,
+  validateSecrets,
+  validateSettings,
+} from '../domain/field-specs.js';
 import type { Identity } from '../domain/identity.js';
 import type {
   LoggingAdmin,
@@ -13,6 +19,7 @@ import type {
   LoggingPushStatusReader,
   LoggingTarget,
   LoggingTargetInput,
+  LoggingTargetKind,
   LoggingTestResult,
 } from '../domain/logging.js';
 import {
@@ -158,6 +165,13 @@ export class LoggingService implements LoggingAdmin {
   async pushStatus(caller: Identity, clusterId: string): Promise<LoggingPushStatus | undefined> {
     await this.#require(caller, 'get', { clusterId });
     return this.#o.pushStatus?.status(clusterId);
+  }
+
+  targetKinds(): KindDescription<LoggingTargetKind>[] {
+    return LOGGING_TARGET_KINDS.map((kind) => {
+      const spec = targetKind(kind);
+      return { kind, fields: describeFields(spec.settings, spec.secrets) };
+    });
   }
 
   async #require(caller: Identity, verb: string, scope: ToolScope): Promise<void> {

@@ -4,6 +4,8 @@ import type { CombinedError } from 'urql';
 export interface ShownError {
   readonly message: string;
   readonly code?: string;
+  /** One line per refused value (a chart's values schema), when the API lists them. */
+  readonly problems?: readonly string[];
 }
 
 export function shownError(error: CombinedError | undefined): ShownError | undefined {
@@ -11,7 +13,15 @@ export function shownError(error: CombinedError | undefined): ShownError | undef
   const first = error.graphQLErrors[0];
   if (first !== undefined) {
     const code = first.extensions?.code;
-    return { message: first.message, ...(typeof code === 'string' ? { code } : {}) };
+    const details = first.extensions?.details as { problems?: unknown } | undefined;
+    const problems = Array.isArray(details?.problems)
+      ? details.problems.filter((p): p is string => typeof p === 'string')
+      : undefined;
+    return {
+      message: first.message,
+      ...(typeof code === 'string' ? { code } : {}),
+      ...(problems && problems.length > 0 ? { problems } : {}),
+    };
   }
   return { message: error.networkError?.message ?? error.message };
 }

@@ -1,5 +1,5 @@
 /** The console: sign-in, the password-change gate, then the three layers' pages. */
-import { useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { Loading } from '../components/notices.js';
 import { I18nProvider, resolveLanguage, useT } from '../i18n/i18n.js';
 import { ChangePasswordPage } from '../views/auth/change-password-page.js';
@@ -83,7 +83,7 @@ function Shell() {
           {...(projectId === undefined ? {} : { projectId })}
         />
         <main id="main" className="main">
-          {page ?? <NotFound />}
+          <Suspense fallback={<Loading />}>{page ?? <NotFound />}</Suspense>
         </main>
       </div>
     </div>

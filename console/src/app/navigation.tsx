@@ -19,10 +19,17 @@ export function navItems(clusterId?: string, projectId?: string): NavItem[] {
     const base = pathOf('c', clusterId, 'p', projectId);
     return [
       { to: `${base}/workloads`, label: 'nav.workloads' },
+      { to: `${base}/load-balancing`, label: 'nav.loadBalancing' },
       { to: `${base}/services`, label: 'nav.services' },
       { to: `${base}/volumes`, label: 'nav.volumes' },
       { to: `${base}/config`, label: 'nav.config' },
       { to: `${base}/certificates`, label: 'nav.certificates' },
+      { to: `${base}/registries`, label: 'nav.registries' },
+      { to: `${base}/apps`, label: 'nav.apps' },
+      { to: `${base}/alerts`, label: 'nav.alerts' },
+      { to: `${base}/logging`, label: 'nav.logging' },
+      { to: `${base}/catalogs`, label: 'nav.catalogs' },
+      { to: `${base}/namespaces`, label: 'nav.projectNamespaces' },
       { to: `${base}/members`, label: 'nav.projectMembers' },
     ];
   }
@@ -33,11 +40,17 @@ export function navItems(clusterId?: string, projectId?: string): NavItem[] {
       { to: `${base}/nodes`, label: 'nav.nodes' },
       { to: `${base}/storage`, label: 'nav.storage' },
       { to: `${base}/projects`, label: 'nav.projects' },
+      { to: `${base}/alerts`, label: 'nav.alerts' },
+      { to: `${base}/notifiers`, label: 'nav.notifiers' },
+      { to: `${base}/logging`, label: 'nav.logging' },
+      { to: `${base}/catalogs`, label: 'nav.catalogs' },
       { to: `${base}/members`, label: 'nav.clusterMembers' },
     ];
   }
   return [
     { to: '/clusters', label: 'nav.clusters' },
+    { to: '/catalogs', label: 'nav.catalogs' },
+    { to: '/multi-cluster-apps', label: 'nav.multiClusterApps' },
     { to: '/users', label: 'nav.users', needs: 'listUsers' },
     { to: '/roles', label: 'nav.roles', needs: 'listRoles' },
     { to: '/settings', label: 'nav.settings' },

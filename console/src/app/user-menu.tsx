@@ -66,6 +66,9 @@ export function UserMenu() {
           <Link to="/account/api-keys" onClick={() => setOpen(false)}>
             {t('menu.apiKeys')}
           </Link>
+          <Link to="/account/sessions" onClick={() => setOpen(false)}>
+            {t('menu.sessions')}
+          </Link>
           <Link to="/account/preferences" onClick={() => setOpen(false)}>
             {t('menu.preferences')}
           </Link>

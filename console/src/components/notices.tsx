@@ -6,6 +6,23 @@ import { useT } from '../i18n/i18n.js';
 export function ErrorNotice({ error }: { error: CombinedError | undefined }) {
   const shown = shownError(error);
   if (shown === undefined) return null;
+  if (shown.problems) {
+    return (
+      <div className="notice notice-error" role="alert">
+        <p>
+          {shown.code ? <strong>{shown.code}: </strong> : null}
+          {shown.message.split(':')[0]}
+        </p>
+        <ul className="problems">
+          {shown.problems.map((p) => (
+            <li key={p}>
+              <code>{p}</code>
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
   return (
     <p className="notice notice-error" role="alert">
       {shown.code ? <strong>{shown.code}: </strong> : null}

@@ -1,5 +1,14 @@
 /** English messages; every other language is typed against these keys. */
+import { enApps } from './en-apps.js';
+import { enManage } from './en-manage.js';
+import { enOps } from './en-ops.js';
+import { enProject } from './en-project.js';
+
 export const en = {
+  ...enManage,
+  ...enApps,
+  ...enOps,
+  ...enProject,
   'common.loading': 'Loading…',
   'common.empty': 'Nothing here yet.',
   'common.skip': 'Skip to content',
@@ -60,10 +69,10 @@ export const en = {
   'nav.projects': 'Projects and namespaces',
   'nav.clusterMembers': 'Cluster members',
   'nav.workloads': 'Workloads',
-  'nav.services': 'Services and ingresses',
+  'nav.services': 'Service discovery',
   'nav.volumes': 'Volumes',
   'nav.config': 'Config maps and secrets',
-  'nav.certificates': 'Certificates and registries',
+  'nav.certificates': 'Certificates',
   'certificates.title': 'Certificates',
   'certificates.valid': 'Valid',
   'certificates.invalid': 'Unreadable',

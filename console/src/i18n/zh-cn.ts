@@ -1,7 +1,15 @@
 /** 简体中文. */
 import type { MessageKey } from './en.js';
+import { zhCNApps } from './zh-cn-apps.js';
+import { zhCNManage } from './zh-cn-manage.js';
+import { zhCNOps } from './zh-cn-ops.js';
+import { zhCNProject } from './zh-cn-project.js';
 
 export const zhCN: Record<MessageKey, string> = {
+  ...zhCNManage,
+  ...zhCNApps,
+  ...zhCNOps,
+  ...zhCNProject,
   'common.loading': '加载中…',
   'common.empty': '暂无内容。',
   'common.skip': '跳到正文',
@@ -62,10 +70,10 @@ export const zhCN: Record<MessageKey, string> = {
   'nav.projects': '项目与命名空间',
   'nav.clusterMembers': '集群成员',
   'nav.workloads': '工作负载',
-  'nav.services': '服务与 Ingress',
+  'nav.services': '服务发现',
   'nav.volumes': '数据卷',
   'nav.config': '配置映射与密文',
-  'nav.certificates': '证书与镜像库',
+  'nav.certificates': '证书',
   'certificates.title': '证书',
   'certificates.valid': '有效',
   'certificates.invalid': '无法读取',

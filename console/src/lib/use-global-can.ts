@@ -1,6 +1,6 @@
 /**
  * What the caller's global roles allow (`me.can`), asked once for every place that needs it:
- * the navigation and the clusters page read the same cached answer.
+ * the navigation and the pages read the same cached answer.
  */
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
@@ -11,10 +11,19 @@ const GlobalPermissionsDocument = graphql(`
     me {
       id
       listUsers: can(verb: "list", resource: "users")
+      createUsers: can(verb: "create", resource: "users")
+      updateUsers: can(verb: "update", resource: "users")
+      deleteUsers: can(verb: "delete", resource: "users")
+      listApiKeys: can(verb: "list", resource: "apikeys")
+      deleteApiKeys: can(verb: "delete", resource: "apikeys")
       listRoles: can(verb: "list", resource: "globalroles")
       listAuthConfigs: can(verb: "list", resource: "authconfigs")
       createClusters: can(verb: "create", resource: "clusters")
       deleteClusters: can(verb: "delete", resource: "clusters")
+      createCatalogs: can(verb: "create", resource: "catalogs")
+      updateCatalogs: can(verb: "update", resource: "catalogs")
+      deleteCatalogs: can(verb: "delete", resource: "catalogs")
+      updateMultiClusterApps: can(verb: "update", resource: "multiclusterapps")
     }
   }
 `);
@@ -28,10 +37,19 @@ export function useGlobalPermissions(): Record<GlobalPermission, boolean> | unde
   if (result.error) {
     return {
       listUsers: false,
+      createUsers: false,
+      updateUsers: false,
+      deleteUsers: false,
+      listApiKeys: false,
+      deleteApiKeys: false,
       listRoles: false,
       listAuthConfigs: false,
       createClusters: false,
       deleteClusters: false,
+      createCatalogs: false,
+      updateCatalogs: false,
+      deleteCatalogs: false,
+      updateMultiClusterApps: false,
     };
   }
   return undefined;

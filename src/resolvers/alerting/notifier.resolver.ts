@@ -1,13 +1,26 @@
 /** Notifiers of a cluster: CRUD (secrets go in, never come back) and "send test notification". */
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
+import { toFieldDescription } from '../field-description.type.js';
 import { NotifierInputType, toNotifierInput } from './alerting.input.js';
 import { NotifierDeliveryView, NotifierView, toDelivery, toNotifier } from './alerting.type.js';
 import { alertingAdmin } from './alerting-port.js';
+import { NotifierKindView } from './notifier-kind.type.js';
 import { toolScope } from './tool-scope.js';
 
 @Resolver()
 export class NotifierResolver {
+  @Authorized()
+  @Query(() => [NotifierKindView], {
+    description: 'Every notifier kind with the settings and secrets its form asks for.',
+  })
+  notifierKinds(@Ctx() ctx: GraphQLContext): NotifierKindView[] {
+    const { admin } = alertingAdmin(ctx);
+    return admin
+      .notifierKinds()
+      .map((k) => ({ kind: k.kind, fields: k.fields.map(toFieldDescription) }));
+  }
+
   @Authorized()
   @Query(() => [NotifierView], {
     description: "A cluster's notifiers; with projectId, as a member of that project.",

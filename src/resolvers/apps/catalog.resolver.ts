@@ -28,6 +28,13 @@ function defined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** A filter's arguments: a null (what clients send for "any") is not given, like undefined. */
+function given<T extends object>(o: T): T {
+  return Object.fromEntries(
+    Object.entries(o).filter(([, v]) => v !== undefined && v !== null),
+  ) as T;
+}
+
 @Resolver()
 export class CatalogResolver {
   @Authorized()
@@ -39,7 +46,7 @@ export class CatalogResolver {
     @Arg('projectId', () => ID, { nullable: true }) projectId?: string,
   ): Promise<Catalog[]> {
     const { apps, caller } = appsOf(ctx);
-    return (await apps.catalogs.list(caller, defined({ scope, clusterId, projectId }))).map(
+    return (await apps.catalogs.list(caller, given({ scope, clusterId, projectId }))).map(
       toCatalog,
     );
   }
@@ -62,7 +69,7 @@ export class CatalogResolver {
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<ChartList> {
     const { apps, caller } = appsOf(ctx);
-    const found = await apps.catalogs.searchCharts(caller, defined({ ...(search ?? {}) }));
+    const found = await apps.catalogs.searchCharts(caller, given({ ...(search ?? {}) }));
     const page = paginate(found, (c) => [c.name, c.catalogName, c.catalogId], {
       first: first ?? null,
       after: after ?? null,

@@ -5,6 +5,7 @@ import { PaddockError } from '../../errors/index.js';
 import { toolScope } from '../alerting/tool-scope.js';
 import { requireIdentity } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
+import { toFieldDescription } from '../field-description.type.js';
 import {
   LoggingPushStatusView,
   LoggingTargetInputType,
@@ -15,6 +16,7 @@ import {
   toTargetInput,
   toTestResult,
 } from './logging.type.js';
+import { LoggingTargetKindView } from './logging-target-kind.type.js';
 
 function logging(ctx: GraphQLContext) {
   const caller = requireIdentity(ctx);
@@ -26,6 +28,17 @@ function logging(ctx: GraphQLContext) {
 
 @Resolver()
 export class LoggingResolver {
+  @Authorized()
+  @Query(() => [LoggingTargetKindView], {
+    description: 'Every logging target kind with the settings and secrets its form asks for.',
+  })
+  loggingTargetKinds(@Ctx() ctx: GraphQLContext): LoggingTargetKindView[] {
+    const { admin } = logging(ctx);
+    return admin
+      .targetKinds()
+      .map((k) => ({ kind: k.kind, fields: k.fields.map(toFieldDescription) }));
+  }
+
   @Authorized()
   @Query(() => [LoggingTargetView], { description: "A cluster's logging targets, or a project's." })
   async loggingTargets(

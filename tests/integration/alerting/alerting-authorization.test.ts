@@ -323,6 +323,48 @@ describe('alerting authorization on a running Paddock', function () {
     expect((await p.must(key.token, `{ alerts { fingerprint } }`)).alerts).to.deep.equal([]);
   });
 
+  it("describes each notifier kind's form to anyone signed in: settings, then write-only secrets", async () => {
+    const r = await p.must(
+      nobody.token,
+      '{ notifierKinds { kind fields { name type required values min max pattern } } }',
+    );
+    const kinds = r.notifierKinds as {
+      kind: string;
+      fields: { name: string; type: string; required: boolean; values: string[] | null }[];
+    }[];
+    expect(kinds.map((k) => k.kind)).to.have.members([
+      'WEBHOOK',
+      'SLACK',
+      'EMAIL',
+      'PAGERDUTY',
+      'TEAMS',
+      'DINGTALK',
+      'WECOM',
+      'ALERTMANAGER',
+    ]);
+    const webhook = kinds.find((k) => k.kind === 'WEBHOOK');
+    expect(webhook?.fields.map((f) => [f.name, f.type, f.required])).to.deep.equal([
+      ['caPem', 'STRING', false],
+      ['url', 'SECRET', true],
+    ]);
+    const email = kinds.find((k) => k.kind === 'EMAIL');
+    expect(email?.fields.find((f) => f.name === 'tls')?.values).to.deep.equal([
+      'starttls',
+      'tls',
+      'none',
+    ]);
+    expect(email?.fields.find((f) => f.name === 'to')).to.include({
+      type: 'STRINGS',
+      required: true,
+    });
+    // What the description calls required is what a create without it is refused for.
+    const refused = await p.graphql(
+      manager.token,
+      'mutation { createNotifier(clusterId: "one", input: { name: "no url", kind: WEBHOOK }) { id } }',
+    );
+    expect(fieldOf(refused)).to.equal('secrets.url');
+  });
+
   it('never returns a notifier secret in any answer', () => {
     expect(p.bodies.length).to.be.above(10);
     for (const body of p.bodies) expect(body).to.not.include('n0t-for-your-eyes');

@@ -123,6 +123,17 @@ describe('catalogs through GraphQL', function () {
     expect(JSON.stringify(answer)).to.not.contain('repo-secret');
   });
 
+  it('reads a null cluster or project argument as not given, as GraphQL clients send it', async () => {
+    const plain = await h.ok(h.admin, '{ catalogs(scope: GLOBAL) { id } }');
+    const nulls = await h.ok(
+      h.admin,
+      'query($c: ID, $p: ID) { catalogs(scope: GLOBAL, clusterId: $c, projectId: $p) { id } }',
+      { c: null, p: null },
+    );
+    expect(plain.catalogs.map((c: { id: string }) => c.id)).to.include(httpCatalogId);
+    expect(nulls.catalogs).to.deep.equal(plain.catalogs);
+  });
+
   it('searches charts by name, keyword and category annotation', async () => {
     const q = `query($s: ChartSearchInput) { charts(search: $s) { totalCount items { catalogName name latestVersion keywords category iconUrl } } }`;
     const byText = await h.ok(h.admin, q, { s: { text: 'hello' } });

@@ -182,6 +182,50 @@ describe('logging targets through GraphQL', function () {
     expect(JSON.stringify(config)).to.not.include(secret);
   });
 
+  it("describes each target kind's form to anyone signed in, secrets as write-only fields", async () => {
+    const r = await p.must(
+      member.token,
+      '{ loggingTargetKinds { kind fields { name type required values min max pattern } } }',
+    );
+    const kinds = r.loggingTargetKinds as {
+      kind: string;
+      fields: {
+        name: string;
+        type: string;
+        required: boolean;
+        values: string[] | null;
+        min: number | null;
+        max: number | null;
+        pattern: string | null;
+      }[];
+    }[];
+    expect(kinds.map((k) => k.kind)).to.have.members([
+      'ELASTICSEARCH',
+      'SPLUNK',
+      'KAFKA',
+      'SYSLOG',
+      'FLUENTD',
+      'HTTP',
+    ]);
+    const syslog = kinds.find((k) => k.kind === 'SYSLOG');
+    expect(syslog?.fields.find((f) => f.name === 'mode')?.values).to.include.members([
+      'udp',
+      'tcp',
+      'tls',
+    ]);
+    expect(syslog?.fields.find((f) => f.name === 'port')).to.include({ min: 1, max: 65535 });
+    const host = syslog?.fields.find((f) => f.name === 'host');
+    expect(host).to.include({ type: 'STRING', required: true });
+    // The pattern is the one the server checks with: the newline trick fails it in a browser too.
+    expect(new RegExp(host?.pattern ?? '').test('log\n[OUTPUT]')).to.equal(false);
+    expect(new RegExp(host?.pattern ?? '').test('logs.example.org')).to.equal(true);
+    const splunk = kinds.find((k) => k.kind === 'SPLUNK');
+    expect(splunk?.fields.find((f) => f.name === 'token')).to.include({
+      type: 'SECRET',
+      required: true,
+    });
+  });
+
   it('refuses bad settings by field name', async () => {
     const cases: [Record<string, unknown>, string][] = [
       [

@@ -7,8 +7,16 @@ import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
 
 const ChangePasswordDocument = graphql(`
-  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
-    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {
+  mutation ChangePassword(
+    $currentPassword: String!
+    $newPassword: String!
+    $revokeApiKeys: Boolean
+  ) {
+    changePassword(
+      currentPassword: $currentPassword
+      newPassword: $newPassword
+      revokeApiKeys: $revokeApiKeys
+    ) {
       mustChangePassword
     }
   }
@@ -16,7 +24,7 @@ const ChangePasswordDocument = graphql(`
 
 export function ChangePasswordForm({ onDone }: { onDone: () => void }) {
   const t = useT();
-  const ids = { current: useId(), next: useId(), again: useId() };
+  const ids = { current: useId(), next: useId(), again: useId(), keys: useId() };
   const [state, change] = useMutation(ChangePasswordDocument);
   const [mismatch, setMismatch] = useState(false);
   const submit = async (event: FormEvent<HTMLFormElement>) => {
@@ -28,7 +36,11 @@ export function ChangePasswordForm({ onDone }: { onDone: () => void }) {
       return;
     }
     setMismatch(false);
-    const r = await change({ currentPassword: String(form.get('current')), newPassword: next });
+    const r = await change({
+      currentPassword: String(form.get('current')),
+      newPassword: next,
+      revokeApiKeys: form.get('revokeKeys') === 'on',
+    });
     if (!r.error) onDone();
   };
   return (
@@ -50,6 +62,10 @@ export function ChangePasswordForm({ onDone }: { onDone: () => void }) {
       <div className="field">
         <label htmlFor={ids.again}>{t('password.again')}</label>
         <input id={ids.again} name="again" type="password" autoComplete="new-password" required />
+      </div>
+      <div className="field checkbox">
+        <input id={ids.keys} name="revokeKeys" type="checkbox" />
+        <label htmlFor={ids.keys}>{t('password.revokeKeys')}</label>
       </div>
       {mismatch ? <MessageNotice kind="error" message={t('password.mismatch')} /> : null}
       <ErrorNotice error={state.error} />

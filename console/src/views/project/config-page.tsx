@@ -1,9 +1,11 @@
 /** A project's config maps and secrets (secret values only inside the edit dialog). */
 import { useState } from 'react';
-import { useQuery } from 'urql';
+import { useMutation, useQuery } from 'urql';
 import { DataTable } from '../../components/data-table.js';
+import { DeleteButton } from '../../components/delete-button.js';
 import { ClusterErrors, ErrorNotice } from '../../components/notices.js';
 import { Page, Section } from '../../components/page.js';
+import { ReadOnlyHint } from '../../components/read-only-hint.js';
 import { YamlButton } from '../../components/yaml-dialog.js';
 import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
@@ -46,6 +48,18 @@ const ConfigDocument = graphql(`
   }
 `);
 
+const DeleteConfigMapDocument = graphql(`
+  mutation DeleteConfigMap($ref: ObjectRefInput!) {
+    deleteConfigMap(ref: $ref)
+  }
+`);
+
+const DeleteSecretDocument = graphql(`
+  mutation DeleteSecret($ref: ObjectRefInput!) {
+    deleteSecret(ref: $ref)
+  }
+`);
+
 export function ConfigPage({ clusterId, projectId }: { clusterId: string; projectId: string }) {
   const t = useT();
   const scope = useProjectScope(clusterId, projectId);
@@ -53,6 +67,10 @@ export function ConfigPage({ clusterId, projectId }: { clusterId: string; projec
   const ns = scope.namespaces?.[0] ?? '';
   const canConfig = useCan(clusterId, 'update', 'configmaps', ns);
   const canSecrets = useCan(clusterId, 'update', 'secrets', ns);
+  const canDeleteConfig = useCan(clusterId, 'delete', 'configmaps', ns);
+  const canDeleteSecrets = useCan(clusterId, 'delete', 'secrets', ns);
+  const [, deleteConfigMap] = useMutation(DeleteConfigMapDocument);
+  const [, deleteSecret] = useMutation(DeleteSecretDocument);
   const [editing, setEditing] = useState<ConfigTarget>();
   const d = result.data;
   const refetch = () => reexecute({ requestPolicy: 'network-only' });
@@ -99,6 +117,23 @@ export function ConfigPage({ clusterId, projectId }: { clusterId: string; projec
                     }}
                     canEdit={canConfig === true}
                   />
+                  {canDeleteConfig ? (
+                    <DeleteButton
+                      name={c.name}
+                      label={t('config.deleteConfigMap', { name: c.name })}
+                      onDelete={async () => {
+                        const r = await deleteConfigMap({
+                          ref: {
+                            clusterId: c.clusterId,
+                            namespace: c.namespace ?? '',
+                            name: c.name,
+                          },
+                        });
+                        if (!r.error) refetch();
+                        return r;
+                      }}
+                    />
+                  ) : null}
                 </span>
               ),
             },
@@ -126,23 +161,43 @@ export function ConfigPage({ clusterId, projectId }: { clusterId: string; projec
             { header: t('config.keys'), render: (s) => s.keys.join(', ') },
             {
               header: t('common.actions'),
-              render: (s) =>
-                canSecrets ? (
-                  <button
-                    type="button"
-                    onClick={() =>
-                      setEditing({
-                        kind: 'secret',
-                        name: s.name,
-                        namespace: s.namespace ?? '',
-                        type: s.type,
-                      })
-                    }
-                    aria-label={t('config.edit', { name: s.name })}
-                  >
-                    {t('common.edit')}
-                  </button>
-                ) : null,
+              render: (s) => (
+                <span className="row-actions">
+                  {canSecrets ? (
+                    <button
+                      type="button"
+                      onClick={() =>
+                        setEditing({
+                          kind: 'secret',
+                          name: s.name,
+                          namespace: s.namespace ?? '',
+                          type: s.type,
+                        })
+                      }
+                      aria-label={t('config.edit', { name: s.name })}
+                    >
+                      {t('common.edit')}
+                    </button>
+                  ) : null}
+                  {canDeleteSecrets ? (
+                    <DeleteButton
+                      name={s.name}
+                      label={t('config.deleteSecret', { name: s.name })}
+                      onDelete={async () => {
+                        const r = await deleteSecret({
+                          ref: {
+                            clusterId: s.clusterId,
+                            namespace: s.namespace ?? '',
+                            name: s.name,
+                          },
+                        });
+                        if (!r.error) refetch();
+                        return r;
+                      }}
+                    />
+                  ) : null}
+                </span>
+              ),
             },
           ]}
         />
@@ -152,6 +207,7 @@ export function ConfigPage({ clusterId, projectId }: { clusterId: string; projec
           </button>
         ) : null}
       </Section>
+      <ReadOnlyHint can={[canConfig, canSecrets, canDeleteConfig, canDeleteSecrets]} />
       {editing && scope.namespaces ? (
         <ConfigDialog
           clusterId={clusterId}

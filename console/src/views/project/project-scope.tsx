@@ -61,3 +61,38 @@ export function LiveKind({
   useRefetchOn(NamespaceChangesDocument, { clusterId, namespace, apiVersion, kind }, onChange);
   return null;
 }
+
+/**
+ * Live refetches for several kinds in the project's first namespaces (a browser holds only a
+ * few watches at once, so the rest refresh on the page's own actions).
+ */
+export function LiveKinds({
+  clusterId,
+  namespaces,
+  kinds,
+  onChange,
+}: {
+  clusterId: string;
+  namespaces: readonly string[] | undefined;
+  kinds: readonly (readonly [apiVersion: string, kind: string])[];
+  onChange: () => void;
+}) {
+  return (
+    <>
+      {namespaces
+        ?.slice(0, 4)
+        .flatMap((ns) =>
+          kinds.map(([apiVersion, kind]) => (
+            <LiveKind
+              key={`${ns}/${apiVersion}/${kind}`}
+              clusterId={clusterId}
+              namespace={ns}
+              apiVersion={apiVersion}
+              kind={kind}
+              onChange={onChange}
+            />
+          )),
+        )}
+    </>
+  );
+}

@@ -2,8 +2,10 @@
 import { type FormEvent, useId } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { DataTable } from '../../components/data-table.js';
+import { DeleteButton } from '../../components/delete-button.js';
 import { ClusterErrors, ErrorNotice } from '../../components/notices.js';
 import { Page } from '../../components/page.js';
+import { ReadOnlyHint } from '../../components/read-only-hint.js';
 import { YamlButton } from '../../components/yaml-dialog.js';
 import { graphql } from '../../gql';
 import { useT } from '../../i18n/i18n.js';
@@ -41,6 +43,12 @@ const CreateClaimDocument = graphql(`
   }
 `);
 
+const DeleteClaimDocument = graphql(`
+  mutation DeleteClaim($ref: ObjectRefInput!) {
+    deletePersistentVolumeClaim(ref: $ref)
+  }
+`);
+
 export function VolumesPage({ clusterId, projectId }: { clusterId: string; projectId: string }) {
   const t = useT();
   const ids = { name: useId(), size: useId(), ns: useId() };
@@ -52,7 +60,14 @@ export function VolumesPage({ clusterId, projectId }: { clusterId: string; proje
     'persistentvolumeclaims',
     scope.namespaces?.[0] ?? '',
   );
+  const canDelete = useCan(
+    clusterId,
+    'delete',
+    'persistentvolumeclaims',
+    scope.namespaces?.[0] ?? '',
+  );
   const [state, create] = useMutation(CreateClaimDocument);
+  const [, remove] = useMutation(DeleteClaimDocument);
   const list = result.data?.persistentVolumeClaims;
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -88,20 +103,36 @@ export function VolumesPage({ clusterId, projectId }: { clusterId: string; proje
           {
             header: t('common.actions'),
             render: (v) => (
-              <YamlButton
-                target={{
-                  clusterId: v.clusterId,
-                  apiVersion: 'v1',
-                  kind: 'PersistentVolumeClaim',
-                  name: v.name,
-                  namespace: v.namespace,
-                }}
-                canEdit={canWrite === true}
-              />
+              <span className="row-actions">
+                <YamlButton
+                  target={{
+                    clusterId: v.clusterId,
+                    apiVersion: 'v1',
+                    kind: 'PersistentVolumeClaim',
+                    name: v.name,
+                    namespace: v.namespace,
+                  }}
+                  canEdit={canWrite === true}
+                />
+                {canDelete ? (
+                  <DeleteButton
+                    name={v.name}
+                    label={t('volumes.delete', { name: v.name })}
+                    onDelete={async () => {
+                      const r = await remove({
+                        ref: { clusterId: v.clusterId, namespace: v.namespace ?? '', name: v.name },
+                      });
+                      if (!r.error) reexecute({ requestPolicy: 'network-only' });
+                      return r;
+                    }}
+                  />
+                ) : null}
+              </span>
             ),
           },
         ]}
       />
+      <ReadOnlyHint can={[canWrite, canDelete]} />
       {canWrite && scope.namespaces ? (
         <form className="inline-form" onSubmit={submit} aria-label={t('volumes.create')}>
           <div className="field">

@@ -15,6 +15,15 @@ export interface DemoState {
   readonly clusters: readonly { readonly id: string }[];
   /** kubesim's fault-injection endpoint. */
   readonly kubesimAdminUrl: string;
+  /** The demo's alert rule and the node whose readiness it watches. */
+  readonly alerting: {
+    readonly clusterId: string;
+    readonly node: string;
+    readonly ruleId: string;
+    readonly notifierId: string;
+  };
+  /** The demo catalog and multi-cluster app (the demo serves HTTPS, so they are there). */
+  readonly apps?: { readonly catalogId: string; readonly multiClusterAppId: string };
 }
 
 export interface DemoProcess {
