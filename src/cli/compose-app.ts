@@ -38,6 +38,7 @@ import {
   kubeconfigRoute,
   loadServingTls,
   metricsRoute,
+  ServerLifecycle,
   type ServingTls,
 } from '../server/index.js';
 import { createStoreSettings, openStore } from '../store/index.js';
@@ -58,6 +59,10 @@ export interface App {
   readonly tls: ServingTls | undefined;
   /** The first admin's generated password, to print once; undefined if none was generated. */
   readonly bootstrapPassword?: { username: string; password: string };
+  /** `beginShutdown` makes `/readyz` fail at once and hands the controllers to other replicas. */
+  readonly lifecycle: ServerLifecycle;
+  /** Ends watches, tunnels and GraphQL WebSockets cleanly, so clients reconnect elsewhere. */
+  endStreams(): void;
   close(): Promise<void>;
 }
 
@@ -294,8 +299,14 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       identity.login,
     );
     await controllers.start();
+    const lifecycle = new ServerLifecycle();
+    // Leases given back at the first moment of a shutdown: another replica takes over while
+    // this one still drains its requests.
+    lifecycle.onShutdown(() => {
+      controllers.stop().catch((err: unknown) => logger.warn({ err }, 'stopping controllers'));
+    });
     const routes: HttpRoute[] = [
-      ...healthRoutes([{ name: 'store', check: () => store.ping() }]),
+      ...healthRoutes([{ name: 'store', check: () => store.ping() }], { lifecycle }),
       metricsRoute(metrics, {
         authenticator: identity.authenticator,
         mayView: (caller) => access.authorizer.allowsUrl(caller, { verb: 'get', path: '/metrics' }),
@@ -336,6 +347,11 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
             },
           }
         : {}),
+      lifecycle,
+      endStreams() {
+        proxy.openStreams.endAll();
+        graphqlSockets.endAll();
+      },
       close,
     };
   } catch (err) {

@@ -60,16 +60,31 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'draining');
+      const graceMs = config.shutdownGraceSeconds * 1000;
+      // Ctrl-C is someone at a terminal, not a load balancer that needs time to notice.
+      const drainMs = signal === 'SIGTERM' ? config.shutdownDrainSeconds * 1000 : 0;
+      app.lifecycle.beginShutdown();
+      logger.info(
+        { signal, graceSeconds: config.shutdownGraceSeconds, drainSeconds: drainMs / 1000 },
+        'shutting down: not ready any more, draining',
+      );
+      // Whatever the clusters or the store do, the process ends within the grace period plus
+      // a second: the orchestrator's SIGKILL must never be what stops Paddock.
+      const hardStop = setTimeout(() => {
+        logger.error('could not stop cleanly within the grace period; exiting anyway');
+        resolve(exitCodes.failure);
+      }, graceMs + 900);
       server
-        .shutdown(config.shutdownGraceSeconds * 1000)
+        .shutdown(graceMs, { drainMs, endStreams: () => app.endStreams() })
         .then(() => app.close())
         .then(
           () => {
+            clearTimeout(hardStop);
             logger.info('stopped');
             resolve(exitCodes.ok);
           },
           (err: unknown) => {
+            clearTimeout(hardStop);
             logger.error({ err }, 'unclean stop');
             resolve(exitCodes.failure);
           },

@@ -140,6 +140,16 @@ export const configKeys = [
     defaultValue: 10,
   },
   {
+    key: 'shutdownDrainSeconds',
+    env: 'PADDOCK_SHUTDOWN_DRAIN_SECONDS',
+    flag: 'shutdown-drain-seconds',
+    schema: z.coerce.number().min(0).max(600),
+    form: 'a number of seconds from 0 to 600',
+    description:
+      'after SIGTERM, keep serving new requests this long (with /readyz failing) before closing the listener; counted within the grace period',
+    defaultValue: 3,
+  },
+  {
     key: 'maxBodyBytes',
     env: 'PADDOCK_MAX_BODY_BYTES',
     flag: 'max-body-bytes',

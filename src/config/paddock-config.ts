@@ -12,6 +12,7 @@ export interface PaddockConfig {
   readonly serverUrl?: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownGraceSeconds: number;
+  readonly shutdownDrainSeconds: number;
   readonly maxBodyBytes: number;
   readonly environment: 'production' | 'development';
   readonly graphqlIntrospection?: boolean;

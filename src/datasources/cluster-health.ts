@@ -22,6 +22,8 @@ export interface ClusterHealthOptions {
   /** Deadline of each call a probe makes. */
   readonly probeTimeoutMs: number;
   readonly outbound: OutboundGuard | undefined;
+  /** Aborts the probes under way when the registry stops. */
+  readonly signal?: () => AbortSignal | undefined;
 }
 
 export class ClusterHealthKeeper {
@@ -60,6 +62,7 @@ export class ClusterHealthKeeper {
       await this.#write(stored, health, (err as Error).message);
       return health;
     }
+    const signal = this.#o.signal?.();
     const outcome = await probeClusterHealth({
       endpoint: live.endpoint,
       dispatcher: live.dispatcher,
@@ -67,7 +70,10 @@ export class ClusterHealthKeeper {
       impersonatorToken: live.impersonatorToken,
       timeoutMs: this.#o.probeTimeoutMs,
       now: this.#o.now,
+      ...(signal === undefined ? {} : { signal }),
     });
+    // Cut short by a shutdown: that says nothing about the cluster.
+    if (signal?.aborted) return this.healthOf(stored.value);
     live.health = outcome.health;
     if (outcome.health.state === 'unavailable') live.breaker.trip();
     else live.breaker.recordSuccess();

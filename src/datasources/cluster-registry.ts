@@ -89,6 +89,8 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   readonly #live: LiveClusters;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: Unsubscribe | undefined;
+  /** Aborted by `stop`, so probes under way end at once instead of at their deadline. */
+  #background: AbortController | undefined;
 
   constructor(options: ClusterRegistryOptions) {
     this.#clusters = options.store.collection(clustersCollection);
@@ -121,6 +123,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       now: this.#now,
       probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
       outbound: options.outbound,
+      signal: () => this.#background?.signal,
     });
   }
 
@@ -135,6 +138,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   /** Starts the background health probes and follows changes made by other replicas. */
   start(): void {
     if (this.#timer !== undefined) return;
+    this.#background = new AbortController();
     this.#unwatch = this.#clusters.watch((event) => {
       // Another replica (or this one) deleted the cluster or changed its endpoint or tokens.
       if (event.type === 'deleted') void this.#live.drop(event.id);
@@ -155,6 +159,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   async stop(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#background?.abort();
     this.#unwatch?.();
     await this.#live.closeAll();
   }

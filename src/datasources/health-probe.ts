@@ -8,6 +8,8 @@ export interface HealthProbeInput extends ClusterCallTarget {
   readonly impersonatorToken: string;
   readonly timeoutMs: number;
   readonly now: () => number;
+  /** Ends the probe early (Paddock is stopping). */
+  readonly signal?: AbortSignal;
 }
 
 /** The health to store and show, and what only the server log gets. */
@@ -32,7 +34,12 @@ interface NodeList {
 export async function probeClusterHealth(input: HealthProbeInput): Promise<HealthProbeOutcome> {
   const checkedAt = input.now();
   const call = (path: string, token: string) =>
-    callCluster(input, { path, token, timeoutMs: input.timeoutMs });
+    callCluster(input, {
+      path,
+      token,
+      timeoutMs: input.timeoutMs,
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
   const unreachable = (detail: string): HealthProbeOutcome => ({
     health: { state: 'unavailable', checkedAt, message: UNREACHABLE_ENDPOINT_MESSAGE },
     detail,

@@ -51,6 +51,8 @@ export async function startPaddock(options: {
     PADDOCK_DATA_DIR: options.dataDir,
     PADDOCK_LOG_LEVEL: 'warn',
     PADDOCK_BOOTSTRAP_PASSWORD: 'test-bootstrap-password',
+    // No load balancer to wait for: tests that stop Paddock do not sit through a drain delay.
+    PADDOCK_SHUTDOWN_DRAIN_SECONDS: '0',
     ...options.env,
   });
   const url = `${insecure ? 'http' : 'https'}://localhost:${options.port}`;

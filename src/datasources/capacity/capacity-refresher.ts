@@ -39,6 +39,8 @@ export class CapacityRefresher implements ClusterCapacityReader {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
+  /** Aborted by `stop`: reads under way end at once, not at their deadline. */
+  #abort: AbortController | undefined;
 
   constructor(options: CapacityRefresherOptions) {
     this.#o = options;
@@ -57,6 +59,7 @@ export class CapacityRefresher implements ClusterCapacityReader {
 
   start(): void {
     if (this.#timer !== undefined) return;
+    this.#abort = new AbortController();
     const loop = () => {
       this.#timer = setTimeout(() => {
         void this.refreshAll().finally(() => {
@@ -74,6 +77,7 @@ export class CapacityRefresher implements ClusterCapacityReader {
     this.#unwatch?.();
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#abort?.abort();
     await this.#running;
   }
 
@@ -104,7 +108,11 @@ export class CapacityRefresher implements ClusterCapacityReader {
     try {
       const connection = await this.#o.clusters.managerConnection(clusterId);
       if (connection === undefined) return;
-      const client = new ManagerClient(connection, { timeoutMs: this.#o.timeoutMs ?? 10_000 });
+      const signal = this.#abort?.signal;
+      const client = new ManagerClient(connection, {
+        timeoutMs: this.#o.timeoutMs ?? 10_000,
+        ...(signal === undefined ? {} : { signal }),
+      });
       const [nodes, pods] = await Promise.all([
         client.list<KubeObject>('/api/v1/nodes'),
         client.list<KubeObject>('/api/v1/pods'),

@@ -65,6 +65,8 @@ export class RbacSyncController
   #unwatch: (() => void) | undefined;
   #unwatchClusters: (() => void) | undefined;
   #stopped = true;
+  /** Aborted by `stop`: passes under way end at once instead of at each call's deadline. */
+  #abort: AbortController | undefined;
 
   constructor(options: RbacSyncOptions) {
     this.#o = options;
@@ -78,6 +80,7 @@ export class RbacSyncController
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    this.#abort = new AbortController();
     this.#unwatch = this.#o.access.watch((clusterId) => {
       if (clusterId === undefined) for (const id of this.#workers.keys()) this.#trigger(id);
       else this.#trigger(clusterId);
@@ -101,6 +104,7 @@ export class RbacSyncController
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#abort?.abort();
     this.#unwatch?.();
     this.#unwatchClusters?.();
     const workers = [...this.#workers.values()];
@@ -175,10 +179,16 @@ export class RbacSyncController
     this.#trigger(clusterId);
   }
 
-  async #client(clusterId: string): Promise<ManagerClient | undefined> {
+  /** A manager client; `background` calls end when the controller stops. */
+  async #client(clusterId: string, background = false): Promise<ManagerClient | undefined> {
     const connection = await this.#o.clusters.managerConnection(clusterId);
+    const signal = background ? this.#abort?.signal : undefined;
     return (
-      connection && new ManagerClient(connection, { timeoutMs: this.#o.callTimeoutMs ?? 10_000 })
+      connection &&
+      new ManagerClient(connection, {
+        timeoutMs: this.#o.callTimeoutMs ?? 10_000,
+        ...(signal === undefined ? {} : { signal }),
+      })
     );
   }
 
@@ -189,7 +199,7 @@ export class RbacSyncController
       this.#workers.set(clusterId, worker);
       if (!this.#stopped) {
         const w = worker;
-        w.watch = new NamespaceWatch(() => this.#client(clusterId), {
+        w.watch = new NamespaceWatch(() => this.#client(clusterId, true), {
           onMove: () => this.#trigger(clusterId),
           onError: (err) =>
             this.#o.logger.debug({ err, clusterId }, 'rbac sync: namespace watch broke'),
@@ -226,7 +236,7 @@ export class RbacSyncController
       this.#metrics?.synced(clusterId, 'error', at, 1);
     };
     try {
-      const client = await this.#client(clusterId);
+      const client = await this.#client(clusterId, true);
       if (!client) return fail('the cluster has no manager credentials yet');
       if (!client.connection.gate.allowRequest())
         return fail('the cluster is unavailable (circuit open)');
@@ -261,6 +271,8 @@ export class RbacSyncController
       if (!ok)
         this.#o.logger.warn({ clusterId, failures: outcome.failures }, 'rbac sync: writes failed');
     } catch (err) {
+      // Cut short by a stop: that says nothing about the cluster.
+      if (this.#stopped) return;
       fail(err instanceof Error ? err.message : String(err));
       this.#o.logger.warn({ err, clusterId }, 'rbac sync: pass failed');
     }
