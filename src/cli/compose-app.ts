@@ -24,6 +24,7 @@ import {
   createAuthConfigAdmin,
   createPreferencesStore,
   type IdentityServices,
+  KeyCanaries,
   StoreCredentialEvents,
 } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
@@ -100,6 +101,21 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       settings,
     );
     closers.push(() => identity.close());
+    const canaries = new KeyCanaries(store, {
+      secretBox: keys.secretBox,
+      apiKeyPepper: keys.apiKeyPepper,
+    });
+    await canaries.ensure();
+    const keyChecks = [
+      { name: 'encryption-key', check: () => canaries.checkEncryptionKey() },
+      { name: 'api-key-pepper', check: () => canaries.checkApiKeyPepper() },
+    ];
+    for (const c of keyChecks) {
+      // Said once at start, loudly: this replica will not be ready until its keys are fixed.
+      await c.check().catch((err: unknown) => {
+        logger.error({ check: c.name, reason: (err as Error).message }, 'not ready: keys differ');
+      });
+    }
 
     const metrics = createHttpMetrics();
     const tls = config.insecureHttp
@@ -306,7 +322,9 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       controllers.stop().catch((err: unknown) => logger.warn({ err }, 'stopping controllers'));
     });
     const routes: HttpRoute[] = [
-      ...healthRoutes([{ name: 'store', check: () => store.ping() }], { lifecycle }),
+      ...healthRoutes([{ name: 'store', check: () => store.ping() }, ...keyChecks], {
+        lifecycle,
+      }),
       metricsRoute(metrics, {
         authenticator: identity.authenticator,
         mayView: (caller) => access.authorizer.allowsUrl(caller, { verb: 'get', path: '/metrics' }),

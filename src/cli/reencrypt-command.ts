@@ -1,5 +1,5 @@
 import { resealClusterCredentials } from '../datasources/index.js';
-import { resealIdentitySecrets, resealWith } from '../identity/index.js';
+import { KeyCanaries, resealIdentitySecrets, resealWith } from '../identity/index.js';
 import { openStore } from '../store/index.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { readConfig } from './read-config.js';
@@ -34,6 +34,11 @@ export async function reencryptCommand(io: CliIo, argv: readonly string[]): Prom
     const clusters = await resealClusterCredentials(store, (sealed, place) =>
       reseal(sealed, place),
     );
+    // Replicas still on the old key only must then say they are not ready.
+    await new KeyCanaries(store, {
+      secretBox: keys.secretBox,
+      apiKeyPepper: keys.apiKeyPepper,
+    }).reseal(reseal);
     io.stdout(
       `paddock: re-encrypted ${identitySecrets} identity records and ${clusters} cluster records\n`,
     );
