@@ -142,6 +142,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       secretBox: keys.secretBox,
       logger,
       outbound,
+      probeIntervalMs: config.clusterProbeIntervalSeconds * 1000,
     });
     if (config.importKubeconfig) {
       await importKubeconfigContexts(config.kubeconfigFiles, clusters, logger);

@@ -239,6 +239,16 @@ export const configKeys = [
     defaultValue: 10,
   },
   {
+    key: 'clusterProbeIntervalSeconds',
+    env: 'PADDOCK_CLUSTER_PROBE_INTERVAL_SECONDS',
+    flag: 'cluster-probe-interval-seconds',
+    schema: z.coerce.number().min(0.2).max(300),
+    form: 'a number of seconds from 0.2 to 300',
+    description:
+      'time between health probes of each cluster; a cluster is unavailable after two failed probes in a row and active again after two good ones',
+    defaultValue: 2,
+  },
+  {
     key: 'importKubeconfig',
     env: 'PADDOCK_IMPORT_KUBECONFIG',
     flag: 'import-kubeconfig',

@@ -22,6 +22,7 @@ export interface PaddockConfig {
   readonly previousEncryptionKeys?: string;
   readonly importKubeconfig: boolean;
   readonly tlsHandshakeTimeoutSeconds: number;
+  readonly clusterProbeIntervalSeconds: number;
   readonly metricsScrapeToken?: string;
   /** The kubeconfig files `importKubeconfig` reads: `$KUBECONFIG` (colon-separated) or ~/.kube/config. */
   readonly kubeconfigFiles: readonly string[];

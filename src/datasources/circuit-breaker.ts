@@ -12,7 +12,9 @@ export interface CircuitBreakerOptions {
 /**
  * Closed → open after `failureThreshold` consecutive failures; open refuses every call for
  * `openMs`; then half-open lets one call through, whose outcome closes or re-opens it. This is
- * what makes a dead cluster answer in microseconds instead of a connect timeout.
+ * what makes a dead cluster answer in microseconds instead of a connect timeout. Only the data
+ * path feeds it, and only with failures to reach the cluster: the health probes and slow
+ * answers never open it (ADR 0019).
  */
 export class CircuitBreaker implements CircuitGate {
   readonly #threshold: number;
@@ -58,12 +60,5 @@ export class CircuitBreaker implements CircuitGate {
     if (this.#openedAt !== undefined || this.#failures >= this.#threshold) {
       this.#openedAt = this.#now();
     }
-  }
-
-  /** Opens the circuit at once (the health probe found the cluster down). */
-  trip(): void {
-    this.#failures = Math.max(this.#failures, this.#threshold);
-    this.#openedAt = this.#now();
-    this.#trialInFlight = false;
   }
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  ClusterConnection,
-  ClusterHealth,
-  ClusterRegistry,
-  ClusterSummary,
+import {
+  type ClusterConnection,
+  type ClusterHealth,
+  type ClusterRegistry,
+  type ClusterSummary,
+  isAnswering,
 } from '../domain/cluster.js';
 import type { Logger } from '../domain/logger.js';
 import type { OutboundGuard } from '../domain/outbound-guard.js';
@@ -25,11 +26,13 @@ import {
 } from './cluster-input.js';
 import { type ClusterRecord, clustersCollection, isPendingRecord } from './cluster-records.js';
 import type { TransportOptions } from './cluster-transport.js';
+import type { HealthVerdictOptions } from './health-verdict.js';
 import { renderImportManifest } from './import-manifest.js';
 import { type ImportSessionOptions, installAndReadTokens, readTokens } from './import-session.js';
 import { readKubeconfigContext } from './kubeconfig-context.js';
 import { type LiveCluster, LiveClusters } from './live-clusters.js';
 import { importedBy, newClusterRecord, summaryOf } from './new-cluster-record.js';
+import { toStoredHealth } from './stored-health.js';
 
 /** What Paddock's own work on a cluster needs; the token is the manager's. Never log it. */
 export interface ManagerConnection {
@@ -48,10 +51,12 @@ export interface ClusterRegistryOptions {
   readonly now?: () => number;
   readonly randomId?: () => string;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Time between background health probes of every cluster. */
+  /** Time between background health probes of each cluster; default 2 s. */
   readonly probeIntervalMs?: number;
-  /** Deadline of each call a probe makes. */
+  /** Deadline of each call a probe makes (no answer by then counts as down); default 10 s. */
   readonly probeTimeoutMs?: number;
+  /** Health hysteresis and the slow threshold (see health-verdict.ts). */
+  readonly healthVerdict?: Omit<HealthVerdictOptions, 'now'>;
   /** Deadline of each call made while importing. */
   readonly callTimeoutMs?: number;
   /** How long an import waits for the token controller to fill the token Secrets. */
@@ -99,7 +104,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     this.#now = options.now ?? Date.now;
     this.#randomId = options.randomId ?? (() => `c-${randomBytes(4).toString('hex').slice(0, 7)}`);
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.#probeIntervalMs = options.probeIntervalMs ?? 15_000;
+    this.#probeIntervalMs = options.probeIntervalMs ?? 2_000;
     this.#outbound = options.outbound;
     const transport = options.outbound
       ? { ...options.transport, outbound: options.outbound }
@@ -121,9 +126,10 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       live: this.#live,
       logger: this.#log,
       now: this.#now,
-      probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
+      probeTimeoutMs: options.probeTimeoutMs ?? 10_000,
       outbound: options.outbound,
       signal: () => this.#background?.signal,
+      ...(options.healthVerdict === undefined ? {} : { verdict: options.healthVerdict }),
     });
   }
 
@@ -144,16 +150,18 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       if (event.type === 'deleted') void this.#live.drop(event.id);
       else if (event.value !== undefined) void this.#live.refresh(event.value);
     });
+    // Each cluster is probed again once its last probe is over: a slow one never holds up
+    // the others' schedule.
     const loop = () => {
       this.#timer = setTimeout(() => {
-        void this.probeAll().finally(() => {
+        void this.#health.probeDue().finally(() => {
           if (this.#timer !== undefined) loop();
         });
       }, this.#probeIntervalMs);
       this.#timer.unref();
     };
     loop();
-    void this.probeAll();
+    void this.#health.probeDue();
   }
 
   async stop(): Promise<void> {
@@ -380,7 +388,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       (r) =>
         (isPendingRecord(r.value) || r.value.awaitingActive === true) &&
         r.value.createdAt <= createdBefore &&
-        this.#health.healthOf(r.value).state !== 'active',
+        !isAnswering(this.#health.healthOf(r.value).state),
     );
   }
 
@@ -466,7 +474,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     const stored = await this.#clusters.get(id);
     if (stored === undefined) throw notFound(id);
     const health = await this.#health.probe(stored);
-    return { ...stored.value, health };
+    return { ...stored.value, health: toStoredHealth(health) };
   }
 
   #summary(record: ClusterRecord): ClusterSummary {

@@ -4,7 +4,7 @@
  * query costs no downstream call. A cluster whose last good read is too old answers nothing,
  * and GraphQL then computes it as the caller.
  */
-import type { ClusterSummary } from '../../domain/cluster.js';
+import { type ClusterSummary, isAnswering } from '../../domain/cluster.js';
 import type {
   ClusterCapacityReader,
   ClusterCapacitySnapshot,
@@ -100,7 +100,7 @@ export class CapacityRefresher implements ClusterCapacityReader {
     const ids = new Set(clusters.map((c) => c.id));
     for (const id of this.#snapshots.keys()) if (!ids.has(id)) this.#snapshots.delete(id);
     await Promise.all(
-      clusters.filter((c) => c.health.state === 'active').map((c) => this.#refresh(c.id)),
+      clusters.filter((c) => isAnswering(c.health.state)).map((c) => this.#refresh(c.id)),
     );
   }
 
