@@ -49,7 +49,7 @@ describe('a slow cluster is slow, not dead', function () {
         token,
         'mutation { createApiKey(input: { description: "kubectl" }) { token } }',
       );
-      const apiKey = (created.data?.createApiKey as { token: string }).token;
+      const apiKey = (created.data?.createApiKey as { token: string } | undefined)?.token ?? '';
       const caFile = join(fx.dir, 'paddock-ca.pem');
       await writeFile(caFile, replica.caPem ?? '');
       const kubeconfig = await writeKubeconfig(

@@ -74,15 +74,10 @@ describe('HealthVerdict', () => {
   it('keeps a cluster that goes up and down degraded (flapping) until it has been steady for the window', () => {
     const t = verdict();
     let ms = 0;
-    for (let i = 0; i < 2; i++) {
-      t.at((ms += 1_000));
-      t.fail();
-      t.at((ms += 1_000));
-      t.fail();
-      t.at((ms += 1_000));
-      t.ok();
-      t.at((ms += 1_000));
-      t.ok();
+    for (const step of [t.fail, t.fail, t.ok, t.ok, t.fail, t.fail, t.ok, t.ok]) {
+      ms += 1_000;
+      t.at(ms);
+      step();
     }
     expect(t.v.shown.state).to.equal('degraded');
     expect(t.v.shown.message).to.match(/^flapping: 4 changes/);
