@@ -39,6 +39,7 @@ async function withStoreFile(
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
     keyPrefix: config.redisKeyPrefix,
+    minFreeBytes: config.storeMinFreeMegabytes * 1024 * 1024,
   });
   try {
     await run(store, file);

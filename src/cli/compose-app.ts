@@ -74,6 +74,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     dataDir: config.dataDir,
     keyPrefix: config.redisKeyPrefix,
     logger,
+    minFreeBytes: config.storeMinFreeMegabytes * 1024 * 1024,
   });
   const closers: (() => Promise<void> | void)[] = [() => store.close()];
   const close = async () => {

@@ -27,6 +27,7 @@ export async function reencryptCommand(io: CliIo, argv: readonly string[]): Prom
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
     keyPrefix: config.redisKeyPrefix,
+    minFreeBytes: config.storeMinFreeMegabytes * 1024 * 1024,
   });
   try {
     const identitySecrets = await resealIdentitySecrets(store, keys.secretBox);

@@ -79,6 +79,16 @@ export const configKeys = [
     defaultValue: 'paddock:',
   },
   {
+    key: 'storeMinFreeMegabytes',
+    env: 'PADDOCK_STORE_MIN_FREE_MEGABYTES',
+    flag: 'store-min-free-megabytes',
+    schema: z.coerce.number().min(0).max(1_000_000),
+    form: 'a number of MiB, 0 or more',
+    description:
+      'embedded store: refuse writes (503 STORE_UNAVAILABLE) while the data directory has less free space than this, so a full disk never stops Paddock',
+    defaultValue: 64,
+  },
+  {
     key: 'insecureHttp',
     env: 'PADDOCK_INSECURE_HTTP',
     flag: 'insecure-http',

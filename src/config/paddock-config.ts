@@ -5,6 +5,7 @@ export interface PaddockConfig {
   readonly dataDir: string;
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
+  readonly storeMinFreeMegabytes: number;
   readonly insecureHttp: boolean;
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
