@@ -190,6 +190,14 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     hasAnyMembership = (ids) => access.authorizer.hasAnyMembership(ids);
     // `restricted` access counts memberships: a removed binding may end someone's access.
     closers.push(access.state.watch(() => identity.authenticator.accessChanged()));
+    // After a gap in the change feed (Redis pub/sub dropped), nothing it would have told is
+    // trusted: cached access state and cluster connections are read again.
+    const unwatchFeed = store.onFeedState?.((live) => {
+      if (!live) return;
+      access.state.invalidate();
+      clusters.resync().catch((err: unknown) => logger.warn({ err }, 'cluster resync failed'));
+    });
+    if (unwatchFeed) closers.push(unwatchFeed);
     // Logouts, revoked keys, disabled users and changed access rules, from every replica.
     const credentialEvents = new StoreCredentialEvents(store, {
       accessChanges: identity.authenticator,

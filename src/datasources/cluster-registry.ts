@@ -164,6 +164,18 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     void this.#health.probeDue();
   }
 
+  /**
+   * Re-reads every cluster this replica holds connections for: after a gap in the change feed
+   * a deleted cluster must not stay reachable here, nor a replaced token stay in use.
+   */
+  async resync(): Promise<void> {
+    for (const live of this.#live.all()) {
+      const stored = await this.#clusters.get(live.clusterId);
+      if (stored === undefined) await this.#live.drop(live.clusterId);
+      else await this.#live.refresh(stored.value);
+    }
+  }
+
   async stop(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
