@@ -126,6 +126,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           certFile: config.tlsCertFile,
           keyFile: config.tlsKeyFile,
           caFile: config.tlsCaFile,
+          shared: { store, secretBox: keys.secretBox, logger },
         });
 
     const settingValue = async (name: string) => (await settings.get(name))?.value ?? '';

@@ -22,3 +22,9 @@ export { sendError, sendJson } from './send-json.js';
 export { ServerLifecycle } from './server-lifecycle.js';
 export type { ServingTls, ServingTlsOptions } from './tls/serving-tls.js';
 export { loadServingTls } from './tls/serving-tls.js';
+export {
+  resealSharedCa,
+  type SharedCaOptions,
+  type SharedCaRecord,
+  servingCaCollection,
+} from './tls/shared-ca.js';
