@@ -10,9 +10,10 @@ import {
   createOutboundGuard,
   DatasourceClusterRegistry,
   PendingImportSweeper,
+  StoreCapacityBoard,
 } from '../datasources/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
-import { RbacSyncController } from '../datasources/rbac-sync/index.js';
+import { RbacSyncController, StoreSyncStatusBoard } from '../datasources/rbac-sync/index.js';
 import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
 import {
@@ -161,9 +162,26 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       renewEveryMs: 3_000,
     });
     closers.push(() => controllers.stop());
-    const capacity = new CapacityRefresher({ clusters, logger });
-    capacity.start();
-    closers.push(() => capacity.stop());
+    // Capacity is read on one replica (a controller) and served from memory on all of them:
+    // snapshots travel through the store and its change feed.
+    const capacityIntervalMs = 30_000;
+    const capacityBoard = new StoreCapacityBoard({
+      store,
+      logger,
+      staleAfterMs: 3 * capacityIntervalMs,
+    });
+    closers.push(() => capacityBoard.close());
+    const capacity = new CapacityRefresher({
+      clusters,
+      logger,
+      intervalMs: capacityIntervalMs,
+      board: capacityBoard,
+    });
+    controllers.add(capacity);
+    // Likewise the push-down's outcome per cluster, which GraphQL shows on every replica.
+    const syncStatuses = new StoreSyncStatusBoard({ store, logger });
+    await syncStatuses.start();
+    closers.push(() => syncStatuses.close());
 
     let sync: RbacSyncController | undefined;
     const requireSync = () => {
@@ -203,16 +221,17 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     const credentialEvents = new StoreCredentialEvents(store, {
       accessChanges: identity.authenticator,
     });
+    // The push-down runs on one replica at a time (a controller); reading a cluster's RBAC and
+    // moving a namespace, which GraphQL asks for, work on every replica.
     sync = new RbacSyncController({
       clusters,
       access: access.state,
       logger,
       metricsRegistry: metrics.registry,
       resyncIntervalMs: 60_000,
+      statuses: syncStatuses,
     });
-    sync.start();
-    const started = sync;
-    closers.push(() => started.stop());
+    controllers.add(sync);
 
     // One JSON line per change to a cluster's registration, as for the proxy's writes.
     const clusterAudit = {
@@ -236,8 +255,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         return (Number.isFinite(minutes) && minutes > 0 ? minutes : 1440) * 60_000;
       },
     });
-    sweeper.start();
-    closers.push(() => sweeper.stop());
+    controllers.add(sweeper);
 
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
@@ -310,7 +328,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         settingsAdmin: settings,
         access: access.state,
         accessAdmin: access.service,
-        capacity,
+        capacity: capacityBoard,
         kubeApi: createKubeApi({ connections: clusters }),
         namespaceScope: createCallerNamespaceScope({
           access: access.state,

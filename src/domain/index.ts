@@ -2,6 +2,7 @@ export type * from './audit.js';
 export type * from './cluster.js';
 export { EXTRA_PRINCIPAL_ID, EXTRA_USERNAME, isAnswering } from './cluster.js';
 export type * from './cluster-upstream.js';
+export type * from './controller.js';
 export type * from './credential-events.js';
 export { narrowedAccess } from './credential-events.js';
 export type * from './identity.js';

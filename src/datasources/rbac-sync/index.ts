@@ -9,3 +9,9 @@ export {
 } from './rbac-sync-controller.js';
 export { type ReconcileOutcome, reconcileCluster, type SyncChange } from './reconcile-cluster.js';
 export { sameObject } from './same-object.js';
+export {
+  MemorySyncStatusBoard,
+  StoreSyncStatusBoard,
+  type SyncStatusBoard,
+  syncStatusCollection,
+} from './sync-status-board.js';

@@ -7,6 +7,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { ClusterSummary } from '../../domain/cluster.js';
+import type { Controller } from '../../domain/controller.js';
 import type { Logger } from '../../domain/logger.js';
 import type { AccessStateSource } from '../../domain/rbac.js';
 import type {
@@ -25,6 +26,7 @@ import { ManagerClient } from './manager-client.js';
 import { NamespaceWatch } from './namespace-watch.js';
 import { reconcileCluster } from './reconcile-cluster.js';
 import { createSyncMetrics, type SyncMetrics } from './sync-metrics.js';
+import { MemorySyncStatusBoard, type SyncStatusBoard } from './sync-status-board.js';
 
 /** The part of the cluster registry the push-down uses. */
 export interface ManagedClusters {
@@ -45,6 +47,8 @@ export interface RbacSyncOptions {
   /** Pause before a broken namespace watch is opened again. */
   readonly watchRetryMs?: number;
   readonly now?: () => number;
+  /** Where outcomes go and are read from; default this replica's memory only. */
+  readonly statuses?: SyncStatusBoard;
 }
 
 interface Worker {
@@ -54,13 +58,14 @@ interface Worker {
 }
 
 export class RbacSyncController
-  implements RbacSyncStatusReader, DownstreamRbacReader, NamespaceAssigner
+  implements RbacSyncStatusReader, DownstreamRbacReader, NamespaceAssigner, Controller
 {
+  readonly name = 'rbac-sync';
   readonly #o: RbacSyncOptions;
   readonly #now: () => number;
   readonly #metrics: SyncMetrics | undefined;
   readonly #workers = new Map<string, Worker>();
-  readonly #statuses = new Map<string, RbacSyncStatus>();
+  readonly #statuses: SyncStatusBoard;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: (() => void) | undefined;
   #unwatchClusters: (() => void) | undefined;
@@ -74,13 +79,19 @@ export class RbacSyncController
     this.#metrics = options.metricsRegistry
       ? createSyncMetrics(options.metricsRegistry)
       : undefined;
+    this.#statuses = options.statuses ?? new MemorySyncStatusBoard();
   }
 
-  /** Starts following the access state and every cluster; the first pass runs right away. */
-  start(): void {
+  /**
+   * Starts following the access state and every cluster; the first pass runs right away.
+   * `signal` (the lease's) ends the passes under way when it aborts.
+   */
+  start(signal?: AbortSignal): void {
     if (!this.#stopped) return;
     this.#stopped = false;
-    this.#abort = new AbortController();
+    const abort = new AbortController();
+    this.#abort = abort;
+    signal?.addEventListener('abort', () => abort.abort(), { once: true });
     this.#unwatch = this.#o.access.watch((clusterId) => {
       if (clusterId === undefined) for (const id of this.#workers.keys()) this.#trigger(id);
       else this.#trigger(clusterId);
@@ -130,7 +141,7 @@ export class RbacSyncController
     for (const [id, worker] of this.#workers) {
       if (ids.has(id)) continue;
       this.#workers.delete(id);
-      this.#statuses.delete(id);
+      this.#statuses.remove(id);
       void worker.watch?.stop();
     }
     await Promise.all([...ids].map((id) => this.sync(id)));
@@ -140,15 +151,15 @@ export class RbacSyncController
   async sync(clusterId: string): Promise<RbacSyncStatus | undefined> {
     const worker = this.#trigger(clusterId);
     while (worker.running) await worker.running;
-    return this.#statuses.get(clusterId);
+    return this.#statuses.status(clusterId);
   }
 
   status(clusterId: string): RbacSyncStatus | undefined {
-    return this.#statuses.get(clusterId);
+    return this.#statuses.status(clusterId);
   }
 
   statuses(): readonly RbacSyncStatus[] {
-    return [...this.#statuses.values()];
+    return this.#statuses.statuses();
   }
 
   async read(clusterId: string): Promise<DownstreamRbac> {
@@ -176,7 +187,8 @@ export class RbacSyncController
         annotations: { [PROJECT_ID_KEY]: ref ? projectAnnotationValue(ref) : null },
       },
     });
-    this.#trigger(clusterId);
+    // Where the push-down runs, at once; elsewhere its namespace watch sees the move.
+    if (!this.#stopped) this.#trigger(clusterId);
   }
 
   /** A manager client; `background` calls end when the controller stops. */
@@ -224,9 +236,9 @@ export class RbacSyncController
 
   async #pass(clusterId: string): Promise<void> {
     const at = this.#now();
-    const previous = this.#statuses.get(clusterId);
+    const previous = this.#statuses.status(clusterId);
     const fail = (message: string) => {
-      this.#statuses.set(clusterId, {
+      this.#statuses.put({
         clusterId,
         lastAttemptAt: at,
         ...(previous?.lastSyncAt ? { lastSyncAt: previous.lastSyncAt } : {}),
@@ -256,7 +268,7 @@ export class RbacSyncController
       }
       const ok = outcome.failures.length === 0;
       const errors = [...outcome.failures, ...outcome.problems];
-      this.#statuses.set(clusterId, {
+      this.#statuses.put({
         clusterId,
         lastAttemptAt: at,
         ...(ok
