@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { createAccessServices } from '../access/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
-import { ControllerHost, StoreLeases } from '../controllers/index.js';
+import type { ControllerHost } from '../controllers/index.js';
 import {
   CapacityRefresher,
   ClusterAdminService,
@@ -25,7 +23,6 @@ import {
   createAuthConfigAdmin,
   createPreferencesStore,
   type IdentityServices,
-  KeyCanaries,
   StoreCredentialEvents,
 } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
@@ -45,6 +42,11 @@ import {
 } from '../server/index.js';
 import { createStoreSettings, openStore } from '../store/index.js';
 import { composeIdentity } from './compose-identity.js';
+import {
+  createControllerHost,
+  keyReadinessChecks,
+  scheduledBackupsOf,
+} from './compose-operations.js';
 import { importKubeconfigContexts } from './import-kubeconfig.js';
 import { loadServerKeys } from './server-keys.js';
 
@@ -103,21 +105,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       settings,
     );
     closers.push(() => identity.close());
-    const canaries = new KeyCanaries(store, {
-      secretBox: keys.secretBox,
-      apiKeyPepper: keys.apiKeyPepper,
-    });
-    await canaries.ensure();
-    const keyChecks = [
-      { name: 'encryption-key', check: () => canaries.checkEncryptionKey() },
-      { name: 'api-key-pepper', check: () => canaries.checkApiKeyPepper() },
-    ];
-    for (const c of keyChecks) {
-      // Said once at start, loudly: this replica will not be ready until its keys are fixed.
-      await c.check().catch((err: unknown) => {
-        logger.error({ check: c.name, reason: (err as Error).message }, 'not ready: keys differ');
-      });
-    }
+    const keyChecks = await keyReadinessChecks(store, keys, logger);
 
     const metrics = createHttpMetrics();
     const tls = config.insecureHttp
@@ -152,15 +140,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     }
     clusters.start();
     closers.push(() => clusters.stop());
-    const controllers = new ControllerHost({
-      leases: new StoreLeases({
-        store,
-        holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
-        ttlSeconds: 10,
-      }),
-      logger,
-      renewEveryMs: 3_000,
-    });
+    const controllers = createControllerHost(store, logger);
     closers.push(() => controllers.stop());
     // Capacity is read on one replica (a controller) and served from memory on all of them:
     // snapshots travel through the store and its change feed.
@@ -256,6 +236,8 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       },
     });
     controllers.add(sweeper);
+    const backups = scheduledBackupsOf(config, store, keys, logger);
+    if (backups !== undefined) controllers.add(backups);
 
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');

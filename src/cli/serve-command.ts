@@ -1,8 +1,9 @@
 import { redactConfig } from '../config/index.js';
-import { hasErrorCode } from '../errors/index.js';
+import { hasErrorCode, isPaddockError } from '../errors/index.js';
 import { createPaddockServer, createServerLoggers } from '../server/index.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { type App, composeApp } from './compose-app.js';
+import { describeError } from './describe-error.js';
 import { readConfig } from './read-config.js';
 
 /** `paddock serve`: compose the app, listen, and drain on SIGTERM/SIGINT. */
@@ -17,8 +18,13 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
   try {
     app = await composeApp(config, logger);
   } catch (err) {
-    logger.fatal({ err }, 'cannot start');
-    io.stderr(`paddock: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    // What the operator must fix is one line; only a fault of Paddock's own gets a stack trace.
+    if (isPaddockError(err) && err.code !== 'INTERNAL') {
+      logger.fatal({ code: err.code, reason: err.message }, 'cannot start');
+    } else {
+      logger.fatal({ err }, 'cannot start');
+    }
+    io.stderr(`paddock: cannot start: ${describeError(err)}\n`);
     // A bad `auth:` section is found only here; it is still a configuration error.
     return hasErrorCode(err, 'CONFIG_INVALID') ? exitCodes.usage : exitCodes.failure;
   }

@@ -26,6 +26,14 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 const redisUrl = z
   .string()
   .regex(/^(rediss?|redis\+sentinel|redis\+cluster):\/\/\S+$/, 'not a Redis URL');
+/** `30s`, `15m`, `6h`, `60d`: milliseconds. */
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]*(s|m|h|d)$/, 'a whole number followed by s, m, h or d')
+  .transform((v) => {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[v.slice(-1) as 's'];
+    return Number(v.slice(0, -1)) * unit;
+  });
 const httpsUrl = z
   .string()
   .url()
@@ -257,6 +265,43 @@ export const configKeys = [
     description:
       'time between health probes of each cluster; a cluster is unavailable after two failed probes in a row and active again after two good ones',
     defaultValue: 2,
+  },
+  {
+    key: 'backupEvery',
+    env: 'PADDOCK_BACKUP_EVERY',
+    flag: 'backup-every',
+    schema: duration,
+    form: 'a duration such as 30m, 6h or 1d',
+    description:
+      'serve: write a backup this often into backupDir (one replica writes it); unset = no scheduled backups',
+  },
+  {
+    key: 'backupKeep',
+    env: 'PADDOCK_BACKUP_KEEP',
+    flag: 'backup-keep',
+    schema: duration,
+    form: 'a duration such as 12h, 7d or 60d',
+    description: 'scheduled backups older than this are deleted (the newest is always kept)',
+    defaultValue: '30d',
+  },
+  {
+    key: 'backupDir',
+    env: 'PADDOCK_BACKUP_DIR',
+    flag: 'backup-dir',
+    schema: nonEmpty,
+    form: 'a directory path',
+    description:
+      'where scheduled backups go (default <dataDir>/backups; with several replicas, a volume they share)',
+  },
+  {
+    key: 'backupPassphrase',
+    env: 'PADDOCK_BACKUP_PASSPHRASE',
+    flag: 'backup-passphrase',
+    schema: z.string().min(12, 'at least 12 characters'),
+    form: 'at least 12 characters',
+    description:
+      'seals the server keys into backups: `backup --keys`, `restore --keys`, and every scheduled backup when set',
+    secret: true,
   },
   {
     key: 'importKubeconfig',

@@ -24,6 +24,12 @@ export interface PaddockConfig {
   readonly importKubeconfig: boolean;
   readonly tlsHandshakeTimeoutSeconds: number;
   readonly clusterProbeIntervalSeconds: number;
+  /** Scheduled backups: every this many milliseconds (unset: none). */
+  readonly backupEvery?: number;
+  /** Scheduled backups older than this many milliseconds are deleted. */
+  readonly backupKeep: number;
+  readonly backupDir?: string;
+  readonly backupPassphrase?: string;
   readonly metricsScrapeToken?: string;
   /** The kubeconfig files `importKubeconfig` reads: `$KUBECONFIG` (colon-separated) or ~/.kube/config. */
   readonly kubeconfigFiles: readonly string[];

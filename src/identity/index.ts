@@ -48,7 +48,9 @@ export {
   KeyCanaries,
   type KeyCanariesOptions,
   type KeyCanaryRecord,
+  type KeysVerdict,
   keyCanariesCollection,
+  keysVerdict,
 } from './key-canaries.js';
 export type { LocalProviderOptions, NewLocalUser } from './local-provider.js';
 export { badCredentials, LocalPasswordProvider, localUserPrincipal } from './local-provider.js';

@@ -140,6 +140,56 @@ export class KeyCanaries {
   }
 }
 
+/** Whether some keys fit a set of records (a backup's): `unknown` when nothing tells. */
+export interface KeysVerdict {
+  readonly encryptionKey: 'fits' | 'differs' | 'unknown';
+  readonly apiKeyPepper: 'fits' | 'differs' | 'unknown';
+}
+
+/**
+ * Checks keys against records (a backup's), by their canaries, or for a backup made before
+ * canaries existed, by its sealed signing keys. Nothing is written anywhere.
+ */
+export function keysVerdict(
+  records: readonly { collection: string; id: string; value: unknown }[],
+  keys: { secretBox: SecretBox; apiKeyPepper: Buffer },
+): KeysVerdict {
+  const find = (collection: string, id: string) =>
+    records.find((r) => r.collection === collection && r.id === id)?.value as
+      | KeyCanaryRecord
+      | undefined;
+  const opens = (sealed: string, place: string, expected?: string) => {
+    try {
+      const text = keys.secretBox.open(sealed, place);
+      return expected === undefined || text === expected;
+    } catch {
+      return false;
+    }
+  };
+  const sealed = find(keyCanariesCollection.name, SEALED_ID);
+  const signingKeys = records
+    .filter((r) => r.collection === signingKeysCollection.name)
+    .map((r) => r.value as { kid: string; privateJwkSealed: string });
+  const encryptionKey =
+    sealed !== undefined
+      ? opens(sealed.value, PLACE, CANARY_TEXT)
+        ? 'fits'
+        : 'differs'
+      : signingKeys.length === 0
+        ? 'unknown'
+        : signingKeys.some((k) => opens(k.privateJwkSealed, `signing-key:${k.kid}`))
+          ? 'fits'
+          : 'differs';
+  const pepper = find(keyCanariesCollection.name, PEPPER_ID);
+  const apiKeyPepper =
+    pepper === undefined
+      ? 'unknown'
+      : pepper.value === createHmac('sha256', keys.apiKeyPepper).update(CANARY_TEXT).digest('hex')
+        ? 'fits'
+        : 'differs';
+  return { encryptionKey, apiKeyPepper };
+}
+
 function notReady(message: string): PaddockError {
   return new PaddockError('CONFIG_INVALID', message, { reason: 'keys_differ' });
 }

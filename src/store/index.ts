@@ -1,15 +1,28 @@
 export {
   BACKUP_FORMAT,
   BACKUP_VERSION,
+  type BackupContents,
+  type BackupHeader,
+  type BackupOptions,
   type BackupSummary,
   backupToFile,
   readBackupFile,
   restoreFromFile,
 } from './backup-file.js';
+export { checksummedLine, FileSum } from './backup-format.js';
+export {
+  type BackupKeyBundle,
+  checkPassphrase,
+  MIN_PASSPHRASE_LENGTH,
+  openBackupKeys,
+  type SealedBackupKeys,
+  sealBackupKeys,
+} from './backup-keys.js';
 export { EmbeddedStore, type EmbeddedStoreOptions } from './embedded/index.js';
 export { type OpenStoreOptions, openStore } from './open-store.js';
 export { RedisStore, type RedisStoreOptions } from './redis/index.js';
 export { maskPassword, parseRedisUrl, type RedisTarget } from './redis/redis-url.js';
+export { ScheduledBackups, type ScheduledBackupsOptions } from './scheduled-backups.js';
 export {
   createStoreSettings,
   PADDOCK_SETTINGS,

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,7 @@ export async function loadServingTls(options: ServingTlsOptions): Promise<Servin
       options.caFile === undefined
         ? undefined
         : await readPem(options.caFile, 'PADDOCK_TLS_CA_FILE');
+    checkPair(certPem, keyPem, options.certFile, options.keyFile);
     return { certPem, keyPem, caPem, origin: 'configured' };
   }
   const now = options.now ?? (() => new Date());
@@ -130,6 +131,34 @@ async function readOptional(path: string): Promise<string | undefined> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+}
+
+/** A certificate and key that do not belong together would fail at the first handshake. */
+function checkPair(certPem: string, keyPem: string, certFile: string, keyFile: string): void {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(certPem);
+  } catch {
+    throw new PaddockError(
+      'CONFIG_INVALID',
+      `PADDOCK_TLS_CERT_FILE: ${certFile} holds no readable certificate`,
+    );
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    throw new PaddockError(
+      'CONFIG_INVALID',
+      `PADDOCK_TLS_KEY_FILE: ${keyFile} holds no readable private key (an encrypted key is not supported)`,
+    );
+  }
+  if (!cert.checkPrivateKey(key)) {
+    throw new PaddockError(
+      'CONFIG_INVALID',
+      `PADDOCK_TLS_KEY_FILE: ${keyFile} is not the private key of the certificate in PADDOCK_TLS_CERT_FILE (${certFile})`,
+    );
   }
 }
 
