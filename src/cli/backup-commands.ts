@@ -9,7 +9,7 @@ import {
   restoreFromFile,
   sealBackupKeys,
 } from '../store/index.js';
-import { checkRestoreKeys, installRestoredKeys } from './backup-keys-check.js';
+import { checkRestoreKeys, checkRestoreSchema, installRestoredKeys } from './backup-keys-check.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { allCollectionSpecs } from './collection-specs.js';
 import { describeError } from './describe-error.js';
@@ -63,6 +63,7 @@ export async function restoreCommand(io: CliIo, argv: readonly string[]): Promis
           }
           restoredKeys = await openBackupKeys(contents.header.keys, await passphrase(io, command));
         }
+        checkRestoreSchema(contents);
         await checkRestoreKeys(command.config, contents, restoredKeys);
       },
     });

@@ -8,8 +8,26 @@ import { dirname } from 'node:path';
 import type { PaddockConfig } from '../config/index.js';
 import { hasErrorCode, PaddockError } from '../errors/index.js';
 import { AesGcmSecretBox, keysVerdict, parseEncryptionKey } from '../identity/index.js';
-import type { BackupContents, BackupKeyBundle } from '../store/index.js';
+import {
+  type BackupContents,
+  type BackupKeyBundle,
+  STORE_SCHEMA_VERSION,
+  type StoreSchemaRecord,
+  storeSchemaCollection,
+} from '../store/index.js';
 import { keyFilesOf, loadServerKeys } from './server-keys.js';
+
+/** A backup of a store migrated past what this release runs against is refused unwritten. */
+export function checkRestoreSchema(contents: BackupContents): void {
+  const schema = contents.records.find(
+    (r) => r.collection === storeSchemaCollection.name && r.id === 'schema',
+  )?.value as StoreSchemaRecord | undefined;
+  if (schema !== undefined && schema.oldestCompatible > STORE_SCHEMA_VERSION) {
+    throw refused(
+      `the backup is of a store at schema ${schema.version}, which needs a release of schema ${schema.oldestCompatible} or newer (this one is ${STORE_SCHEMA_VERSION}); restore it with that release`,
+    );
+  }
+}
 
 export async function checkRestoreKeys(
   config: PaddockConfig,

@@ -45,6 +45,7 @@ import { composeIdentity } from './compose-identity.js';
 import {
   createControllerHost,
   keyReadinessChecks,
+  migrateToThisRelease,
   scheduledBackupsOf,
 } from './compose-operations.js';
 import { importKubeconfigContexts } from './import-kubeconfig.js';
@@ -84,6 +85,8 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     for (const closer of closers.reverse()) await closer();
   };
   try {
+    // Forward migrations first; a store this release cannot run against stops it here.
+    await migrateToThisRelease(store, logger);
     const keys = await loadServerKeys(config);
     if (keys.generated && config.redisUrl !== undefined) {
       logger.warn(

@@ -10,7 +10,16 @@ import { ControllerHost, StoreLeases } from '../controllers/index.js';
 import type { Logger, Store } from '../domain/index.js';
 import { KeyCanaries } from '../identity/index.js';
 import type { ReadinessCheck } from '../server/index.js';
-import { ScheduledBackups, sealBackupKeys } from '../store/index.js';
+import {
+  migrateStore,
+  OLDEST_COMPATIBLE_SCHEMA,
+  ScheduledBackups,
+  STORE_SCHEMA_VERSION,
+  type StoreSchemaRecord,
+  sealBackupKeys,
+  storeMigrations,
+} from '../store/index.js';
+import { packageVersion } from './package-version.js';
 import type { ServerKeys } from './server-keys.js';
 
 /** One host for every background controller, each on one replica at a time. */
@@ -81,4 +90,18 @@ export async function keyReadinessChecks(
     });
   }
   return checks;
+}
+
+/** Brings the store to this release's schema (or fails on one it cannot run against). */
+export function migrateToThisRelease(store: Store, logger: Logger): Promise<StoreSchemaRecord> {
+  return migrateStore(
+    store,
+    {
+      version: STORE_SCHEMA_VERSION,
+      oldestCompatible: OLDEST_COMPATIBLE_SCHEMA,
+      migrations: storeMigrations,
+      release: packageVersion(),
+    },
+    { logger },
+  );
 }

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { backupCommand, restoreCommand } from './backup-commands.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { kubeconfigCommand } from './kubeconfig-command.js';
+import { packageVersion } from './package-version.js';
 import { reencryptCommand } from './reencrypt-command.js';
 import { serveCommand } from './serve-command.js';
 import { userCommand } from './user-commands.js';
@@ -51,9 +51,4 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stderr(`paddock: unknown command '${command}'\n\n${usage}`);
       return exitCodes.usage;
   }
-}
-
-function packageVersion(): string {
-  const url = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }

@@ -24,6 +24,18 @@ export { RedisStore, type RedisStoreOptions } from './redis/index.js';
 export { maskPassword, parseRedisUrl, type RedisTarget } from './redis/redis-url.js';
 export { ScheduledBackups, type ScheduledBackupsOptions } from './scheduled-backups.js';
 export {
+  OLDEST_COMPATIBLE_SCHEMA,
+  STORE_SCHEMA_VERSION,
+  storeMigrations,
+} from './schema/migrations.js';
+export {
+  type Migration,
+  migrateStore,
+  type SchemaTarget,
+  type StoreSchemaRecord,
+  storeSchemaCollection,
+} from './schema/store-schema.js';
+export {
   createStoreSettings,
   PADDOCK_SETTINGS,
   type SettingDefinition,

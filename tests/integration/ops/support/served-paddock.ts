@@ -84,6 +84,8 @@ export async function startReplica(options: {
   port?: number;
   /** Wait for /readyz to answer 200 (default true). */
   waitReady?: boolean;
+  /** Another build's entry point (the previous release). */
+  mainJs?: string;
 }): Promise<ServedReplica> {
   const port = options.port ?? (await freePort());
   const dataDir = options.env.PADDOCK_DATA_DIR ?? join(options.dir, `data-${options.name}`);
@@ -91,6 +93,7 @@ export async function startReplica(options: {
     port,
     dataDir,
     env: { ...options.env, PADDOCK_DATA_DIR: dataDir },
+    ...(options.mainJs === undefined ? {} : { mainJs: options.mainJs }),
   });
   const replica = replicaOf(options.name, process, dataDir);
   if (options.waitReady !== false) {
