@@ -216,7 +216,12 @@ export async function handlePatch(ar: ApiRequest): Promise<void> {
 
 async function deleteOptions(ar: ApiRequest): Promise<DeleteOptions> {
   const raw = await readBody(ar.req);
-  const body = raw.length > 0 ? asObject(JSON.parse(raw.toString('utf8'))) : {};
+  // client-go sends DeleteOptions in the request's content type: JSON, or protobuf from typed
+  // clients such as Helm's (`helm uninstall`); an empty body means defaults.
+  const body =
+    raw.length > 0
+      ? asObject(decodeBody(raw, ar.req.headers['content-type'] ?? 'application/json'))
+      : {};
   const sp = ar.url.searchParams;
   const grace = sp.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
   const opts: DeleteOptions = {

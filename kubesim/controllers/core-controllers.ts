@@ -100,30 +100,31 @@ export function collectGarbage(ctx: ClusterContext, removed: KubeObject): void {
   const uid = removed.metadata.uid;
   if (!uid) return;
   const orphan = (removed.metadata.finalizers ?? []).includes('orphan');
-  ctx.later(0, () => {
-    for (const t of ctx.registry.all()) {
-      if (t.virtual) continue;
-      const key = typeKey(t.group, t.resource);
-      for (const s of ctx.store.list(key)) {
-        if (!s.json.includes(uid)) continue;
-        const obj = JSON.parse(s.json) as KubeObject;
-        const refs = obj.metadata.ownerReferences ?? [];
-        if (!refs.some((r) => r.uid === uid)) continue;
-        if (orphan) {
-          const rest = refs.filter((r) => r.uid !== uid);
-          const next = {
-            ...obj,
-            metadata: { ...obj.metadata, ownerReferences: rest.length ? rest : undefined },
-          };
-          quiet(() => updateObject(ctx, t, s.namespace, s.name, next, { raw: true }));
-        } else {
-          quiet(() =>
-            deleteObject(ctx, t, s.namespace, s.name, { propagationPolicy: 'Background' }),
-          );
-        }
+  ctx.later(0, () => handleDependents(ctx, uid, orphan));
+}
+
+/** Orphans (drops the owner reference) or deletes every dependent of the owner `uid`. */
+function handleDependents(ctx: ClusterContext, uid: string, orphan: boolean): void {
+  for (const t of ctx.registry.all()) {
+    if (t.virtual) continue;
+    const key = typeKey(t.group, t.resource);
+    for (const s of ctx.store.list(key)) {
+      if (!s.json.includes(uid)) continue;
+      const obj = JSON.parse(s.json) as KubeObject;
+      const refs = obj.metadata.ownerReferences ?? [];
+      if (!refs.some((r) => r.uid === uid)) continue;
+      if (orphan) {
+        const rest = refs.filter((r) => r.uid !== uid);
+        const next = {
+          ...obj,
+          metadata: { ...obj.metadata, ownerReferences: rest.length ? rest : undefined },
+        };
+        quiet(() => updateObject(ctx, t, s.namespace, s.name, next, { raw: true }));
+      } else {
+        quiet(() => deleteObject(ctx, t, s.namespace, s.name, { propagationPolicy: 'Background' }));
       }
     }
-  });
+  }
 }
 
 /** Finishes deletions that wait on controller-owned finalizers (foregroundDeletion, orphan). */
@@ -142,8 +143,10 @@ export function finishControllerFinalizers(
       obj.metadata.namespace ?? '',
       obj.metadata.name ?? '',
     );
-    if (!current) return;
-    collectGarbage(ctx, current);
+    if (!current?.metadata.uid) return;
+    // Like the garbage collector: dependents are orphaned (or deleted) before the finalizer
+    // goes, so nobody sees the owner gone while its dependents still point at it.
+    handleDependents(ctx, current.metadata.uid, handled.includes('orphan'));
     const rest = (current.metadata.finalizers ?? []).filter((f) => !handled.includes(f));
     const next = { ...current, metadata: { ...current.metadata, finalizers: rest } };
     quiet(() =>

@@ -4,7 +4,7 @@
 
 import type { ClusterContext } from '../server/context.js';
 import { rfc3339 } from '../server/context.js';
-import { asObject, asString, type JsonObject } from '../storage/types.js';
+import { asArray, asObject, asString, type JsonObject } from '../storage/types.js';
 import {
   controllerRef,
   createPodFromTemplate,
@@ -33,6 +33,8 @@ export function syncJob(ctx: ClusterContext, ns: string, name: string): void {
   const spec = asObject(job.spec);
   const previous = asObject(job.status);
   if (previous.completionTime) return;
+  // A failed job (backoff limit exceeded) starts no more pods.
+  if (asArray(previous.conditions).some((c) => c.type === 'Failed' && c.status === 'True')) return;
   const completions = typeof spec.completions === 'number' ? spec.completions : 1;
   const parallelism = typeof spec.parallelism === 'number' ? spec.parallelism : 1;
   const pods = ownedBy(ctx, 'pods', job).filter((p) => !p.metadata.deletionTimestamp);

@@ -227,6 +227,13 @@ const GROUP_PACKAGES: Record<string, string> = {
   'storage.k8s.io': 'storage',
 };
 
+const META_OPTION_KINDS = new Set([
+  'DeleteOptions',
+  'CreateOptions',
+  'PatchOptions',
+  'UpdateOptions',
+]);
+
 export function isProtobuf(contentType: string | undefined): boolean {
   return (contentType ?? '').toLowerCase().startsWith('application/vnd.kubernetes.protobuf');
 }
@@ -246,8 +253,15 @@ export function decodeEnvelope(body: Buffer): Record<string, unknown> {
   const group = slash >= 0 ? apiVersion.slice(0, slash) : '';
   const version = slash >= 0 ? apiVersion.slice(slash + 1) : apiVersion;
   const pkg = GROUP_PACKAGES[group];
-  const message = pkg ? `k8s.io.api.${pkg}.${version}.${kind}` : '';
-  if (!pkg || PROTO_SCHEMA[message] === undefined) {
+  // Option kinds (DeleteOptions, ...) are registered in every group version, as
+  // metav1.AddToGroupVersion does, so `helm uninstall`'s apps/v1 DeleteOptions decodes too.
+  const meta = `k8s.io.apimachinery.pkg.apis.meta.v1.${kind}`;
+  const message = META_OPTION_KINDS.has(kind)
+    ? meta
+    : pkg
+      ? `k8s.io.api.${pkg}.${version}.${kind}`
+      : '';
+  if (message === '' || PROTO_SCHEMA[message] === undefined) {
     throw badRequest(`no kind "${kind}" is registered for version "${apiVersion}" in scheme`);
   }
   const raw = Buffer.from(String(unknown.raw ?? ''), 'base64');

@@ -4,9 +4,14 @@
 //   PUT    /clusters/<name>/faults        merge faults (JSON FaultSettings)
 //   DELETE /clusters/<name>/faults        clear faults (and bring the cluster up)
 //   POST   /clusters/<name>/drop-watches  end open watch streams
+//   PUT    /clusters/<name>/nodes/<node>/fault        NodeFault JSON (ready, *Pressure, cordoned)
+//   PUT    /clusters/<name>/pods/<ns>/<pod>/crashloop CrashLoopFault JSON (restarts, crashing)
+//   POST   /clusters/<name>/jobs/<ns>/<job>/fail      the Job fails (BackoffLimitExceeded)
+//   POST   /clusters/<name>/events                    WarningEvent JSON
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FaultSettings } from '../faults/faults.js';
+import type { CrashLoopFault, NodeFault, WarningEvent } from '../faults/object-faults.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { readBody } from './http-io.js';
 
@@ -46,6 +51,24 @@ async function handle(
   if (parts[2] === 'drop-watches' && req.method === 'POST') {
     return json(res, 200, { dropped: h.dropWatches() });
   }
+  const body = async <T>() => {
+    const raw = (await readBody(req)).toString('utf8');
+    return (raw ? JSON.parse(raw) : {}) as T;
+  };
+  const at = (i: number) => decodeURIComponent(parts[i] ?? '');
+  const writes = req.method === 'PUT' || req.method === 'POST';
+  if (writes && parts[2] === 'nodes' && parts[4] === 'fault' && parts.length === 5) {
+    return json(res, 200, h.setNodeFault(at(3), await body<NodeFault>()));
+  }
+  if (writes && parts[2] === 'pods' && parts[5] === 'crashloop' && parts.length === 6) {
+    return json(res, 200, h.setCrashLoop(at(3), at(4), await body<CrashLoopFault>()));
+  }
+  if (writes && parts[2] === 'jobs' && parts[5] === 'fail' && parts.length === 6) {
+    return json(res, 200, h.failJob(at(3), at(4)));
+  }
+  if (req.method === 'POST' && parts[2] === 'events' && parts.length === 3) {
+    return json(res, 201, h.recordEvent(await body<WarningEvent>()));
+  }
   return json(res, 404, { error: 'not found' });
 }
 
@@ -55,7 +78,10 @@ export async function startAdminServer(
   host = '127.0.0.1',
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    handle(handles, req, res).catch((err: unknown) => json(res, 400, { error: String(err) }));
+    handle(handles, req, res).catch((err: unknown) => {
+      const status = (err as { status?: unknown }).status === 404 ? 404 : 400;
+      json(res, status, { error: String(err) });
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

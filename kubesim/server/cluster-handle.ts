@@ -1,6 +1,15 @@
 // The library/admin handle of one served cluster: fault injection and state access.
 
 import type { FaultSettings } from '../faults/faults.js';
+import {
+  type CrashLoopFault,
+  failJob,
+  type NodeFault,
+  recordEvent,
+  setCrashLoop,
+  setNodeFault,
+  type WarningEvent,
+} from '../faults/object-faults.js';
 import type { KubeObject } from '../storage/types.js';
 import type { ClusterServer } from './cluster-server.js';
 import type { SimCluster, StaticUser } from './sim-cluster.js';
@@ -61,6 +70,26 @@ export class ClusterHandle {
   /** Ends every open watch stream now; returns how many were dropped. */
   dropWatches(): number {
     return this.sim.watches.dropAll();
+  }
+
+  /** Node NotReady / pressure / cordon, or back to normal. */
+  setNodeFault(name: string, fault: NodeFault): KubeObject {
+    return setNodeFault(this.sim, name, fault);
+  }
+
+  /** A pod's containers crash-looping (CrashLoopBackOff, restart count), or running again. */
+  setCrashLoop(namespace: string, name: string, fault: CrashLoopFault = {}): KubeObject {
+    return setCrashLoop(this.sim, namespace, name, fault);
+  }
+
+  /** A Job failed with BackoffLimitExceeded. */
+  failJob(namespace: string, name: string): KubeObject {
+    return failJob(this.sim, namespace, name);
+  }
+
+  /** A core/v1 Event (Warning by default). */
+  recordEvent(event: WarningEvent): KubeObject {
+    return recordEvent(this.sim, event);
   }
 
   get(resource: string, namespace: string, name: string): KubeObject | undefined {

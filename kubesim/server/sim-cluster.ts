@@ -23,6 +23,7 @@ import { ownerOf, syncDeployment, syncReplicaSet } from '../controllers/deployme
 import { onServiceDeleted, syncNamespaceEndpoints } from '../controllers/endpoints.js';
 import { syncJob } from '../controllers/jobs.js';
 import { onPodWritten } from '../controllers/kubelet.js';
+import { onServiceWritten } from '../controllers/service-load-balancer.js';
 import { syncStatefulSet } from '../controllers/statefulsets.js';
 import { FaultState } from '../faults/faults.js';
 import { ObjectStore } from '../storage/object-store.js';
@@ -202,6 +203,7 @@ export class SimCluster implements ClusterContext {
         break;
       case 'services':
         this.syncEndpoints(obj);
+        onServiceWritten(this, t, obj);
         break;
       case 'deployments.apps':
         this.scheduleSync(`d/${obj.metadata.namespace}/${obj.metadata.name}`, () =>

@@ -4,6 +4,7 @@
  * once (as Rancher does at first login), and whether principals hold any membership (for a
  * provider in `restricted` access mode).
  */
+import type { ScopedAccessCheck, ToolScope } from '../domain/alerting.js';
 import type { GlobalAccessRequest, GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Identity } from '../domain/identity.js';
 import type { Collection, Store } from '../domain/store.js';
@@ -16,7 +17,7 @@ import type { BindingStore } from './binding-store.js';
 import { callerCan, callerMayReach, subjectOf } from './caller-policy.js';
 import { type DefaultRolesGrantedRecord, defaultRolesGrantedCollection } from './collections.js';
 
-export class AccessAuthorizer implements GlobalAuthorizer {
+export class AccessAuthorizer implements GlobalAuthorizer, ScopedAccessCheck {
   readonly #state: StoreAccessState;
   readonly #bindings: BindingStore;
   readonly #granted: Collection<DefaultRolesGrantedRecord>;
@@ -49,6 +50,23 @@ export class AccessAuthorizer implements GlobalAuthorizer {
   async allowsUrl(identity: Identity, request: { verb: string; path: string }): Promise<boolean> {
     await this.ensureDefaultRoles(identity.userId);
     return callerMayReach(await this.#state.snapshot(), identity, request);
+  }
+
+  /** The same check at a cluster or project: its bindings count besides the global roles. */
+  async allowsIn(
+    identity: Identity,
+    request: GlobalAccessRequest,
+    scope: ToolScope,
+  ): Promise<boolean> {
+    await this.ensureDefaultRoles(identity.userId);
+    return callerCan(
+      await this.#state.snapshot(),
+      identity,
+      request,
+      scope.projectId === undefined
+        ? { kind: 'cluster', clusterId: scope.clusterId }
+        : { kind: 'project', clusterId: scope.clusterId, projectId: scope.projectId },
+    );
   }
 
   async visibleClusterIds(identity: Identity): Promise<'all' | ReadonlySet<string>> {

@@ -1,4 +1,15 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAccessServices } from '../access/index.js';
+import {
+  AlertController,
+  AlertingService,
+  NotifierStore,
+  outboundPolicy,
+  sendOutbound,
+  setOutboundPolicy,
+} from '../alerting/index.js';
+import { type Apps, createApps } from '../apps/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
 import type { ControllerHost } from '../controllers/index.js';
@@ -10,8 +21,13 @@ import {
   PendingImportSweeper,
   StoreCapacityBoard,
 } from '../datasources/index.js';
+import { SharedInformers } from '../datasources/informers/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
-import { RbacSyncController, StoreSyncStatusBoard } from '../datasources/rbac-sync/index.js';
+import {
+  ObjectSetPush,
+  RbacSyncController,
+  StoreSyncStatusBoard,
+} from '../datasources/rbac-sync/index.js';
 import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
 import {
@@ -26,9 +42,11 @@ import {
   StoreCredentialEvents,
 } from '../identity/index.js';
 import { PendingLoginStore, StoredRedirectLoginFlow } from '../identity/oauth/index.js';
+import { LoggingController, LoggingService } from '../logging/index.js';
 import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/index.js';
 import {
   authRoutes,
+  consoleRoute,
   createHttpMetrics,
   createKubeconfigIssuer,
   type HttpMetrics,
@@ -56,6 +74,8 @@ export interface App {
   readonly store: Store;
   readonly identity: IdentityServices;
   readonly clusters: DatasourceClusterRegistry;
+  /** Catalogs, apps and multi-cluster apps (for the demo and tests). */
+  readonly apps: Apps;
   /** Background controllers, each on one replica at a time through a lease in the store. */
   readonly controllers: ControllerHost;
   readonly routes: readonly HttpRoute[];
@@ -71,8 +91,19 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** Timings tests and the demo shorten; production uses the defaults. */
+export interface ComposeOptions {
+  readonly reconcileIntervalMs?: number;
+  readonly retryMs?: number;
+  readonly catalogRefreshIntervalMs?: number;
+}
+
 /** The composition root's wiring: the one place that picks concrete adapters. */
-export async function composeApp(config: PaddockConfig, logger: Logger): Promise<App> {
+export async function composeApp(
+  config: PaddockConfig,
+  logger: Logger,
+  options: ComposeOptions = {},
+): Promise<App> {
   const store = await openStore({
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
@@ -242,6 +273,66 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     const backups = scheduledBackupsOf(config, store, keys, logger);
     if (backups !== undefined) controllers.add(backups);
 
+    // Notifiers and log targets are user-given too: the same outbound networks apply to them.
+    setOutboundPolicy({
+      check: async (host) => {
+        await outbound.resolve(host);
+      },
+      lookup: outbound.lookup,
+    });
+    // Cluster tools: one watch per cluster and kind, shared by alerting (and later consumers).
+    const informers = new SharedInformers({ clusters, logger });
+    closers.push(() => informers.stop());
+    const notifierStore = new NotifierStore(store, keys.secretBox);
+    const projectExists = async (clusterId: string, projectId: string) =>
+      (await access.state.snapshot()).projects.some(
+        (p) => p.clusterId === clusterId && p.id === projectId,
+      );
+    const alerting = new AlertingService({
+      store,
+      access: access.authorizer,
+      notifiers: notifierStore,
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists,
+      ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+    });
+    controllers.add(
+      new AlertController({
+        store,
+        informers,
+        clusters,
+        notifiers: notifierStore,
+        logger,
+        metricsRegistry: metrics.registry,
+        ...(config.serverUrl === undefined ? {} : { externalUrl: () => config.serverUrl ?? '' }),
+      }),
+    );
+
+    const loggingController = new LoggingController({
+      store,
+      objects: new ObjectSetPush({ connection: (id) => clusters.managerConnection(id) }),
+      clusters,
+      secretBox: keys.secretBox,
+      logger,
+    });
+    controllers.add(loggingController);
+    const logging = new LoggingService({
+      store,
+      access: access.authorizer,
+      secretBox: keys.secretBox,
+      http: sendOutbound,
+      // One outbound policy for alerting and logging: whatever setOutboundPolicy installed.
+      policy: {
+        check: (host) => outboundPolicy().check(host),
+        get lookup() {
+          return outboundPolicy().lookup;
+        },
+      },
+      clusterExists: async (id) => (await clusters.get(id)) !== undefined,
+      projectExists,
+      pushStatus: loggingController,
+    });
+
     const bootstrap = await identity.bootstrapAdmin(config.bootstrapPassword);
     if (bootstrap.created) await access.authorizer.grantGlobalRole(bootstrap.userId, 'admin');
     else await ensureAdminExists(identity, access.authorizer, logger);
@@ -279,6 +370,43 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
       label: 'GraphQL WebSockets',
     });
     closers.push(() => graphqlSockets.close());
+    const kubeApi = createKubeApi({ connections: clusters });
+    const downstreamNamespaces = async (clusterId: string) =>
+      (await requireSync().read(clusterId)).namespaces;
+    const namespaceScope = createCallerNamespaceScope({
+      access: access.state,
+      namespaces: downstreamNamespaces,
+    });
+    const apps = createApps({
+      store,
+      secretBox: keys.secretBox,
+      logger,
+      kubeApi,
+      namespaceScope,
+      namespaces: downstreamNamespaces,
+      access: access.state,
+      clusters,
+      visibleClusterIds: (caller) => access.authorizer.visibleClusterIds(caller),
+      apiKeys: identity.apiKeys,
+      credentialEvents,
+      users: identity.users,
+      settings,
+      helmBinary: config.helmBinary,
+      helmCacheDir: join(config.dataDir, 'helm-cache'),
+      outbound: {
+        lookup: outbound.lookup,
+        check: async (host) => {
+          await outbound.resolve(host);
+        },
+      },
+      selfProxy: {
+        baseUrl: config.helmProxyUrl ?? loopbackUrl(config, tls !== undefined),
+        ...(tls?.caPem === undefined ? {} : { caPem: tls.caPem }),
+      },
+      ...options,
+    });
+    closers.push(() => apps.close());
+    for (const controller of apps.controllers) controllers.add(controller);
     const graphql = await createGraphQLEndpoint({
       logger,
       openStreams: graphqlSockets,
@@ -293,6 +421,7 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         passwordChange: identity.login,
         preferences: createPreferencesStore(store),
         kubeconfig,
+        loginProviders: identity.providers,
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,
@@ -314,11 +443,11 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
         access: access.state,
         accessAdmin: access.service,
         capacity: capacityBoard,
-        kubeApi: createKubeApi({ connections: clusters }),
-        namespaceScope: createCallerNamespaceScope({
-          access: access.state,
-          namespaces: async (clusterId) => (await requireSync().read(clusterId)).namespaces,
-        }),
+        alerting,
+        logging,
+        kubeApi,
+        namespaceScope,
+        apps,
       },
     });
     closers.push(() => graphql.stop());
@@ -362,11 +491,14 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
           access.authorizer.allows(caller, { verb: 'create', resource: 'clusters' }),
       }),
       kubeconfigRoute({ authenticator: identity.authenticator, issuer: kubeconfig }),
+      // `npm run build` puts the console next to the compiled server: dist/console.
+      await consoleRoute({ dir: fileURLToPath(new URL('../../console/', import.meta.url)) }),
     ];
     return {
       store,
       identity,
       clusters,
+      apps,
       controllers,
       routes,
       metrics,
@@ -390,6 +522,16 @@ export async function composeApp(config: PaddockConfig, logger: Logger): Promise
     await close();
     throw err;
   }
+}
+
+/** Paddock's own listener as a process on this host reaches it (Helm, for apps). */
+function loopbackUrl(config: PaddockConfig, secure: boolean): string {
+  const host = ['0.0.0.0', '::', 'localhost'].includes(config.bind)
+    ? '127.0.0.1'
+    : config.bind.includes(':')
+      ? `[${config.bind}]`
+      : config.bind;
+  return `${secure ? 'https' : 'http'}://${host}:${config.port}`;
 }
 
 /** A store restored from elsewhere, or older than RBAC, still gets an admin: the `admin` user. */

@@ -313,6 +313,23 @@ export const configKeys = [
     defaultValue: false,
     boolean: true,
   },
+  {
+    key: 'helmBinary',
+    env: 'PADDOCK_HELM_BINARY',
+    flag: 'helm-binary',
+    schema: nonEmpty,
+    form: 'a command name on PATH or an absolute path',
+    description: 'Helm 3.13+ binary that installs apps (checked at start)',
+    defaultValue: 'helm',
+  },
+  {
+    key: 'helmProxyUrl',
+    env: 'PADDOCK_HELM_PROXY_URL',
+    flag: 'helm-proxy-url',
+    schema: httpsUrl,
+    form: 'an absolute URL such as https://127.0.0.1:8443',
+    description: "Paddock's own URL as Helm reaches it (default: the listener on loopback)",
+  },
 ] as const satisfies readonly ConfigKeyDefinition[];
 
 export type ConfigKey = (typeof configKeys)[number]['key'];

@@ -31,6 +31,8 @@ export interface PaddockConfig {
   readonly backupDir?: string;
   readonly backupPassphrase?: string;
   readonly metricsScrapeToken?: string;
+  readonly helmBinary: string;
+  readonly helmProxyUrl?: string;
   /** The kubeconfig files `importKubeconfig` reads: `$KUBECONFIG` (colon-separated) or ~/.kube/config. */
   readonly kubeconfigFiles: readonly string[];
   /** Provider and other sections of the YAML file, validated by their owners. */

@@ -72,6 +72,29 @@ export function importManifestObjects(clusterId?: string): KubeObject[] {
       rules: managerRules(),
     },
     binding(MANAGER_ACCOUNT),
+    // The cluster tools' own objects (the log collector) live in paddock-system only.
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(MANAGER_ACCOUNT, true),
+      rules: managerNamespaceRules(),
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(MANAGER_ACCOUNT, true),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: MANAGER_ACCOUNT },
+      subjects: [{ kind: 'ServiceAccount', name: MANAGER_ACCOUNT, namespace: PADDOCK_NAMESPACE }],
+    },
+  ];
+}
+
+/** What the log collector push-down writes in paddock-system. */
+function managerNamespaceRules(): KubeObject[] {
+  const write = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+  return [
+    { apiGroups: [''], resources: ['serviceaccounts', 'configmaps', 'secrets'], verbs: write },
+    { apiGroups: ['apps'], resources: ['daemonsets'], verbs: write },
   ];
 }
 
@@ -88,6 +111,10 @@ function managerRules(): KubeObject[] {
     { apiGroups: [''], resources: ['nodes', 'pods', 'persistentvolumes'], verbs: read },
     { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: read },
     { apiGroups: ['metrics.k8s.io'], resources: ['nodes', 'pods'], verbs: read },
+    // Alerting follows these with watches.
+    { apiGroups: [''], resources: ['events', 'persistentvolumeclaims'], verbs: read },
+    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: read },
+    { apiGroups: ['batch'], resources: ['jobs'], verbs: read },
     { apiGroups: [''], resources: ['namespaces'], verbs: write },
     { apiGroups: [''], resources: ['resourcequotas', 'limitranges'], verbs: write },
     {
@@ -105,7 +132,8 @@ export function renderImportManifest(clusterId?: string): string {
     '# paddock-impersonator: carries user traffic; may only impersonate (users, groups, uids,',
     `#   and the extras ${EXTRA_PRINCIPAL_ID}, ${EXTRA_USERNAME}).`,
     '# paddock-manager: health and capacity reads, namespace/project annotations, quotas, and',
-    '#   RBAC push-down of role bindings (bind/escalate on RBAC objects).',
+    '#   RBAC push-down of role bindings (bind/escalate on RBAC objects), watches for alerts,',
+    '#   and the log collector in paddock-system (a Role there).',
   ];
   if (clusterId !== undefined) header.push(`# Paddock cluster id: ${clusterId}`);
   const docs = importManifestObjects(clusterId).map((o) => stringify(o, { lineWidth: 0 }));

@@ -19,6 +19,8 @@ const collectionPaths: Record<string, string> = {
   Secret: `/api/v1/namespaces/${PADDOCK_NAMESPACE}/secrets`,
   ClusterRole: '/apis/rbac.authorization.k8s.io/v1/clusterroles',
   ClusterRoleBinding: '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings',
+  Role: `/apis/rbac.authorization.k8s.io/v1/namespaces/${PADDOCK_NAMESPACE}/roles`,
+  RoleBinding: `/apis/rbac.authorization.k8s.io/v1/namespaces/${PADDOCK_NAMESPACE}/rolebindings`,
 };
 
 /** Creates the import manifest's objects with an operator's token; existing objects are kept. */

@@ -141,6 +141,10 @@ const INGRESS: PairSpec = {
   read: [[['networking.k8s.io', 'extensions'], ['ingresses/status']]],
 };
 
+/** Paddock's cluster tools: alert rules, notifiers and logging (Rancher's names). */
+const CLUSTER_TOOLS = ['clusteralertrules', 'notifiers', 'clusterloggings'];
+const PROJECT_TOOLS = ['projectalertrules', 'projectloggings'];
+
 const PROJECT_MANAGE = [
   'workloads-manage',
   'services-manage',
@@ -179,9 +183,16 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
       rule(['apiextensions.k8s.io'], ['customresourcedefinitions'], READ),
       rule([''], ['namespaces'], READ),
       rule([''], ['events'], READ),
+      rule([P], CLUSTER_TOOLS, READ),
     ],
     { description: 'Sees the cluster and creates projects' },
   ),
+  template('alerts-manage', 'Manage Alerts and Notifiers', 'cluster', [
+    rule([P], ['clusteralertrules', 'projectalertrules', 'notifiers'], ALL),
+  ]),
+  template('logging-manage', 'Manage Logging', 'cluster', [
+    rule([P], ['clusterloggings', 'projectloggings'], ALL),
+  ]),
   template('projects-create', 'Create Projects', 'cluster', [
     rule([P], ['projects'], ['create']),
     rule([''], ['namespaces'], ['create']),
@@ -212,6 +223,8 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
     [
       rule([P], ['projectroletemplatebindings'], ALL),
       rule([P], ['projects'], READ),
+      // The project's own Helm catalogs (Rancher's projectcatalogs).
+      rule([P], ['catalogs'], ALL),
       // No update or patch: a namespace's labels carry its project and Pod Security level,
       // which are Paddock's to set. Deleting a namespace of the project is Rancher's behaviour.
       rule([''], ['namespaces'], [...READ, 'delete']),
@@ -220,6 +233,8 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
       rule([''], ['serviceaccounts'], [...READ_WRITE, 'impersonate']),
       rule([''], ['resourcequotas', 'limitranges', 'events'], READ),
       rule(['authorization.k8s.io'], ['localsubjectaccessreviews'], ['create']),
+      rule([P], PROJECT_TOOLS, ALL),
+      rule([P], ['notifiers'], READ),
     ],
     { inherits: PROJECT_MANAGE, description: 'Full control of the project and its members' },
   ),
@@ -232,9 +247,17 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
       rule([''], ['namespaces'], READ),
       rule([''], ['serviceaccounts'], READ),
       rule([''], ['resourcequotas', 'limitranges', 'events'], READ),
+      rule([P], [...PROJECT_TOOLS, 'notifiers'], READ),
     ],
     { inherits: PROJECT_MANAGE, description: 'Manages the workloads of the project' },
   ),
+  template('project-alerts-manage', 'Manage Project Alerts', 'project', [
+    rule([P], ['projectalertrules'], ALL),
+    rule([P], ['notifiers'], READ),
+  ]),
+  template('project-logging-manage', 'Manage Project Logging', 'project', [
+    rule([P], ['projectloggings'], ALL),
+  ]),
   template(
     'read-only',
     'Read-only',
@@ -244,6 +267,7 @@ export const BUILTIN_ROLE_TEMPLATES: readonly RoleTemplate[] = [
       rule([''], ['namespaces'], READ),
       rule([''], ['serviceaccounts'], READ),
       rule([''], ['resourcequotas', 'limitranges', 'events'], READ),
+      rule([P], [...PROJECT_TOOLS, 'notifiers'], READ),
     ],
     { inherits: PROJECT_VIEW, description: 'Sees everything in the project except secrets' },
   ),

@@ -5,14 +5,20 @@
  */
 import type { AccessAdmin } from '../domain/access-admin.js';
 import type { KubeconfigIssuer, PasswordChange } from '../domain/account.js';
+import type { AlertingAdmin } from '../domain/alerting.js';
 import type { ApiKeyManager } from '../domain/api-key-manager.js';
+import type { AppsService } from '../domain/apps.js';
 import type { AuthConfigAdmin } from '../domain/auth-config-admin.js';
+import type { CatalogService } from '../domain/catalogs.js';
 import type { ClusterAdmin } from '../domain/cluster-admin.js';
 import type { ClusterDirectory } from '../domain/cluster-directory.js';
 import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
+import type { LoggingAdmin } from '../domain/logging.js';
+import type { LoginProviderList } from '../domain/login-providers.js';
+import type { MultiClusterAppService } from '../domain/multi-cluster-apps.js';
 import type { PasswordLogin } from '../domain/password-login.js';
 import type { PreferencesStore } from '../domain/preferences.js';
 import type { AccessStateSource } from '../domain/rbac.js';
@@ -21,6 +27,13 @@ import type { SettingsAdmin } from '../domain/settings-admin.js';
 import type { SessionDirectory, UserAdmin } from '../domain/user-admin.js';
 import type { PrincipalSearch, UserDirectory } from '../domain/user-directory.js';
 import type { Loaders } from './loaders.js';
+
+/** Helm catalogs, apps (releases) and multi-cluster apps (`src/apps`). */
+export interface AppsPorts {
+  readonly catalogs: CatalogService;
+  readonly releases: AppsService;
+  readonly multiClusterApps: MultiClusterAppService;
+}
 
 /** Everything the composition root hands to the GraphQL layer. */
 export interface GraphQLPorts {
@@ -52,12 +65,20 @@ export interface GraphQLPorts {
   readonly preferences?: PreferencesStore;
   /** Local password change (`changePassword`). */
   readonly passwordChange?: PasswordChange;
+  /** Catalogs, apps and multi-cluster apps; the apps fields answer unavailable without it. */
+  readonly apps?: AppsPorts;
+  /** Enabled identity providers for the login page (`loginProviders`); default local only. */
+  readonly loginProviders?: LoginProviderList;
   /** Kubeconfig rendering for the `kubeconfig` mutation. */
   readonly kubeconfig?: KubeconfigIssuer;
   /** The caller's own sessions (`mySessions`, `signOutEverywhere`) and admins' view of others'. */
   readonly sessions?: SessionDirectory;
   /** Administrators' user management (`createLocalUser`, `disableUser`, ...). */
   readonly userAdmin?: UserAdmin;
+  /** Alert rules, alerts and notifiers (cluster tools). */
+  readonly alerting?: AlertingAdmin;
+  /** Logging targets and the log collector's push status (cluster tools). */
+  readonly logging?: LoggingAdmin;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */

@@ -2,6 +2,7 @@ export { readDownstreamRbac, readNamespaces } from './downstream-reader.js';
 export { collectionPath, NAMESPACES_PATH, objectPath } from './kube-paths.js';
 export { ManagerClient } from './manager-client.js';
 export { NamespaceWatch } from './namespace-watch.js';
+export { containsFields, ObjectSetPush, type ObjectSetPushOptions } from './object-set.js';
 export {
   type ManagedClusters,
   RbacSyncController,

@@ -4,6 +4,7 @@
  * Only objects labelled `paddock.io/owned=true` are ever listed, changed or deleted; a failure
  * on one object is recorded and the pass goes on with the others.
  */
+import { OBJECT_SET_LABEL } from '../../domain/object-set.js';
 import type { AccessState } from '../../domain/rbac.js';
 import { hasErrorCode } from '../../errors/index.js';
 import {
@@ -67,7 +68,11 @@ export async function reconcileCluster(
 
   const stale: { kind: OwnedKind; live: Live }[] = [];
   for (const kind of CREATE_ORDER) {
-    const live = await client.list<Live>(collectionPath(kind), `${OWNED_LABEL}=true`);
+    // Objects of other owned sets (the log collector) are not the RBAC pass's to judge.
+    const live = await client.list<Live>(
+      collectionPath(kind),
+      `${OWNED_LABEL}=true,!${OBJECT_SET_LABEL}`,
+    );
     const liveByKey = new Map(live.items.map((o) => [keyOf(o), o]));
     for (const want of desired.objects[kind]) {
       const have = liveByKey.get(keyOf(want));

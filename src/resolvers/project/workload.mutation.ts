@@ -5,6 +5,7 @@ import { kubeClient, visibleCluster } from '../cluster/kube-access.js';
 import { R } from '../cluster/kube-resources.js';
 import { dnsLabel, invalid, nonNegativeInt } from '../cluster/validate-input.js';
 import type { GraphQLContext } from '../context.js';
+import { defaultImageRegistry, imageWithRegistry } from './image-registry.js';
 import { DeployWorkloadInput, WorkloadRefInput } from './workload.input.js';
 import { workloadResources } from './workload.resolver.js';
 import { toWorkload, Workload, type WorkloadKind } from './workload.type.js';
@@ -41,7 +42,7 @@ export class WorkloadMutationResolver {
   @Authorized()
   @Mutation(() => Workload, {
     description:
-      'Creates a workload as the caller; when it exists, replaces its pod template and size.',
+      'Creates a workload as the caller; when it exists, replaces its pod template and size. An image naming no registry is pulled from the default-image-registry setting.',
   })
   async deployWorkload(
     @Ctx() ctx: GraphQLContext,
@@ -49,7 +50,11 @@ export class WorkloadMutationResolver {
   ): Promise<Workload> {
     await visibleCluster(ctx, input.clusterId);
     const kind = input.kind ?? 'Deployment';
-    const manifest = workloadManifest(input);
+    const registry = await defaultImageRegistry(ctx.ports.settings);
+    const manifest = workloadManifest({
+      ...input,
+      image: imageWithRegistry(input.image, registry),
+    });
     const kube = kubeClient(ctx);
     const resource = workloadResources[kind];
     try {

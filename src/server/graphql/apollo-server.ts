@@ -8,6 +8,7 @@ import { anonymousGatePlugin } from '../../resolvers/plugins/anonymous-gate.js';
 import { costLimitPlugin } from '../../resolvers/plugins/cost-limit.js';
 import { csrfPreventionOptions } from '../../resolvers/plugins/csrf-prevention.js';
 import { formatError, maskErrorsPlugin } from '../../resolvers/plugins/mask-errors.js';
+import { mutationAuditPlugin } from '../../resolvers/plugins/mutation-audit.js';
 import { passwordChangeGatePlugin } from '../../resolvers/plugins/password-change-gate.js';
 import type { OperationRules } from './operation-rules.js';
 
@@ -47,6 +48,7 @@ export function createApolloServer(options: PaddockApolloOptions): ApolloServer<
       anonymousGatePlugin(),
       passwordChangeGatePlugin(),
       costLimitPlugin(rules.limits.maxCost),
+      mutationAuditPlugin(),
     ],
   });
 }

@@ -31,10 +31,12 @@ import { toGraphQLError } from '../../resolvers/error-codes.js';
 import { costLimitError } from '../../resolvers/plugins/cost-limit.js';
 import { introspectionRules } from '../../resolvers/plugins/introspection.js';
 import { formatError, INTERNAL_CODE, stampRequestId } from '../../resolvers/plugins/mask-errors.js';
+import { auditWebSocketResult } from '../../resolvers/plugins/mutation-audit.js';
 import { passwordChangeError } from '../../resolvers/plugins/password-change-gate.js';
 import type { RequestContext, UpgradeHandler } from '../http-route.js';
 import { authenticateCaller } from './authenticate-caller.js';
 import { createGraphQLContext } from './graphql-context-factory.js';
+import { documentNestingDepth, exceedsJsonDepth } from './json-depth.js';
 import type { OperationRules } from './operation-rules.js';
 import { isAllowedOrigin } from './websocket-origin.js';
 
@@ -142,6 +144,8 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
         // The operation runs with what the socket was opened with: never more than that, and
         // (checked just now) never more than the credential gives today.
         const identity = checked.identity;
+        const tooDeep = nestingRefusal(payload, rules.limits.maxJsonDepth);
+        if (tooDeep) return [tooDeep];
         let document: DocumentNode;
         try {
           document = parse(payload.query, rules.parseOptions);
@@ -196,7 +200,8 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
         const requestId = requestIdOf(ctx.extra, id);
         return errors.map((e) => stampRequestId(formatError(e.toJSON(), e), requestId));
       },
-      onNext(ctx, id, _payload, _args, result: ExecutionResult) {
+      onNext(ctx, id, _payload, args, result: ExecutionResult) {
+        auditWebSocketResult(args, result);
         if (!result.errors) return undefined;
         const requestId = requestIdOf(ctx.extra, id);
         const log = connectionOf(ctx.extra).request.log;
@@ -296,6 +301,26 @@ function closeGoingAway(socket: WebSocket): void {
   if (socket.readyState === socket.CLOSING || socket.readyState === socket.CLOSED) return;
   socket.close(1001, 'server shutting down');
   setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+}
+
+/**
+ * The HTTP endpoint's nesting limits for a subscribe message: variables (coercion recurses per
+ * level) and the document (the parser recurses per level), each refused before GraphQL sees it.
+ */
+function nestingRefusal(
+  payload: { readonly query: string; readonly variables?: unknown; readonly extensions?: unknown },
+  limit: number,
+): GraphQLError | undefined {
+  const reason =
+    exceedsJsonDepth(payload.variables, limit) || exceedsJsonDepth(payload.extensions, limit)
+      ? { reason: 'json_too_deep', what: 'the variables nest arrays or objects' }
+      : documentNestingDepth(payload.query) > limit
+        ? { reason: 'document_too_deep', what: 'the GraphQL document nests' }
+        : undefined;
+  if (reason === undefined) return undefined;
+  return new GraphQLError(`${reason.what} more than ${limit} levels deep`, {
+    extensions: { code: 'BAD_REQUEST', reason: reason.reason, maxDepth: limit },
+  });
 }
 
 /** The code Apollo gives the same error over HTTP, so both transports answer alike. */

@@ -8,12 +8,20 @@ import { makeTempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
 
 describe('npm run demo', () => {
-  it('serves clusters imported through the manifest, writes demo.json and stops on SIGTERM', async () => {
+  it('serves clusters imported through the manifest, prints its alert webhook, writes demo.json and stops on SIGTERM', async () => {
     const dir = await makeTempDir('demo');
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      [join(repoRoot(), 'dist/scripts/demo.js'), '--clusters', '2', '--state-dir', dir.path],
+      [
+        join(repoRoot(), 'dist/scripts/demo.js'),
+        '--clusters',
+        '2',
+        '--state-dir',
+        dir.path,
+        '--alert-for-seconds',
+        '1',
+      ],
       {
         env: {
           PATH: process.env.PATH ?? '',
@@ -83,6 +91,21 @@ describe('npm run demo', () => {
         { timeoutMs: 30_000, intervalMs: 500 },
       );
       expect(pods).to.match(/^pod\//m);
+      // The demo's alert rule sends to its webhook receiver, which the demo prints.
+      expect(output).to.include(`webhook ${demo.alerting.receiverUrl}`);
+      const fault = await fetch(
+        `${demo.kubesimAdminUrl}/clusters/demo-1/nodes/${demo.alerting.node}/fault`,
+        { method: 'PUT', body: JSON.stringify({ ready: false }) },
+      );
+      expect(fault.status).to.equal(200);
+      await waitFor(
+        'the demo to print the notification',
+        () =>
+          output.includes(`webhook received: [FIRING] node ${demo.alerting.node} is NotReady`)
+            ? true
+            : undefined,
+        { timeoutMs: 20_000, intervalMs: 100 },
+      );
       child.kill('SIGTERM');
       expect(await exited).to.equal(0);
     } finally {

@@ -49,7 +49,7 @@ describe('Active Directory provider against a real Samba AD DC', function () {
   this.timeout(180_000);
   let ad: SambaAdFixture;
   let wrongCaPem: string;
-  let tempDir: string;
+  let tempDir: string | undefined;
 
   before(async () => {
     ad = await getSambaAd();
@@ -57,7 +57,10 @@ describe('Active Directory provider against a real Samba AD DC', function () {
     wrongCaPem = (await createTestCa(tempDir, 'unrelated')).caPem;
   });
 
-  after(() => rmSync(tempDir, { recursive: true, force: true }));
+  // A failed `before` leaves no temp dir; its error is the one worth reading.
+  after(() => {
+    if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true });
+  });
 
   function config(overrides: Partial<LdapProviderConfigInput> = {}): LdapProviderConfigInput {
     return {

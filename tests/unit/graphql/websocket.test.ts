@@ -139,6 +139,37 @@ describe('GraphQL over WebSocket', () => {
     }
   });
 
+  it('refuses deeply nested variables and documents with a clear error, as over HTTP', async () => {
+    let nested: unknown = 'x';
+    // Deep enough to pass the 64-level limit, shallow enough for the client to serialise.
+    for (let i = 0; i < 1_000; i++) nested = [nested];
+    const { client } = wsClient(h.url, { token: 't-admin' });
+    const ask = (query: string, variables?: Record<string, unknown>) =>
+      new Promise<WsOutcome>((resolve) => {
+        client.subscribe(
+          { query, ...(variables ? { variables } : {}) },
+          {
+            next: (v) => resolve(v as WsOutcome),
+            error: (e) => resolve({ errors: e as never }),
+            complete: () => undefined,
+          },
+        );
+      });
+    try {
+      const deepVariables = await ask('query($v: JSON) { me { id } }', { v: nested });
+      expect(deepVariables.errors?.[0]?.extensions).to.include({
+        code: 'BAD_REQUEST',
+        reason: 'json_too_deep',
+      });
+      const deepDocument = await ask(`{ me(x: ${'['.repeat(5_000)}1${']'.repeat(5_000)}) { id } }`);
+      expect(deepDocument.errors?.[0]?.extensions).to.include({ reason: 'document_too_deep' });
+      // The socket stays usable for a well-formed operation.
+      expect(await ask('{ me { id } }')).to.deep.equal({ data: { me: { id: 'u-admin' } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('masks internal errors with the operation’s request id', async () => {
     const out = await run(h.url, '{ settings { name } }', { token: 't-admin' });
     expect(JSON.stringify(out)).not.to.include('hunter2');

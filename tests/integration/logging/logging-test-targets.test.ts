@@ -1,0 +1,273 @@
+/**
+ * "Test target" for each logging target kind: Paddock sends one record itself. Syslog goes to
+ * a real rsyslog over UDP, TCP and TLS; the HTTP-based kinds (HTTP, Elasticsearch, Splunk HEC)
+ * to a local receiver answering as those services document; Fluentd forward to a local forward
+ * server doing the shared-key handshake and ack; Kafka to a socket answering ApiVersions.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:net';
+import { expect } from 'chai';
+import { sendOutbound } from '../../../src/alerting/index.js';
+import { ALLOW_ALL_OUTBOUND } from '../../../src/domain/outbound-http.js';
+import { PaddockError } from '../../../src/errors/index.js';
+import { type Packable, pack, unpack } from '../../../src/logging/targets/msgpack.js';
+import type { Settings, TestRecord } from '../../../src/logging/targets/target-kind.js';
+import { targetKind } from '../../../src/logging/targets/target-kinds.js';
+import { type RsyslogProcess, startRsyslog } from '../../support/rsyslog-process.js';
+import { makeTempDir } from '../../support/temp-dir.js';
+import { createTestCa, type TestCa } from '../../support/test-ca.js';
+import { waitFor } from '../../support/wait-for.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
+
+const io = { http: sendOutbound, policy: ALLOW_ALL_OUTBOUND, timeoutMs: 5_000 };
+const record = (message: string): TestRecord => ({
+  time: new Date(),
+  message,
+  cluster: 'one',
+  source: 'paddock',
+});
+const test = (
+  kind: Parameters<typeof targetKind>[0],
+  settings: Settings,
+  secrets: Record<string, string>,
+  message: string,
+) => targetKind(kind).test(settings, secrets, record(message), io);
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return (server.address() as { port: number }).port;
+}
+
+describe('logging "test target" per kind', function () {
+  this.timeout(60_000);
+  let dir: Awaited<ReturnType<typeof makeTempDir>>;
+  let ca: TestCa;
+  let rsyslog: RsyslogProcess;
+  let receiver: WebhookReceiver;
+
+  before(async () => {
+    dir = await makeTempDir('logging-targets');
+    ca = await createTestCa(dir.path, 'logs');
+    const cert = await ca.issueServerCert('localhost', { dns: ['localhost'], ips: ['127.0.0.1'] });
+    rsyslog = await startRsyslog(dir.path, {
+      caPath: ca.caPath,
+      certPath: cert.certPath,
+      keyPath: cert.keyPath,
+    });
+    receiver = await startWebhookReceiver();
+  });
+  after(async () => {
+    await rsyslog?.stop();
+    await receiver?.stop();
+    await dir?.remove();
+  });
+
+  for (const mode of ['udp', 'tcp', 'tls'] as const) {
+    it(`delivers one RFC 5424 record to rsyslog over ${mode.toUpperCase()}`, async () => {
+      const port = { udp: rsyslog.udpPort, tcp: rsyslog.tcpPort, tls: rsyslog.tlsPort }[mode];
+      const marker = `paddock-${mode}-${randomBytes(4).toString('hex')}`;
+      const answer = await test(
+        'syslog',
+        { host: mode === 'tls' ? 'localhost' : '127.0.0.1', port, mode, caPem: ca.caPem },
+        {},
+        marker,
+      );
+      expect(answer).to.include(mode);
+      const line = await waitFor(`rsyslog to log ${marker}`, async () =>
+        (await rsyslog.lines()).find((l) => l.includes(marker)),
+      );
+      expect(line.split(' ')[1]).to.equal('paddock');
+    });
+  }
+
+  it('refuses a TLS syslog server whose certificate it cannot verify', async () => {
+    let failed: unknown;
+    try {
+      await test(
+        'syslog',
+        { host: 'localhost', port: rsyslog.tlsPort, mode: 'tls' },
+        {},
+        'untrusted',
+      );
+    } catch (err) {
+      failed = err;
+    }
+    expect(String(failed)).to.match(/self.signed|unable to verify|certificate/i);
+  });
+
+  it('posts one JSON record to an HTTP endpoint with its Authorization header', async () => {
+    await test(
+      'http',
+      { url: `${receiver.url.replace('/hook', '/ingest')}` },
+      { authorization: 'Bearer l0g-token' },
+      'http-record',
+    );
+    const req = receiver.requests.at(-1)!;
+    expect(req.headers.authorization).to.equal('Bearer l0g-token');
+    expect(JSON.parse(req.body)[0]).to.include({ log: 'http-record', cluster: 'one' });
+  });
+
+  it('indexes one document in Elasticsearch with basic auth, and reports a refusal', async () => {
+    const { port } = new URL(receiver.url);
+    const settings = {
+      host: '127.0.0.1',
+      port: Number(port),
+      index: 'paddock-logs',
+      username: 'fluent',
+    };
+    await test('elasticsearch', settings, { password: 'es-pass' }, 'es-record');
+    const req = receiver.requests.at(-1)!;
+    expect(req.url).to.equal('/paddock-logs/_doc');
+    expect(req.headers.authorization).to.equal(
+      `Basic ${Buffer.from('fluent:es-pass').toString('base64')}`,
+    );
+    receiver.failNext(401);
+    let failed: unknown;
+    try {
+      await test('elasticsearch', settings, { password: 'wrong' }, 'es-refused');
+    } catch (err) {
+      failed = err;
+    }
+    expect(String(failed)).to.include('401');
+  });
+
+  it('posts one event to the Splunk HTTP Event Collector with the Splunk token scheme', async () => {
+    const { port } = new URL(receiver.url);
+    await test(
+      'splunk',
+      { host: '127.0.0.1', port: Number(port), tls: false, index: 'k8s' },
+      { token: 'hec-t0ken' },
+      'splunk-record',
+    );
+    const req = receiver.requests.at(-1)!;
+    expect(req.url).to.equal('/services/collector/event');
+    expect(req.headers.authorization).to.equal('Splunk hec-t0ken');
+    expect(JSON.parse(req.body)).to.deep.include({ index: 'k8s', sourcetype: 'paddock' });
+  });
+
+  it('speaks the forward protocol: shared-key handshake, then a record acknowledged by chunk id', async () => {
+    const sharedKey = 'fwd-shared-key';
+    const received: Packable[] = [];
+    const server = createServer((socket) => {
+      const nonce = randomBytes(16);
+      socket.write(pack(['HELO', { nonce, auth: '', keepalive: true }]));
+      let buf = Buffer.alloc(0);
+      let authed = false;
+      socket.on('data', (chunk) => {
+        buf = Buffer.concat([buf, chunk]);
+        for (let msg = unpack(buf); msg !== undefined; msg = unpack(buf)) {
+          buf = buf.subarray(msg.size);
+          const value = msg.value as Packable[];
+          if (!authed) {
+            const [, host, salt, digest] = value as string[];
+            const ok =
+              digest ===
+              createHash('sha512')
+                .update(salt!)
+                .update(host!)
+                .update(nonce)
+                .update(sharedKey)
+                .digest('hex');
+            const mine = createHash('sha512')
+              .update(salt!)
+              .update('fluentd-test')
+              .update(nonce)
+              .update(sharedKey)
+              .digest('hex');
+            socket.write(pack(['PONG', ok, ok ? '' : 'shared key mismatch', 'fluentd-test', mine]));
+            authed = ok;
+            if (!ok) socket.end();
+            continue;
+          }
+          received.push(value);
+          const option = value[2] as { chunk: string };
+          socket.write(pack({ ack: option.chunk }));
+        }
+      });
+    });
+    const port = await listen(server);
+    try {
+      const answer = await test(
+        'fluentd',
+        { host: '127.0.0.1', port, tag: 'paddock.test' },
+        { sharedKey },
+        'forward-record',
+      );
+      expect(answer).to.include('shared key verified');
+      const [tag, entries] = received[0] as [string, [number, Record<string, string>][]];
+      expect(tag).to.equal('paddock.test');
+      expect(entries[0]![1]).to.include({ log: 'forward-record', cluster: 'one' });
+      let failed: unknown;
+      try {
+        await test('fluentd', { host: '127.0.0.1', port }, { sharedKey: 'wrong-key' }, 'refused');
+      } catch (err) {
+        failed = err;
+      }
+      expect(String(failed)).to.include('refused the shared key');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('asks a Kafka broker for its API versions and says no record was produced', async () => {
+    const server = createServer((socket) => {
+      socket.once('data', (req) => {
+        const correlation = req.readInt32BE(8);
+        const body = Buffer.alloc(4 + 2 + 4);
+        body.writeInt32BE(correlation, 0);
+        body.writeInt16BE(0, 4);
+        body.writeInt32BE(0, 6);
+        const size = Buffer.alloc(4);
+        size.writeInt32BE(body.length, 0);
+        socket.end(Buffer.concat([size, body]));
+      });
+    });
+    const port = await listen(server);
+    try {
+      const answer = await test(
+        'kafka',
+        { brokers: [`127.0.0.1:1`, `127.0.0.1:${port}`], topic: 'logs' },
+        {},
+        'kafka',
+      );
+      expect(answer).to.match(/answered ApiVersions.*no test record is produced/);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('dials no socket target the outbound policy refuses', async () => {
+    let connections = 0;
+    const server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    const port = await listen(server);
+    const deny = {
+      check: async (host: string) => {
+        throw new PaddockError('FORBIDDEN', `outbound to ${host} is denied`, {
+          reason: 'outbound_denied',
+        });
+      },
+    };
+    try {
+      for (const [kind, settings] of [
+        ['syslog', { host: '127.0.0.1', port, mode: 'tcp' }],
+        ['syslog', { host: '127.0.0.1', port, mode: 'udp' }],
+        ['fluentd', { host: '127.0.0.1', port }],
+        ['kafka', { brokers: [`127.0.0.1:${port}`], topic: 'logs' }],
+      ] as const) {
+        let failed: unknown;
+        try {
+          await targetKind(kind).test(settings, {}, record('denied'), { ...io, policy: deny });
+        } catch (err) {
+          failed = err;
+        }
+        expect(String(failed), kind).to.include('denied');
+      }
+      expect(connections).to.equal(0);
+    } finally {
+      server.close();
+    }
+  });
+});
