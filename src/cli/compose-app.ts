@@ -26,14 +26,16 @@ import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-a
 import {
   ObjectSetPush,
   RbacSyncController,
-  StoreSyncStatusBoard,
+  SYNC_STATUS_COLLECTION,
 } from '../datasources/rbac-sync/index.js';
 import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
+import type { LoggingPushStatus } from '../domain/logging.js';
 import {
   SETTING_OUTBOUND_ALLOWED_NETWORKS,
   SETTING_OUTBOUND_DENIED_NETWORKS,
 } from '../domain/outbound-guard.js';
+import type { RbacSyncStatus } from '../domain/rbac-downstream.js';
 import { SETTING_SERVER_URL } from '../domain/settings-admin.js';
 import {
   createAuthConfigAdmin,
@@ -58,7 +60,7 @@ import {
   ServerLifecycle,
   type ServingTls,
 } from '../server/index.js';
-import { createStoreSettings, openStore } from '../store/index.js';
+import { createStoreSettings, openStore, StoreStatusBoard } from '../store/index.js';
 import { composeIdentity } from './compose-identity.js';
 import {
   createControllerHost,
@@ -193,7 +195,12 @@ export async function composeApp(
     });
     controllers.add(capacity);
     // Likewise the push-down's outcome per cluster, which GraphQL shows on every replica.
-    const syncStatuses = new StoreSyncStatusBoard({ store, logger });
+    const syncStatuses = new StoreStatusBoard<RbacSyncStatus>({
+      store,
+      logger,
+      collection: SYNC_STATUS_COLLECTION,
+      label: 'rbac sync',
+    });
     await syncStatuses.start();
     closers.push(() => syncStatuses.close());
 
@@ -308,8 +315,18 @@ export async function composeApp(
       }),
     );
 
+    // The collector's push outcome, shown by loggingStatus on every replica.
+    const loggingStatuses = new StoreStatusBoard<LoggingPushStatus>({
+      store,
+      logger,
+      collection: 'logging-push-status',
+      label: 'logging',
+    });
+    await loggingStatuses.start();
+    closers.push(() => loggingStatuses.close());
     const loggingController = new LoggingController({
       store,
+      statuses: loggingStatuses,
       objects: new ObjectSetPush({ connection: (id) => clusters.managerConnection(id) }),
       clusters,
       secretBox: keys.secretBox,

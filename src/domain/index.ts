@@ -14,4 +14,6 @@ export type * from './principal.js';
 export type * from './redirect-login.js';
 export type * from './redirect-provider.js';
 export type * from './secret-box.js';
+export type * from './status-board.js';
+export { memoryStatusBoard } from './status-board.js';
 export type * from './store.js';

@@ -44,3 +44,4 @@ export {
   settingsCollection,
 } from './settings-store.js';
 export type { StoreLogger } from './shared/store-logger.js';
+export { StoreStatusBoard, type StoreStatusBoardOptions } from './shared-status-board.js';

@@ -17,6 +17,7 @@ import type {
   RbacSyncStatus,
   RbacSyncStatusReader,
 } from '../../domain/rbac-downstream.js';
+import { memoryStatusBoard } from '../../domain/status-board.js';
 import { PaddockError } from '../../errors/index.js';
 import { PROJECT_ID_KEY, projectAnnotationValue, projectLabelValue } from '../../rbac/index.js';
 import type { ManagerConnection } from '../cluster-registry.js';
@@ -26,7 +27,7 @@ import { ManagerClient } from './manager-client.js';
 import { NamespaceWatch } from './namespace-watch.js';
 import { reconcileCluster } from './reconcile-cluster.js';
 import { createSyncMetrics, type SyncMetrics } from './sync-metrics.js';
-import { MemorySyncStatusBoard, type SyncStatusBoard } from './sync-status-board.js';
+import type { SyncStatusBoard } from './sync-status-board.js';
 
 /** The part of the cluster registry the push-down uses. */
 export interface ManagedClusters {
@@ -79,7 +80,7 @@ export class RbacSyncController
     this.#metrics = options.metricsRegistry
       ? createSyncMetrics(options.metricsRegistry)
       : undefined;
-    this.#statuses = options.statuses ?? new MemorySyncStatusBoard();
+    this.#statuses = options.statuses ?? memoryStatusBoard();
   }
 
   /**

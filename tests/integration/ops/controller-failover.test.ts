@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { RedisServer } from '../../support/redis-server.js';
 import { waitFor } from '../../support/wait-for.js';
@@ -24,7 +25,7 @@ function startedOn(replica: ServedReplica): Set<string> {
 describe('background controllers across replicas', function () {
   this.timeout(120_000);
 
-  it('run the push-down and the capacity reads on one replica, show their results on every replica, and move to another within seconds when it dies', async () => {
+  it('run every controller (push-down, capacity, import sweep, alerting, log collector, multi-cluster apps, catalogs, backups) on one replica, show their results on every replica, and move to another within seconds when it dies', async () => {
     const fx = await opsFixture('controllers');
     try {
       const { sim, importKubeconfig } = await startClusters(fx.dir, ['one']);
@@ -33,7 +34,13 @@ describe('background controllers across replicas', function () {
       const admin = await writeKubeconfig(fx.dir, 'admin-one', one.url, one.caFile, one.adminToken);
       const redis = await RedisServer.start();
       fx.track(() => redis.stop());
-      const env = { ...sharedKeys(), PADDOCK_REDIS_URL: redis.url, PADDOCK_LOG_LEVEL: 'info' };
+      const env = {
+        ...sharedKeys(),
+        PADDOCK_REDIS_URL: redis.url,
+        PADDOCK_LOG_LEVEL: 'info',
+        PADDOCK_BACKUP_EVERY: '1h',
+        PADDOCK_BACKUP_DIR: join(fx.dir, 'backups'),
+      };
       const a = await startReplica({
         name: 'a',
         dir: fx.dir,
@@ -43,7 +50,16 @@ describe('background controllers across replicas', function () {
       const b = await startReplica({ name: 'b', dir: fx.dir, env });
       fx.track(() => b.process.stop());
 
-      const wanted = ['capacity', 'rbac-sync', 'import-sweeper'];
+      const wanted = [
+        'capacity',
+        'rbac-sync',
+        'import-sweeper',
+        'alerting',
+        'logging',
+        'multi-cluster-apps',
+        'catalog-refresh',
+        'scheduled-backup',
+      ];
       const leader = await waitFor('every controller started on one replica', () => {
         const [onA, onB] = [startedOn(a), startedOn(b)];
         if (wanted.every((c) => onA.has(c)) && onB.size === 0) return a;
@@ -99,6 +115,18 @@ describe('background controllers across replicas', function () {
         return items?.[0]?.capacity ?? undefined;
       });
       expect(capacity).to.deep.equal({ allocatable: { cpuMillis: 24_000 } });
+      // And the log collector's push outcome (none deployed: no targets), kept by the leader.
+      const logging = await waitFor('the log collector status on the follower', async () => {
+        const r = await follower.graphql(
+          token,
+          '{ loggingStatus(clusterId: "one") { at deployed errors } }',
+        );
+        return (
+          (r.data?.loggingStatus as { deployed: boolean; errors: string[] } | null) ?? undefined
+        );
+      });
+      expect(logging).to.include({ deployed: false });
+      expect(logging.errors).to.deep.equal([]);
 
       // The leader dies without giving its leases back.
       const diedAt = Date.now();

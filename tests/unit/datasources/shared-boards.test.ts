@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { StoreCapacityBoard } from '../../../src/datasources/capacity/capacity-board.js';
-import { StoreSyncStatusBoard } from '../../../src/datasources/rbac-sync/sync-status-board.js';
 import type { ClusterCapacitySnapshot } from '../../../src/domain/kube-api.js';
+import type { RbacSyncStatus } from '../../../src/domain/rbac-downstream.js';
+import { StoreStatusBoard } from '../../../src/store/shared-status-board.js';
 import { MemoryStore } from '../../support/memory-store.js';
 import { waitFor } from '../../support/wait-for.js';
 import { createTestLogger } from './support/test-logger.js';
@@ -42,8 +43,15 @@ describe('boards shared through the store', () => {
   it('shows the push-down status written on another replica', async () => {
     const store = new MemoryStore();
     const logger = createTestLogger();
-    const writer = new StoreSyncStatusBoard({ store, logger });
-    const reader = new StoreSyncStatusBoard({ store, logger });
+    const board = () =>
+      new StoreStatusBoard<RbacSyncStatus>({
+        store,
+        logger,
+        collection: 'rbac-sync-status',
+        label: 'rbac sync',
+      });
+    const writer = board();
+    const reader = board();
     await writer.start();
     writer.put({ clusterId: 'one', lastAttemptAt: 5, lastSyncAt: 5, errors: [], changes: 2 });
     await reader.start();
@@ -58,5 +66,23 @@ describe('boards shared through the store', () => {
     );
     writer.close();
     reader.close();
+  });
+
+  it('keeps the last of several statuses of one cluster written in a burst', async () => {
+    const store = new MemoryStore();
+    const board = new StoreStatusBoard<RbacSyncStatus>({
+      store,
+      logger: createTestLogger(),
+      collection: 'rbac-sync-status',
+      label: 'rbac sync',
+    });
+    await board.start();
+    for (let i = 1; i <= 5; i++) {
+      board.put({ clusterId: 'one', lastAttemptAt: i, errors: [], changes: i });
+    }
+    await board.flush();
+    const stored = await store.collection<RbacSyncStatus>({ name: 'rbac-sync-status' }).get('one');
+    expect(stored?.value.lastAttemptAt).to.equal(5);
+    board.close();
   });
 });
