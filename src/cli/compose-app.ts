@@ -90,6 +90,8 @@ export interface App {
   readonly lifecycle: ServerLifecycle;
   /** Ends watches, tunnels and GraphQL WebSockets cleanly, so clients reconnect elsewhere. */
   endStreams(): void;
+  /** Kills what would outlive the process (Helm children) when a shutdown runs out of time. */
+  killChildren(): void;
   close(): Promise<void>;
 }
 
@@ -533,6 +535,7 @@ export async function composeApp(
         proxy.openStreams.endAll();
         graphqlSockets.endAll();
       },
+      killChildren: () => apps.killHelm(),
       close,
     };
   } catch (err) {

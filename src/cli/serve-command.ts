@@ -78,6 +78,8 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
       // a second: the orchestrator's SIGKILL must never be what stops Paddock.
       const hardStop = setTimeout(() => {
         logger.error('could not stop cleanly within the grace period; exiting anyway');
+        // Helm runs are child processes: they would go on after Paddock without this.
+        app.killChildren();
         resolve(exitCodes.failure);
       }, graceMs + 900);
       server
