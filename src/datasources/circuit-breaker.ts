@@ -14,7 +14,7 @@ export interface CircuitBreakerOptions {
  * `openMs`; then half-open lets one call through, whose outcome closes or re-opens it. This is
  * what makes a dead cluster answer in microseconds instead of a connect timeout. Only the data
  * path feeds it, and only with failures to reach the cluster: the health probes and slow
- * answers never open it (ADR 0019).
+ * answers never open it (ADR 0021).
  */
 export class CircuitBreaker implements CircuitGate {
   readonly #threshold: number;

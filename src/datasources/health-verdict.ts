@@ -6,7 +6,7 @@
  * never `unavailable`; one that went up and down `flapAfter` times within `flapWindowMs` stays
  * `degraded` ("flapping") until it has been steady for that long. Only a refused credential is
  * believed at once. The verdict is only ever shown: the data path's circuit breaker is fed by
- * the data path's own calls (ADR 0019).
+ * the data path's own calls (ADR 0021).
  */
 import type { ClusterHealth } from '../domain/cluster.js';
 

@@ -3,7 +3,7 @@
  * one step older (still running during a rolling upgrade or after a rollback) only knows
  * `active`, `unavailable`, `unauthorized` and `pending`, and would fail to show every cluster
  * if it met another state. So `degraded` is stored as `active` plus a flag, which that release
- * ignores and this one reads back (ADR 0019, N-1 compatibility).
+ * ignores and this one reads back (ADR 0021, N-1 compatibility).
  */
 import type { ClusterHealth } from '../domain/cluster.js';
 

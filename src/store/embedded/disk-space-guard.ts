@@ -1,7 +1,7 @@
 /**
  * Keeps LMDB away from a full disk. lmdb-js survives one commit that fails for lack of space,
  * but repeated failing commits corrupt its native heap and the process aborts ("malloc():
- * invalid size"), measured in ADR 0019. So writes are refused before they reach LMDB while
+ * invalid size"), measured in ADR 0021. So writes are refused before they reach LMDB while
  * the data directory's file system has less than `minFreeBytes` free, and after any commit
  * that failed for lack of space until that much is free again. Refused writes are
  * STORE_UNAVAILABLE (`disk_full`); the process stays up and writes resume by themselves.

@@ -4,7 +4,7 @@
  * to and the oldest release schema that can still run against it (`oldestCompatible`): the
  * previous release must, so that a rolling upgrade (old and new replicas side by side) and a
  * rollback both work. A release meeting a store whose `oldestCompatible` is newer than itself
- * refuses to start, saying which, instead of misreading it. See ADR 0019.
+ * refuses to start, saying which, instead of misreading it. See ADR 0021.
  */
 import type { CollectionSpec, Store } from '../../domain/store.js';
 import { hasErrorCode, PaddockError } from '../../errors/index.js';

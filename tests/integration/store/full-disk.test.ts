@@ -17,7 +17,7 @@ interface ChurnSummary {
 describe('Embedded store on a full disk', function () {
   this.timeout(120_000);
 
-  // Measured (ADR 0019): without the reserve, this churn aborts the process ("malloc():
+  // Measured (ADR 0021): without the reserve, this churn aborts the process ("malloc():
   // invalid size", "corrupted size vs. prev_size", SIGSEGV) in about 4 runs of 10, whether or
   // not writes stop after the first failed commit. Six runs all pass only with the reserve.
   it('never lets LMDB meet the full disk: writes fail with STORE_UNAVAILABLE, the process lives, nothing acknowledged is lost, and writes resume', async () => {
