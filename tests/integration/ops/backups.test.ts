@@ -115,7 +115,7 @@ describe('backups', function () {
         PADDOCK_TLS_CERT_FILE: one.certPath,
         PADDOCK_TLS_KEY_FILE: two.keyPath,
       });
-      expect(serve.code).to.equal(2);
+      expect(serve.code, serve.output).to.equal(2);
       const stderrLine = serve.output
         .split('\n')
         .filter((l) => l.startsWith('paddock:'))
@@ -144,7 +144,11 @@ describe('backups', function () {
         },
       });
       fx.track(() => replica.process.stop());
-      const list = async () => (await readdir(backups).catch(() => [] as string[])).sort();
+      // Dot files are backups still being written (renamed into place when complete).
+      const list = async () =>
+        (await readdir(backups).catch(() => [] as string[]))
+          .filter((name) => !name.startsWith('.'))
+          .sort();
       const first = await waitFor('a first scheduled backup', async () => (await list())[0]);
       await waitFor(
         'the first backup deleted once older than 3 s, newer ones kept',
