@@ -26,7 +26,11 @@ export interface PreviousRelease {
   readonly builtInSeconds: number;
 }
 
-/** Reads `deploy/previous-release` and finds the commit in this clone, or says what is missing. */
+/**
+ * Reads `deploy/previous-release` and finds the commit in this clone: by its tag, else by the
+ * recorded commit, else by fetching that commit from the clone's remotes (a shallow or
+ * single-branch clone may lack it). Fails saying what is missing and how to get it.
+ */
 export async function previousReleaseCommit(): Promise<{ tag: string; commit: string }> {
   const text = await readFile(join(repoRoot, 'deploy', 'previous-release'), 'utf8');
   const field = (name: string) => new RegExp(`^${name}\\s+(\\S+)`, 'm').exec(text)?.[1];
@@ -45,14 +49,54 @@ export async function previousReleaseCommit(): Promise<{ tag: string; commit: st
       `tag ${tag} is commit ${byTag}, but deploy/previous-release records ${recorded}; update the file`,
     );
   }
-  const commit = byTag ?? (await resolve(recorded).catch(() => undefined));
+  const commit =
+    byTag ??
+    (await resolve(recorded).catch(() => undefined)) ??
+    (await fetchCommit(recorded).then(
+      () => resolve(recorded).catch(() => undefined),
+      () => undefined,
+    ));
   if (commit === undefined) {
+    const remotes = (
+      await run('git', ['remote'], { cwd: repoRoot }).catch(() => ({ stdout: '' }))
+    ).stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean);
     throw new Error(
-      `the previous release (${tag}, commit ${recorded}) is not in this clone: ` +
-        'fetch it with `git fetch --tags` (or `git fetch --unshallow` in a shallow clone)',
+      `the previous release (${tag}, commit ${recorded}) is not in this clone` +
+        (remotes.length === 0
+          ? ', which has no remote to fetch it from'
+          : ` and could not be fetched from ${remotes.join(', ')}`) +
+        ': run `git fetch --tags` (or `git fetch --unshallow` in a shallow clone) where it exists',
     );
   }
   return { tag, commit };
+}
+
+/** Fetches one commit by its id from the first remote that has it (no refs are changed). */
+async function fetchCommit(commit: string): Promise<void> {
+  const { stdout } = await run('git', ['remote'], { cwd: repoRoot });
+  const shallow =
+    (
+      await run('git', ['rev-parse', '--is-shallow-repository'], { cwd: repoRoot })
+    ).stdout.trim() === 'true';
+  for (const remote of stdout.trim().split('\n').filter(Boolean)) {
+    const args = [
+      'fetch',
+      '--quiet',
+      '--no-tags',
+      ...(shallow ? ['--depth=1'] : []),
+      remote,
+      commit,
+    ];
+    const fetched = await run('git', args, { cwd: repoRoot, timeout: 120_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (fetched) return;
+  }
+  throw new Error(`no remote has commit ${commit}`);
 }
 
 /** Builds (or finds in the cache) the previous release. */
