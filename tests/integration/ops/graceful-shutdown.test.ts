@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Agent, request } from 'node:https';
 import { expect } from 'chai';
+import WebSocket from 'ws';
 import { fetchText, type SimpleResponse } from '../../support/http-client.js';
 import { waitFor } from '../../support/wait-for.js';
 import { opsFixture, startClusters, startReplica } from './support/served-paddock.js';
@@ -50,6 +51,63 @@ function openWatch(
   });
 }
 
+/**
+ * A graphql-ws connection with two subscriptions (cluster health and alerts); resolves once
+ * the first cluster status arrived. `closed` is the close code and when it came.
+ */
+async function openSubscriptions(
+  url: string,
+  ca: string,
+  token: string,
+): Promise<{ closed: Promise<{ code: number; at: number }> }> {
+  const socket = new WebSocket(`${url.replace(/^https/, 'wss')}/graphql`, 'graphql-transport-ws', {
+    ca,
+  });
+  const closed = new Promise<{ code: number; at: number }>((resolve) =>
+    socket.once('close', (code) => resolve({ code, at: Date.now() })),
+  );
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString()) as { type: string; id?: string };
+      if (message.type === 'connection_ack') {
+        for (const [id, query] of [
+          ['health', 'subscription { clusterStatusChanges { clusterId } }'],
+          ['alerts', 'subscription { alertChanges { type } }'],
+        ]) {
+          socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query } }));
+        }
+      } else if (message.type === 'next' && message.id === 'health') {
+        resolve();
+      } else if (message.type === 'error') {
+        reject(new Error(data.toString()));
+      }
+    });
+    socket.once('open', () =>
+      socket.send(
+        JSON.stringify({
+          type: 'connection_init',
+          payload: { authorization: `Bearer ${token}` },
+        }),
+      ),
+    );
+  });
+  return { closed };
+}
+
+/** The controllers a replica logged as started, and as stopped, by name. */
+function controllerLines(output: string): { started: Set<string>; stopped: Set<string> } {
+  const started = new Set<string>();
+  const stopped = new Set<string>();
+  for (const line of output.split('\n')) {
+    const name = /"controller":"([a-z-]+)"/.exec(line)?.[1];
+    if (name === undefined) continue;
+    if (line.includes('"controller started"')) started.add(name);
+    if (line.includes('"controller stopped"')) stopped.add(name);
+  }
+  return { started, stopped };
+}
+
 describe('paddock serve on SIGTERM', function () {
   this.timeout(90_000);
 
@@ -66,6 +124,7 @@ describe('paddock serve on SIGTERM', function () {
           PADDOCK_IMPORT_KUBECONFIG: 'true',
           PADDOCK_SHUTDOWN_GRACE_SECONDS: '4',
           PADDOCK_SHUTDOWN_DRAIN_SECONDS: '1.5',
+          PADDOCK_LOG_LEVEL: 'info',
         },
       });
       fx.track(() => replica.process.stop());
@@ -101,6 +160,7 @@ describe('paddock serve on SIGTERM', function () {
         token,
       );
       expect(watch.status).to.equal(200);
+      const subscriptions = await openSubscriptions(replica.url, ca, token);
       const agent = new Agent({ keepAlive: true, maxSockets: 1, ca });
       expect((await get(`${replica.url}/healthz`, agent)).status).to.equal(200);
 
@@ -130,6 +190,22 @@ describe('paddock serve on SIGTERM', function () {
       const took = Date.now() - t0;
       expect(code, replica.process.output()).to.equal(0);
       expect(took, 'ms from SIGTERM to exit').to.be.at.most(5_000);
+      // Subscriptions end with 1001 (going away), so graphql-ws clients reconnect elsewhere.
+      const closed = await subscriptions.closed;
+      expect(closed.code, 'the WebSocket close code').to.equal(1001);
+      expect(closed.at - t0, 'ms from SIGTERM to the subscriptions ending').to.be.at.most(5_000);
+      // Every background controller that ran here (main's alerting, logging, apps ones too)
+      // was stopped before the process ended.
+      const controllers = controllerLines(replica.process.output());
+      expect([...controllers.started]).to.include.members([
+        'rbac-sync',
+        'capacity',
+        'alerting',
+        'logging',
+        'multi-cluster-apps',
+        'catalog-refresh',
+      ]);
+      expect([...controllers.stopped].sort()).to.deep.equal([...controllers.started].sort());
       expect(await hanging).to.be.instanceOf(Error);
       agent.destroy();
     } finally {
