@@ -81,7 +81,7 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
         // Helm runs are child processes: they would go on after Paddock without this.
         app.killChildren();
         resolve(exitCodes.failure);
-      }, graceMs + 900);
+      }, graceMs + 750);
       server
         .shutdown(graceMs, { drainMs, endStreams: () => app.endStreams() })
         .then(() => app.close())
