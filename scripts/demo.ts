@@ -1,14 +1,19 @@
 // `npm run demo -- [--clusters N] [--state-dir DIR]`: Paddock plus a kubesim with N clusters of
 // sample workloads (default 3), each imported the way an operator would: Paddock renders the
 // import manifest, kubectl applies it to the cluster, Paddock reads the service-account tokens.
+// One more cluster, `demo-agent`, is imported the agent way (ADR 0017): its manifest carries a
+// paddock agent Deployment, and the demo runs that agent as a local process with what the
+// Deployment would mount; Paddock reaches the cluster only through the agent's tunnel.
 // Writes DIR/demo.json (default .demo/) and runs until SIGTERM/SIGINT, then stops everything.
 // Alerting: a rule (a node NotReady in the first cluster) sends to a local webhook receiver whose
 // notifications the demo prints.
 import 'reflect-metadata';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { type Kubesim, startKubesim } from '../kubesim/index.js';
@@ -65,8 +70,9 @@ try {
 }
 
 const logger = createLogger({ level: config.logLevel });
+const AGENT_CLUSTER = 'demo-agent';
 const sim: Kubesim = await startKubesim({
-  clusters: Array.from({ length: clusterCount }, (_, i) => `demo-${i + 1}`),
+  clusters: [...Array.from({ length: clusterCount }, (_, i) => `demo-${i + 1}`), AGENT_CLUSTER],
   seed: 'demo',
   stateDir: join(stateDir, 'kubesim'),
   adminPort: 0,
@@ -85,7 +91,8 @@ const paddockUrl =
 const caFile = join(stateDir, 'paddock-ca.crt');
 if (app.tls?.caPem !== undefined) await writeFile(caFile, app.tls.caPem);
 
-for (const cluster of sim.clusters) {
+const directClusters = sim.clusters.filter((c) => c.name !== AGENT_CLUSTER);
+for (const cluster of directClusters) {
   if ((await app.clusters.get(cluster.name)) !== undefined) continue;
   await app.clusters.createPendingImport({ id: cluster.name, name: cluster.name });
   const manifest = join(stateDir, `import-${cluster.name}.yaml`);
@@ -99,6 +106,10 @@ for (const cluster of sim.clusters) {
     bootstrapToken: cluster.adminToken,
   });
 }
+
+const agent = await importThroughAgent(sim.cluster(AGENT_CLUSTER).describe());
+// However the demo ends, its agent goes with it.
+process.once('exit', () => agent.kill('SIGTERM'));
 
 // A second local user with no role yet, to show what members see: add them to a project
 // in the console (e.g. as Read-only) and sign in as them in another browser.
@@ -162,10 +173,12 @@ const demo = {
   clusters: sim.clusters.map((c) => ({
     id: c.name,
     name: c.name,
+    transport: c.name === AGENT_CLUSTER ? 'agent' : 'direct',
     directUrl: c.url,
     caFile: c.caFile,
     adminToken: c.adminToken,
   })),
+  agent: { pid: agent.pid, log: join(stateDir, 'agent', 'agent.log') },
   kubesimAdminUrl: sim.adminUrl,
   alerting: { ...alerting, receiverUrl: receiver.url, clusterId: firstCluster, node: notReadyNode },
   ...(apps === undefined
@@ -188,7 +201,8 @@ console.log(`Paddock demo is running.
   kubeconfig    export KUBECONFIG=${kubeconfig}
                 kubectl get pods -A --context ${sim.clusters[0]?.name}
   GraphQL       ${paddockUrl}/graphql
-  clusters      ${sim.clusters.map((c) => c.name).join(', ')} (kubesim, imported through the manifest)
+  clusters      ${directClusters.map((c) => c.name).join(', ')} (kubesim, imported through the manifest)
+                ${AGENT_CLUSTER} (kubesim, reached only through paddock agent, pid ${agent.pid})
   apps          ${apps === undefined ? '(off: the demo serves HTTPS only)' : `catalog demo-charts (${apps.repositoryUrl}: hello, ledger); multi-cluster app hello-fleet in namespace demo-apps of every cluster`}
   state         ${join(stateDir, 'demo.json')}
   alerting      rule 'node not ready' (for ${alertForSeconds} s) on ${firstCluster} -> webhook ${receiver.url}
@@ -202,6 +216,7 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  agent.kill('SIGTERM');
   await server.shutdown(2000);
   await receiver.close();
   await apps?.close();
@@ -225,6 +240,105 @@ function directKubeconfig(cluster: Kubesim['clusters'][number]): string {
     ],
     users: [{ name: 'admin', user: { token: cluster.adminToken } }],
     contexts: [{ name: cluster.name, context: { cluster: cluster.name, user: 'admin' } }],
+  });
+}
+
+/**
+ * An agent import as an operator does it: the pending import, its manifest applied with
+ * kubectl, then `paddock agent` started (here as a local process) with the files its
+ * Deployment mounts from the Secrets just created and the API server's in-cluster address.
+ * On a restart the cluster exists already; the new agent reports kubesim's new tokens.
+ */
+async function importThroughAgent(cluster: Kubesim['clusters'][number]): Promise<ChildProcess> {
+  if ((await app.clusters.get(cluster.name)) === undefined) {
+    await app.clusters.createPendingImport({
+      id: cluster.name,
+      name: cluster.name,
+      transport: 'agent',
+    });
+  }
+  const manifest = join(stateDir, `import-${cluster.name}.yaml`);
+  await writeFile(
+    manifest,
+    await app.clusters.importManifest(cluster.name, { baseUrl: paddockUrl }),
+  );
+  const adminKubeconfig = join(stateDir, `admin-${cluster.name}.kubeconfig`);
+  await writeFile(adminKubeconfig, directKubeconfig(cluster));
+  await run('/usr/bin/kubectl', ['--kubeconfig', adminKubeconfig, 'apply', '-f', manifest]);
+  const dir = join(stateDir, 'agent');
+  await mkdir(dir, { recursive: true });
+  const mount = async (secret: string, key: string, file: string) => {
+    const jsonKey = key.replace(/\./g, '\\.');
+    let value = '';
+    // The token controller fills the account token Secrets just after they are created.
+    for (let waited = 0; value === '' && waited < 30_000; waited += 200) {
+      if (waited > 0) await new Promise((r) => setTimeout(r, 200));
+      value = await output('/usr/bin/kubectl', [
+        '--kubeconfig',
+        adminKubeconfig,
+        'get',
+        'secret',
+        '-n',
+        'paddock-system',
+        secret,
+        '-o',
+        `jsonpath={.data.${jsonKey}}`,
+      ]).catch(() => '');
+    }
+    if (value === '') throw new Error(`${secret} has no ${key} in ${cluster.name}`);
+    await writeFile(join(dir, file), Buffer.from(value, 'base64'), { mode: 0o600 });
+    return join(dir, file);
+  };
+  const port = new URL(cluster.url).port;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    PADDOCK_AGENT_SERVER: paddockUrl,
+    PADDOCK_AGENT_TOKEN_FILE: await mount('paddock-agent', 'token', 'token'),
+    PADDOCK_AGENT_IMPERSONATOR_TOKEN_FILE: await mount(
+      'paddock-impersonator-token',
+      'token',
+      'impersonator-token',
+    ),
+    PADDOCK_AGENT_MANAGER_TOKEN_FILE: await mount(
+      'paddock-manager-token',
+      'token',
+      'manager-token',
+    ),
+    PADDOCK_AGENT_API_CA_FILE: cluster.caFile,
+    PADDOCK_AGENT_LOG_LEVEL: 'info',
+    KUBERNETES_SERVICE_HOST: '127.0.0.1',
+    KUBERNETES_SERVICE_PORT: port,
+  };
+  if (app.tls?.caPem !== undefined) {
+    env.PADDOCK_AGENT_SERVER_CA_FILE = await mount(
+      'paddock-agent',
+      'server-ca.crt',
+      'server-ca.crt',
+    );
+  }
+  const mainJs = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js');
+  const log = openSync(join(dir, 'agent.log'), 'a');
+  const child = spawn(process.execPath, [mainJs, 'agent'], { env, stdio: ['ignore', log, log] });
+  for (let waited = 0; ; waited += 200) {
+    const summary = await app.clusters.get(cluster.name);
+    if (summary?.health.state === 'active' && summary.health.agent?.connected === true) break;
+    if (child.exitCode !== null || waited > 60_000) {
+      throw new Error(
+        `the agent of ${cluster.name} did not connect; see ${join(dir, 'agent.log')}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return child;
+}
+
+function output(file: string, args: string[]): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(file, args, { timeout: 60_000 }, (err, stdout, stderr) =>
+      err === null
+        ? resolvePromise(stdout)
+        : reject(new Error(`${file} ${args.join(' ')} failed: ${stderr}`)),
+    );
   });
 }
 

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
       helmEnv,
     );
     await app.clusters.importFromKubeconfig({
-      localFiles: 'refuse',
+      localFiles: 'read',
       kubeconfig: await (await import('node:fs/promises')).readFile(kubeconfig, 'utf8'),
       id: 'bench',
       name: 'bench',

@@ -82,12 +82,14 @@ async function timeLeg(
   options: HttpPhaseOptions,
 ): Promise<Run> {
   await runWrk(leg, script, connections, options.warmupSeconds, options.threads);
-  const cpuBefore = leg.pid === undefined ? 0 : cpuSecondsOfTree(leg.pid);
+  const pids = leg.pid === undefined ? [] : [leg.pid, ...(leg.extraPids ?? [])];
+  const cpu = () => pids.reduce((sum, pid) => sum + cpuSecondsOfTree(pid), 0);
+  const cpuBefore = cpu();
   const result = await runWrk(leg, script, connections, options.seconds, options.threads);
   const cpuUsPerRequest =
-    leg.pid === undefined || result.requests === 0
+    pids.length === 0 || result.requests === 0
       ? undefined
-      : ((cpuSecondsOfTree(leg.pid) - cpuBefore) * 1e6) / result.requests;
+      : ((cpu() - cpuBefore) * 1e6) / result.requests;
   return { result, cpuUsPerRequest };
 }
 

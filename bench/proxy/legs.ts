@@ -1,12 +1,12 @@
 /**
- * The four ways the bench reaches kubesim, and a check that each one reaches it as the same
+ * The five ways the bench reaches kubesim, and a check that each one reaches it as the same
  * caller and sees the same objects before anything is timed.
  */
 import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
 import { BENCH_NAMESPACE, OBJECT_NAME, POD_COUNT } from './protocol.js';
 
-export type LegName = 'direct' | 'paddock' | 'nginx' | 'kubectl proxy';
+export type LegName = 'direct' | 'paddock' | 'paddock agent' | 'nginx' | 'kubectl proxy';
 
 export interface Leg {
   readonly name: LegName;
@@ -18,6 +18,8 @@ export interface Leg {
   readonly caPem: string;
   /** The serving process (with its children), whose CPU time per request is reported. */
   readonly pid?: number;
+  /** More processes serving this leg (the agent of the agent leg), counted in its CPU time. */
+  readonly extraPids?: readonly number[];
 }
 
 export const OBJECT_PATH = `/api/v1/namespaces/${BENCH_NAMESPACE}/configmaps/${OBJECT_NAME}`;

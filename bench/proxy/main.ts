@@ -1,5 +1,6 @@
 // bench/proxy: what Paddock's Kubernetes proxy adds, against nginx (the floor for a reverse
-// proxy) and `kubectl proxy`, all in front of one kubesim and measured in one run:
+// proxy) and `kubectl proxy`, all in front of one kubesim and measured in one run, and what
+// reaching the cluster through a `paddock agent` tunnel adds to that (the agent leg):
 //   - wrk: req/s and p50/p99 at 1, 16, 64 connections for a GET of one ~1 KB object and a LIST
 //     of 500 pods, directly on kubesim and through each proxy (HTTPS on every leg except
 //     client → kubectl proxy, which only speaks HTTP);
@@ -14,12 +15,19 @@ import { stringify } from 'yaml';
 import { generateTlsMaterial } from '../../kubesim/tls/certificates.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
 import { loadAverage } from '../support/measure.js';
+import { startAgentLeg } from './agent-leg.js';
 import { runHttpPhase } from './http-phase.js';
 import { startKubectlProxy } from './kubectl-proxy-peer.js';
 import { caOf, headerLines, type Leg, type LegFacts, probeLeg } from './legs.js';
 import { startNginx } from './nginx-peer.js';
 import { nextMessage, ProcessGroup, waitFor } from './process-group.js';
-import { CLUSTER_ID, isKubesimReady, isPaddockReady, isUserBound } from './protocol.js';
+import {
+  AGENT_CLUSTER_ID,
+  CLUSTER_ID,
+  isKubesimReady,
+  isPaddockReady,
+  isUserBound,
+} from './protocol.js';
 import { httpTable, targets, targetTable, watchTable } from './report.js';
 import { runWatchPhase } from './watch-phase.js';
 import { assertWrk } from './wrk-run.js';
@@ -138,6 +146,16 @@ async function main(): Promise<number> {
       keyFile,
       headers: identity,
     });
+    const agent = await startAgentLeg(group, {
+      dir,
+      paddock,
+      paddockUrl: ready.url,
+      paddockCaFile: caFile,
+      sim,
+      simCaPem: simCa,
+      // e.g. BENCH_AGENT_EXEC_ARGV='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the agent
+      execArgv: (env.BENCH_AGENT_EXEC_ARGV ?? '').split(' ').filter(Boolean),
+    });
     const kubectl = await startKubectlProxy(group, {
       dir,
       upstreamUrl: sim.url,
@@ -159,6 +177,15 @@ async function main(): Promise<number> {
         caPem: tls.caPem,
         pid: paddock.child.pid,
       },
+      {
+        name: 'paddock agent',
+        base: `${ready.url}/k8s/clusters/${AGENT_CLUSTER_ID}`,
+        headers: [['Authorization', `Bearer ${ready.token}`]],
+        caPem: tls.caPem,
+        pid: paddock.child.pid,
+        // Paddock's CPU and the agent's: what the tunnel costs in all.
+        ...(agent.child.pid === undefined ? {} : { extraPids: [agent.child.pid] }),
+      },
       { name: 'nginx', base: nginx.url, headers: [], caPem: tls.caPem, pid: nginx.pid },
       { name: 'kubectl proxy', base: kubectl.url, headers: [], caPem: '', pid: kubectl.pid },
     ];
@@ -166,7 +193,7 @@ async function main(): Promise<number> {
     console.log('\nLegs (each must reach kubesim as the same user with the same groups):');
     const facts = new Map<string, LegFacts>();
     for (const leg of legs) {
-      // nginx needs a moment to bind; everything else answers at once.
+      // nginx needs a moment to bind, the agent to connect; the others answer at once.
       const f = await waitFor(
         `${leg.name} to answer`,
         () => probeLeg(leg).catch(() => undefined),
@@ -206,6 +233,9 @@ async function main(): Promise<number> {
       progress: log,
     });
     load.http = loadAverage();
+    if (agent.child.exitCode !== null || agent.child.signalCode !== null) {
+      console.warn(`\nwarning: the agent exited during the HTTP phase:\n${agent.output()}`);
+    }
 
     console.log(`\nWatches: ${watchCounts.join(', ')} concurrent, ${watchWrites} writes each`);
     const watches = await runWatchPhase({

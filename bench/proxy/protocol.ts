@@ -1,6 +1,8 @@
 /** What bench/proxy/main.ts and its child processes tell each other over IPC. */
 
 export const CLUSTER_ID = 'bench';
+/** The same kubesim cluster registered a second time, reached through a `paddock agent`. */
+export const AGENT_CLUSTER_ID = 'bench-agent';
 export const BENCH_NAMESPACE = 'bench';
 export const OBJECT_NAME = 'one-kb';
 export const WATCHED_NAME = 'watched';
@@ -36,6 +38,17 @@ export interface UserBound {
   readonly type: 'user-bound';
 }
 
+/** Asks Paddock to register the agent cluster (an agent import). */
+export interface CreateAgentImport {
+  readonly type: 'create-agent-import';
+}
+
+/** The agent import exists; its agent presents `token` (from the manifest's Secret). */
+export interface AgentImportCreated {
+  readonly type: 'agent-import-created';
+  readonly token: string;
+}
+
 export interface ChildStats {
   readonly type: 'stats';
   readonly rssBytes: number;
@@ -56,6 +69,8 @@ export const isPaddockReady = typed<PaddockReady>('paddock-ready');
 export const isStats = typed<ChildStats>('stats');
 export const isBindUser = typed<BindUser>('bind-user');
 export const isUserBound = typed<UserBound>('user-bound');
+export const isCreateAgentImport = typed<CreateAgentImport>('create-agent-import');
+export const isAgentImportCreated = typed<AgentImportCreated>('agent-import-created');
 
 /** Answers `{ type: 'stats' }` requests from the parent. */
 export function answerStats(watches: () => number): void {

@@ -166,6 +166,21 @@ function defaultJob(obj: KubeObject): void {
   defaultTemplate(obj);
 }
 
+/**
+ * A Secret's write-only `stringData` is merged into `data` (base64) and dropped, on create and
+ * update, as kube-apiserver does; its values win over `data`'s.
+ */
+export function mergeSecretStringData(t: ResourceType, obj: KubeObject): void {
+  if (t.group !== '' || t.resource !== 'secrets' || obj.stringData === undefined) return;
+  const strings = asObject(obj.stringData);
+  const data = asObject(obj.data);
+  for (const [key, value] of Object.entries(strings)) {
+    data[key] = Buffer.from(String(value), 'utf8').toString('base64');
+  }
+  obj.data = data;
+  delete obj.stringData;
+}
+
 /** Applies create-time defaults in place. */
 export function applyCreateDefaults(ctx: ClusterContext, t: ResourceType, obj: KubeObject): void {
   const key = t.group ? `${t.resource}.${t.group}` : t.resource;

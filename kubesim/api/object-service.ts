@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClusterContext } from '../server/context.js';
 import { rfc3339 } from '../server/context.js';
 import { asObject, isObject, type JsonObject, type KubeObject } from '../storage/types.js';
-import { applyCreateDefaults, hasGeneration } from './defaults.js';
+import { applyCreateDefaults, hasGeneration, mergeSecretStringData } from './defaults.js';
 import { groupVersion, type ResourceType, typeKey } from './resources.js';
 import {
   alreadyExists,
@@ -124,6 +124,7 @@ export function createObject(
   delete meta.deletionTimestamp;
   if (hasGeneration(t)) meta.generation = 1;
   if (!opts.raw) applyCreateDefaults(ctx, t, obj);
+  mergeSecretStringData(t, obj);
   const ordered = orderFields({ ...obj, apiVersion: undefined, kind: undefined });
   delete ordered.apiVersion;
   delete ordered.kind;
@@ -205,6 +206,7 @@ export function updateObject(
     next = { ...current, status: incoming.status };
   } else {
     next = { ...incoming, metadata: { ...incoming.metadata } };
+    mergeSecretStringData(t, next);
     // The main resource cannot change status for kinds that have a status subresource.
     const hasStatusSub = (t.subresources ?? []).some((s) => s.name === 'status');
     if (hasStatusSub && !opts.raw) next.status = current.status;

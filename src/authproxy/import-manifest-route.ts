@@ -25,8 +25,8 @@ const PATH = /^\/v1\/import\/([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)\.yaml$/;
 
 /**
  * `GET /v1/import/{clusterId}.yaml`: the manifest that lets Paddock into a downstream cluster.
- * It holds no secret (the tokens are minted inside the cluster), but it names the cluster, so
- * the caller must be signed in.
+ * It names the cluster, and an agent cluster's carries the agent's registration secret, so the
+ * caller must be signed in and `authorize`d for that very cluster.
  */
 export function createImportManifestRoute(
   options: ImportManifestRouteOptions,
@@ -48,7 +48,9 @@ export function createImportManifestRoute(
       if (options.authorize && !(await options.authorize(identity, clusterId))) {
         throw new PaddockError('FORBIDDEN', 'not allowed to import clusters');
       }
-      const yaml = await options.manifests.importManifest(clusterId);
+      const secure = 'encrypted' in req.socket && req.socket.encrypted === true;
+      const baseUrl = `${secure ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+      const yaml = await options.manifests.importManifest(clusterId, { baseUrl });
       res.writeHead(200, {
         'content-type': 'application/yaml; charset=utf-8',
         'content-length': Buffer.byteLength(yaml),

@@ -1,3 +1,4 @@
+import { AGENT_TUNNEL_ERROR_CODE } from '../domain/cluster-upstream.js';
 import { PaddockError } from '../errors/index.js';
 
 /**
@@ -26,6 +27,14 @@ export function upstreamFailure(err: unknown, clusterId: string): PaddockError {
       `cluster ${clusterId} presented a certificate Paddock does not trust`,
       { cause: err, reason: code },
     );
+  }
+  if (code === AGENT_TUNNEL_ERROR_CODE) {
+    // The tunnel's own words: no agent connected, or the agent went away mid-request.
+    const why = err instanceof Error ? `: ${err.message}` : '';
+    return new PaddockError('UPSTREAM_UNAVAILABLE', `cluster ${clusterId} is unavailable${why}`, {
+      cause: err,
+      reason: 'agent_tunnel',
+    });
   }
   return new PaddockError('UPSTREAM_UNAVAILABLE', `cluster ${clusterId} is unavailable`, {
     cause: err,

@@ -16,10 +16,12 @@ import type { ControllerHost } from '../controllers/index.js';
 import {
   CapacityRefresher,
   ClusterAdminService,
+  createAgentConnectRoute,
   createOutboundGuard,
   DatasourceClusterRegistry,
   PendingImportSweeper,
   StoreCapacityBoard,
+  TunnelHub,
 } from '../datasources/index.js';
 import { SharedInformers } from '../datasources/informers/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
@@ -166,13 +168,23 @@ export async function composeApp(
       onReadError: (err) => logger.warn({ err }, 'cannot read the outbound network settings'),
     });
     await outbound.refresh();
+    // Clusters Paddock cannot dial are reached through tunnels their agents open (ADR 0017).
+    const tunnels = new TunnelHub();
     const clusters = new DatasourceClusterRegistry({
       store,
       secretBox: keys.secretBox,
       logger,
       outbound,
       probeIntervalMs: config.clusterProbeIntervalSeconds * 1000,
+      tunnels,
+      agentManifest: {
+        image: config.agentImage,
+        ...(tls?.caPem === undefined ? {} : { serverCaPem: tls.caPem }),
+        serverUrl: async () => (await settingValue('server-url')) || undefined,
+      },
     });
+    const agentConnect = createAgentConnectRoute({ registrar: clusters, hub: tunnels, logger });
+    closers.push(() => agentConnect.close());
     if (config.importKubeconfig) {
       await importKubeconfigContexts(config.kubeconfigFiles, clusters, logger);
     }
@@ -506,9 +518,10 @@ export async function composeApp(
       createImportManifestRoute({
         authenticator: identity.authenticator,
         manifests: clusters,
-        authorize: (caller) =>
-          access.authorizer.allows(caller, { verb: 'create', resource: 'clusters' }),
+        // An agent cluster's manifest carries its registration secret (ADR 0017).
+        authorize: (caller, clusterId) => clusterAdmin.mayReadImportManifest(caller, clusterId),
       }),
+      agentConnect,
       kubeconfigRoute({ authenticator: identity.authenticator, issuer: kubeconfig }),
       // `npm run build` puts the console next to the compiled server: dist/console.
       await consoleRoute({ dir: fileURLToPath(new URL('../../console/', import.meta.url)) }),
@@ -534,6 +547,8 @@ export async function composeApp(
       endStreams() {
         proxy.openStreams.endAll();
         graphqlSockets.endAll();
+        // Agents move to another replica once their tunnel here carries no call.
+        tunnels.drain('Paddock is shutting down');
       },
       killChildren: () => apps.killHelm(),
       close,

@@ -1,10 +1,5 @@
-import { backupCommand, restoreCommand } from './backup-commands.js';
 import { type CliIo, exitCodes } from './cli-io.js';
-import { kubeconfigCommand } from './kubeconfig-command.js';
 import { packageVersion } from './package-version.js';
-import { reencryptCommand } from './reencrypt-command.js';
-import { serveCommand } from './serve-command.js';
-import { userCommand } from './user-commands.js';
 
 const usage = `Usage: paddock <command> [flags]
 
@@ -18,6 +13,7 @@ Commands:
   reencrypt             re-seal every secret at rest under PADDOCK_ENCRYPTION_KEY
   kubeconfig            log in to a running Paddock and write a kubeconfig
   user                  create, disable, enable a user or reset its password (break-glass)
+  agent                 run inside a cluster Paddock cannot dial, and open a tunnel to Paddock
   version               print the version
 
 Run 'paddock <command> --help' for the settings of a command.
@@ -28,19 +24,23 @@ export async function runCli(io: CliIo): Promise<number> {
   const [first, ...rest] = io.argv;
   const command = first === undefined || first.startsWith('-') ? 'serve' : first;
   const argv = command === first ? rest : io.argv;
+  // Each command is loaded when run: `paddock agent`, in a small pod, starts without
+  // loading the server's modules.
   switch (command) {
     case 'serve':
-      return serveCommand(io, argv);
+      return (await import('./serve-command.js')).serveCommand(io, argv);
     case 'backup':
-      return backupCommand(io, argv);
+      return (await import('./backup-commands.js')).backupCommand(io, argv);
     case 'restore':
-      return restoreCommand(io, argv);
+      return (await import('./backup-commands.js')).restoreCommand(io, argv);
     case 'reencrypt':
-      return reencryptCommand(io, argv);
+      return (await import('./reencrypt-command.js')).reencryptCommand(io, argv);
     case 'kubeconfig':
-      return kubeconfigCommand(io, argv);
+      return (await import('./kubeconfig-command.js')).kubeconfigCommand(io, argv);
     case 'user':
-      return userCommand(io, argv);
+      return (await import('./user-commands.js')).userCommand(io, argv);
+    case 'agent':
+      return (await import('../agent/index.js')).agentCommand(io, argv, packageVersion());
     case 'version':
       io.stdout(`${packageVersion()}\n`);
       return exitCodes.ok;

@@ -140,6 +140,15 @@ export const configKeys = [
       'public URL written into kubeconfigs and OAuth callbacks (kubeconfigs fall back to the request; GitHub/OIDC logins need it or the server-url setting)',
   },
   {
+    key: 'agentImage',
+    env: 'PADDOCK_AGENT_IMAGE',
+    flag: 'agent-image',
+    schema: nonEmpty,
+    form: 'a container image reference',
+    description: 'image of the paddock agent Deployment in agent import manifests',
+    defaultValue: 'paddock:latest',
+  },
+  {
     key: 'logLevel',
     env: 'PADDOCK_LOG_LEVEL',
     flag: 'log-level',

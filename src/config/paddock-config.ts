@@ -11,6 +11,8 @@ export interface PaddockConfig {
   readonly tlsKeyFile?: string;
   readonly tlsCaFile?: string;
   readonly serverUrl?: string;
+  /** Image of the `paddock agent` Deployment rendered in agent import manifests. */
+  readonly agentImage: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownGraceSeconds: number;
   readonly shutdownDrainSeconds: number;

@@ -8,7 +8,7 @@
  */
 
 import type { ClusterAuditAction, ClusterAuditSink } from '../domain/audit.js';
-import type { ClusterSummary } from '../domain/cluster.js';
+import type { ClusterSummary, ClusterTransportKind } from '../domain/cluster.js';
 import type {
   ClusterAdmin,
   ClusterAdminCaller,
@@ -21,9 +21,10 @@ import type {
 } from '../domain/cluster-admin.js';
 import type { ClusterOwnership } from '../domain/cluster-ownership.js';
 import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
+import type { Identity } from '../domain/identity.js';
 import type { Logger } from '../domain/logger.js';
 import { UNREACHABLE_ENDPOINT_MESSAGE } from '../domain/outbound-guard.js';
-import { isPaddockError, PaddockError } from '../errors/index.js';
+import { hasErrorCode, isPaddockError, PaddockError } from '../errors/index.js';
 import type { DatasourceClusterRegistry } from './cluster-registry.js';
 
 export interface ClusterAdminServiceOptions {
@@ -80,7 +81,10 @@ export class ClusterAdminService implements ClusterAdmin {
     });
   }
 
-  createPendingImport(caller: ClusterAdminCaller, input: ClusterNameSpec): Promise<ClusterSummary> {
+  createPendingImport(
+    caller: ClusterAdminCaller,
+    input: ClusterNameSpec & { readonly transport?: ClusterTransportKind },
+  ): Promise<ClusterSummary> {
     const id = input.id ?? this.#o.registry.newId();
     return this.#audited(caller, 'create-import', id, undefined, async () => {
       await this.#requireCreate(caller);
@@ -94,9 +98,35 @@ export class ClusterAdminService implements ClusterAdmin {
     });
   }
 
-  async importManifest(caller: ClusterAdminCaller, clusterId: string): Promise<string> {
+  async importManifest(
+    caller: ClusterAdminCaller,
+    clusterId: string,
+    context: { readonly baseUrl?: string } = {},
+  ): Promise<string> {
     await this.#requireCreatorOr(caller, clusterId);
-    return this.#o.registry.importManifest(clusterId);
+    return this.#o.registry.importManifest(clusterId, context);
+  }
+
+  /**
+   * Whether `identity` may read the cluster's import manifest (its creator, or whoever may
+   * `update` it): the check behind `GET /v1/import/{id}.yaml`, since an agent cluster's
+   * manifest carries its registration secret.
+   */
+  async mayReadImportManifest(identity: Identity, clusterId: string): Promise<boolean> {
+    try {
+      await this.#requireCreatorOr({ identity, requestId: '' }, clusterId);
+      return true;
+    } catch (err) {
+      if (hasErrorCode(err, 'FORBIDDEN')) return false;
+      throw err;
+    }
+  }
+
+  rotateAgentSecret(caller: ClusterAdminCaller, clusterId: string): Promise<ClusterSummary> {
+    return this.#audited(caller, 'rotate-agent-secret', clusterId, undefined, async () => {
+      await this.#require(caller, 'update', clusterId);
+      return this.#o.registry.rotateAgentSecret(clusterId);
+    });
   }
 
   completeManifestImport(

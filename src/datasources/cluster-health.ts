@@ -7,7 +7,7 @@
  * proxy. What users see is the state and a safe message; why an endpoint could not be reached
  * goes to the log (ADR 0011).
  */
-import { type ClusterHealth, isAnswering } from '../domain/cluster.js';
+import { type AgentHealth, type ClusterHealth, isAnswering } from '../domain/cluster.js';
 import type { Logger } from '../domain/logger.js';
 import type { OutboundGuard } from '../domain/outbound-guard.js';
 import { UNREACHABLE_ENDPOINT_MESSAGE } from '../domain/outbound-guard.js';
@@ -18,6 +18,10 @@ import { probeClusterHealth } from './health-probe.js';
 import { HealthVerdict, type HealthVerdictOptions, type ProbeResult } from './health-verdict.js';
 import type { LiveCluster, LiveClusters } from './live-clusters.js';
 import { fromStoredHealth, toStoredHealth } from './stored-health.js';
+import type { TunnelHub } from './tunnel/tunnel-hub.js';
+
+/** What an agent cluster's health says while no agent session is connected here. */
+export const NO_AGENT_MESSAGE = 'no agent is connected';
 
 export interface ClusterHealthOptions {
   readonly clusters: Collection<ClusterRecord>;
@@ -33,6 +37,8 @@ export interface ClusterHealthOptions {
   readonly verdict?: Omit<HealthVerdictOptions, 'now'>;
   /** How often nodes are listed (the other calls run on every probe); default 30 s. */
   readonly nodesEveryMs?: number;
+  /** This replica's agent tunnels, for agent clusters (ADR 0017). */
+  readonly tunnels?: TunnelHub;
 }
 
 const NOT_PROBED: ClusterHealth = { state: 'unavailable', message: 'not probed yet' };
@@ -42,6 +48,8 @@ export class ClusterHealthKeeper {
   readonly #verdicts = new Map<string, HealthVerdict>();
   readonly #inFlight = new Map<string, Promise<ClusterHealth>>();
   readonly #nodesListedAt = new Map<string, number>();
+  /** Agent clusters whose circuit a probe opened (see `#probe`). */
+  readonly #tripped = new Set<string>();
 
   constructor(options: ClusterHealthOptions) {
     this.#o = options;
@@ -75,12 +83,28 @@ export class ClusterHealthKeeper {
     return probe;
   }
 
-  /** The health this replica's probes settled on, else the stored one. */
+  /**
+   * The health this replica's probes settled on, else the stored one. An agent cluster whose
+   * agent is not connected here shows the stored health (written by the replica that holds its
+   * tunnel) and its agent's state.
+   */
   healthOf(record: ClusterRecord): ClusterHealth {
-    return (
-      this.#verdicts.get(record.id)?.shown ??
-      (record.health === undefined ? NOT_PROBED : fromStoredHealth(record.health))
-    );
+    const stored = record.health === undefined ? NOT_PROBED : fromStoredHealth(record.health);
+    const mine = this.#verdicts.get(record.id)?.shown;
+    if (record.transport !== 'agent') return mine ?? stored;
+    const health = this.#hasAgent(record) ? (mine ?? stored) : stored;
+    return { ...health, agent: this.#agentHealth(record) };
+  }
+
+  #hasAgent(record: ClusterRecord): boolean {
+    return this.#o.tunnels?.connected(record.id) === true;
+  }
+
+  #agentHealth(record: ClusterRecord): AgentHealth {
+    const here = this.#o.tunnels?.health(record.id) ?? { connected: false, sessions: 0 };
+    const seen = record.agent;
+    if (seen === undefined || (here.lastSeenAt ?? 0) >= seen.lastSeenAt) return here;
+    return { ...here, lastSeenAt: seen.lastSeenAt, version: here.version ?? seen.version };
   }
 
   async #probeList(): Promise<StoredRecord<ClusterRecord>[]> {
@@ -100,12 +124,14 @@ export class ClusterHealthKeeper {
         this.#nodesListedAt.delete(id);
       }
     }
-    return records;
+    // An agent cluster whose agent is connected to another replica is that replica's to
+    // probe: from here it would only ever look unreachable.
+    return records.filter((r) => r.value.transport !== 'agent' || this.#hasAgent(r.value));
   }
 
   async #probe(stored: StoredRecord<ClusterRecord>): Promise<ClusterHealth> {
     if (!stored.value.impersonatorToken) return this.healthOf(stored.value);
-    const verdict = this.#verdictOf(stored.value);
+    let verdict = this.#verdictOf(stored.value);
     let live: LiveCluster;
     try {
       live = this.#o.live.for(stored);
@@ -122,6 +148,26 @@ export class ClusterHealthKeeper {
       });
       await this.#write(stored.id, health, (err as Error).message);
       return health;
+    }
+    if (stored.value.transport === 'agent' && !this.#hasAgent(stored.value)) {
+      // Nothing to dial: say so at once (no hysteresis), and let the breaker answer requests
+      // quickly instead of each waiting for a connection that cannot be made.
+      const health = verdict.record({
+        health: { state: 'unavailable', checkedAt: this.#o.now(), message: NO_AGENT_MESSAGE },
+        slowestCallMs: 0,
+        timedOut: true,
+      });
+      live.health = health;
+      live.breaker.trip();
+      await this.#write(stored.id, health, undefined);
+      return this.healthOf({ ...stored.value, health: toStoredHealth(health) });
+    }
+    if (stored.value.transport === 'agent' && verdict.shown.message === NO_AGENT_MESSAGE) {
+      // Its agent is back: a new start, not a flaky network, so no hysteresis on the way up,
+      // and the circuit opened for want of any route closes.
+      live.breaker.recordSuccess();
+      verdict = new HealthVerdict(NOT_PROBED, { now: this.#o.now, ...this.#o.verdict });
+      this.#verdicts.set(stored.id, verdict);
     }
     const signal = this.#o.signal?.();
     const slowMs = this.#o.verdict?.slowMs ?? 2_000;
@@ -163,6 +209,17 @@ export class ClusterHealthKeeper {
     };
     const health = verdict.record(result);
     live.health = health;
+    if (stored.value.transport === 'agent') {
+      // Behind an agent, a refusal the agent reports is certain (it sits beside the API
+      // server): the circuit opens with it, as it does with no agent at all. A timeout never
+      // opens it, so a slow cluster still works; a probe that finds it answering closes it.
+      if (health.state === 'unavailable' && outcome.timedOut !== true) {
+        live.breaker.trip();
+        this.#tripped.add(stored.id);
+      } else if (isAnswering(health.state) && this.#tripped.delete(stored.id)) {
+        live.breaker.recordSuccess();
+      }
+    }
     await this.#write(stored.id, health, outcome.detail);
     return health;
   }

@@ -38,6 +38,15 @@ export interface ClusterRecord {
    * before the sweep existed lack it and are left alone unless pending.
    */
   readonly awaitingActive?: boolean;
+  /**
+   * `agent`: reached only through the tunnel its agent opens (ADR 0017); absent = dialled
+   * directly.
+   */
+  readonly transport?: 'agent';
+  /** Sealed registration secret of an agent cluster (the manifest carries it in a Secret). */
+  readonly agentSecret?: string;
+  /** When an agent was last connected (to any replica) and its version. */
+  readonly agent?: { readonly lastSeenAt: number; readonly version: string };
 }
 
 /** Registered but waiting for its manifest: no endpoint and no credentials yet. */
@@ -58,7 +67,10 @@ export const datasourceCollectionSpecs: readonly CollectionSpec<unknown>[] = [
 ];
 
 /** The SecretBox associated data of one sealed cluster credential. */
-export function credentialPlace(clusterId: string, field: 'impersonatorToken' | 'managerToken') {
+export function credentialPlace(
+  clusterId: string,
+  field: 'impersonatorToken' | 'managerToken' | 'agentSecret',
+) {
   return `cluster:${clusterId}/${field}`;
 }
 

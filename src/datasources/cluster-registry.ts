@@ -33,6 +33,10 @@ import { readKubeconfigContext } from './kubeconfig-context.js';
 import { type LiveCluster, LiveClusters } from './live-clusters.js';
 import { importedBy, newClusterRecord, summaryOf } from './new-cluster-record.js';
 import { toStoredHealth } from './stored-health.js';
+import { AGENT_NAME, agentManifestObjects } from './tunnel/agent-manifest.js';
+import { AgentRegistrations, agentCluster } from './tunnel/agent-registrations.js';
+import type { TunnelHub } from './tunnel/tunnel-hub.js';
+import type { AgentRegistration } from './tunnel/tunnel-protocol.js';
 
 /** What Paddock's own work on a cluster needs; the token is the manager's. Never log it. */
 export interface ManagerConnection {
@@ -68,6 +72,18 @@ export interface ClusterRegistryOptions {
    * (ADR 0011); absent = no network restriction (unit tests).
    */
   readonly outbound?: OutboundGuard;
+  /** This replica's agent tunnels; without it agent clusters cannot be reached (ADR 0017). */
+  readonly tunnels?: TunnelHub;
+  /** What an agent import's manifest needs besides the cluster: the agent's image, Paddock's CA. */
+  readonly agentManifest?: AgentManifestSettings;
+}
+
+export interface AgentManifestSettings {
+  readonly image: string;
+  /** PEM of the CA of Paddock's serving certificate, for the agent to trust. */
+  readonly serverCaPem?: string;
+  /** Paddock's configured public URL (the `server-url` setting), if any. */
+  readonly serverUrl?: () => Promise<string | undefined>;
 }
 
 /** Tokens as the caller gave them, or a one-time token to read them with. */
@@ -92,6 +108,10 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   readonly #session: ImportSessionOptions;
   readonly #outbound: OutboundGuard | undefined;
   readonly #live: LiveClusters;
+  readonly #agents: AgentRegistrations;
+  readonly #tunnels: TunnelHub | undefined;
+  readonly #agentManifest: AgentManifestSettings | undefined;
+  #unwatchTunnels: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: Unsubscribe | undefined;
   /** Aborted by `stop`, so probes under way end at once instead of at their deadline. */
@@ -116,10 +136,18 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       now: this.#now,
       sleep: this.#sleep,
     };
+    this.#tunnels = options.tunnels;
+    this.#agentManifest = options.agentManifest;
+    this.#agents = new AgentRegistrations({
+      clusters: this.#clusters,
+      secretBox: options.secretBox,
+      now: this.#now,
+    });
     this.#live = new LiveClusters({
       secretBox: options.secretBox,
       transport,
       breaker: { now: this.#now, ...options.breaker },
+      ...(options.tunnels === undefined ? {} : { tunnels: options.tunnels }),
     });
     this.#health = new ClusterHealthKeeper({
       clusters: this.#clusters,
@@ -130,6 +158,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       outbound: options.outbound,
       signal: () => this.#background?.signal,
       ...(options.healthVerdict === undefined ? {} : { verdict: options.healthVerdict }),
+      ...(options.tunnels === undefined ? {} : { tunnels: options.tunnels }),
     });
   }
 
@@ -147,8 +176,17 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     this.#background = new AbortController();
     this.#unwatch = this.#clusters.watch((event) => {
       // Another replica (or this one) deleted the cluster or changed its endpoint or tokens.
-      if (event.type === 'deleted') void this.#live.drop(event.id);
-      else if (event.value !== undefined) void this.#live.refresh(event.value);
+      if (event.type === 'deleted') {
+        void this.#live.drop(event.id);
+        this.#tunnels?.closeCluster(event.id, 'the cluster was removed');
+      } else if (event.value !== undefined) {
+        void this.#live.refresh(event.value);
+        this.#dropStaleAgents(event.value);
+      }
+    });
+    // An agent came or went here: its cluster's health changes now, not at the next round.
+    this.#unwatchTunnels = this.#tunnels?.onChange((clusterId) => {
+      void this.probe(clusterId).catch(() => undefined);
     });
     // Each cluster is probed again once its last probe is over: a slow one never holds up
     // the others' schedule.
@@ -181,6 +219,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     this.#timer = undefined;
     this.#background?.abort();
     this.#unwatch?.();
+    this.#unwatchTunnels?.();
     await this.#live.closeAll();
   }
 
@@ -223,11 +262,40 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     return stored && this.#summary(stored.value);
   }
 
-  /** The import manifest for a registered cluster (`GET /v1/import/{clusterId}.yaml`). */
-  async importManifest(clusterId: string): Promise<string> {
+  /**
+   * The import manifest for a registered cluster (`GET /v1/import/{clusterId}.yaml`). An agent
+   * cluster's carries its registration secret and Paddock's URL: the configured one, else
+   * `baseUrl` (where the caller reached Paddock).
+   */
+  async importManifest(clusterId: string, context: { baseUrl?: string } = {}): Promise<string> {
     const stored = await this.#clusters.get(clusterId);
     if (stored === undefined) throw notFound(clusterId);
-    return renderImportManifest(clusterId);
+    if (stored.value.transport !== 'agent') return renderImportManifest(clusterId);
+    const settings = this.#agentManifest;
+    const serverUrl = ((await settings?.serverUrl?.()) || context.baseUrl || '').replace(
+      /\/+$/,
+      '',
+    );
+    if (serverUrl === '') {
+      throw new PaddockError(
+        'VALIDATION_FAILED',
+        "an agent needs Paddock's address: set the server-url setting (PADDOCK_SERVER_URL)",
+        { reason: 'server_url_unknown' },
+      );
+    }
+    return renderImportManifest(clusterId, {
+      header: [
+        `# ${AGENT_NAME}: dials Paddock at ${serverUrl} and carries its traffic to the API server;`,
+        '#   the Secret holds its registration token (rotate it with rotateClusterAgentSecret).',
+      ],
+      objects: agentManifestObjects({
+        clusterId,
+        token: this.#agents.token(stored.value),
+        serverUrl,
+        image: settings?.image ?? 'paddock:latest',
+        ...(settings?.serverCaPem === undefined ? {} : { serverCaPem: settings.serverCaPem }),
+      }),
+    });
   }
 
   // -- imports ---------------------------------------------------------------------------
@@ -291,6 +359,8 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     name: string;
     description?: string;
     createdBy?: string;
+    /** `agent`: the cluster is reached through the agent the manifest installs (ADR 0017). */
+    transport?: 'direct' | 'agent';
   }): Promise<ClusterSummary> {
     const id = validateId(input.id ?? this.#randomId());
     const now = this.#now();
@@ -303,8 +373,15 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       dangerouslySkipTlsVerify: false,
       createdAt: now,
       updatedAt: now,
-      health: { state: 'pending', message: 'waiting for the import manifest to be applied' },
+      health: {
+        state: 'pending',
+        message:
+          input.transport === 'agent'
+            ? 'waiting for the agent to connect'
+            : 'waiting for the import manifest to be applied',
+      },
       ...importedBy(input.createdBy),
+      ...(input.transport === 'agent' ? this.#agents.agentFields(id) : {}),
     };
     await this.#clusters.create(id, record);
     return this.#summary(record);
@@ -323,6 +400,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     const stored = await this.#clusters.get(clusterId);
     if (stored === undefined) throw notFound(clusterId);
     if (!isPendingRecord(stored.value)) throw notPending(clusterId);
+    if (stored.value.transport === 'agent') throw agentCluster(clusterId);
     await this.#checkEndpoint(input.endpoint);
     const fresh = newClusterRecord(
       this.#box,
@@ -360,6 +438,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
         { reason: 'cluster_pending' },
       );
     }
+    if (first.value.transport === 'agent') throw agentCluster(clusterId);
     await this.#checkEndpoint(input.endpoint);
     const tokens = await this.#tokensOf(input);
     for (let attempt = 1; ; attempt++) {
@@ -414,6 +493,55 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       if (hasErrorCode(err, 'CONFLICT')) return false;
       throw err;
     }
+  }
+
+  // -- agent clusters (ADR 0017) ----------------------------------------------------------
+
+  /**
+   * The digest of `secret` when it is agent cluster `clusterId`'s current registration
+   * secret, else undefined (compared in constant time; an unknown cluster looks the same).
+   */
+  verifyAgent(clusterId: string, secret: string): Promise<string | undefined> {
+    return this.#agents.verify(clusterId, secret);
+  }
+
+  /**
+   * A connected agent's report: completes a pending import or takes changed tokens, CA or
+   * endpoint. Nothing is dialled to check them: the endpoint is inside the cluster, and the
+   * next probe through the tunnel tells whether they work.
+   */
+  async registerAgent(
+    clusterId: string,
+    secretDigest: string,
+    registration: AgentRegistration,
+  ): Promise<void> {
+    const outcome = await this.#agents.register(clusterId, secretDigest, registration);
+    if (outcome.changed) {
+      this.#log.info(
+        { clusterId, completed: outcome.completed, agentVersion: registration.agentVersion },
+        outcome.completed
+          ? 'an agent completed its cluster import'
+          : 'an agent reported new endpoint, CA or tokens for its cluster',
+      );
+    }
+  }
+
+  /** A new registration secret; agents still using the old one are disconnected everywhere. */
+  async rotateAgentSecret(clusterId: string): Promise<ClusterSummary> {
+    const record = await this.#agents.rotate(clusterId);
+    this.#dropStaleAgents(record);
+    return this.#summary(record);
+  }
+
+  /** Closes this replica's sessions of a cluster made with a secret that is no longer its own. */
+  #dropStaleAgents(record: ClusterRecord): void {
+    if (this.#tunnels === undefined || record.transport !== 'agent') return;
+    const current = this.#agents.digestOf(record);
+    this.#tunnels.retain(
+      record.id,
+      (session) => session.secretDigest === current,
+      'the registration secret was rotated',
+    );
   }
 
   async #tokensOf(input: ClusterEndpointInput & TokenSource) {

@@ -4,8 +4,11 @@ import { Pool } from 'undici';
 import type { OutboundGuard } from '../domain/outbound-guard.js';
 import { UNREACHABLE_ENDPOINT_MESSAGE } from '../domain/outbound-guard.js';
 import { PaddockError } from '../errors/index.js';
+import type { TunnelDialer } from './tunnel/tunnel-hub.js';
+import { TunnelAgent, tlsThroughTunnel, tunnelConnector } from './tunnel/tunnel-sockets.js';
 import { Http1Upstream } from './upstream/http1-upstream.js';
 import { Http2Upstream } from './upstream/http2-upstream.js';
+import { authorityOf } from './upstream/upstream-endpoint.js';
 import { UpstreamRouter } from './upstream/upstream-router.js';
 
 export interface ClusterTlsSettings {
@@ -38,11 +41,14 @@ export interface ClusterTransport {
 /**
  * Builds the keep-alive clients of one cluster. Both verify the API server against the
  * cluster's own CA (not the system roots, when a CA is given) and only skip verification when
- * the record says `dangerouslySkipTlsVerify`.
+ * the record says `dangerouslySkipTlsVerify`. With a `tunnel` (an agent cluster, ADR 0017)
+ * every socket is TLS over a tunnel stream to the endpoint's `host:port` inside the cluster:
+ * Paddock dials nothing there, so the outbound guard has nothing to check.
  */
 export function createClusterTransport(
   tls: ClusterTlsSettings,
   options: TransportOptions = {},
+  tunnel?: TunnelDialer,
 ): ClusterTransport {
   const keepAliveMs = options.keepAliveMs ?? 30_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -50,32 +56,50 @@ export function createClusterTransport(
   const servername = tls.tlsServerName ?? serverNameOf(tls.endpoint);
   const ca = tls.caPem === undefined || tls.caPem === '' ? undefined : tls.caPem;
   const host = tls.endpoint.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(tls.endpoint.port || 443);
+  const outbound = tunnel === undefined ? options.outbound : undefined;
   // Node dials an IP literal without calling `lookup`, so a literal is checked here; names are
   // checked by `lookup` at every dial.
-  if (options.outbound && isIP(host) !== 0 && !options.outbound.allowsAddress(host)) {
+  if (outbound && isIP(host) !== 0 && !outbound.allowsAddress(host)) {
     throw new PaddockError('UPSTREAM_UNAVAILABLE', UNREACHABLE_ENDPOINT_MESSAGE, {
       reason: 'outbound_denied',
     });
   }
-  const lookup = options.outbound?.lookup;
-  const agent = new Agent({
+  const lookup = outbound?.lookup;
+  const authority = authorityOf({ host, port });
+  const openTunnelled =
+    tunnel === undefined
+      ? undefined
+      : (ALPNProtocols: string[]) => () =>
+          tlsThroughTunnel(tunnel, authority, {
+            ca,
+            rejectUnauthorized,
+            servername,
+            ALPNProtocols,
+          });
+  const agentOptions = {
     keepAlive: true,
     keepAliveMsecs: keepAliveMs,
     ca,
     rejectUnauthorized,
     servername,
     timeout: connectTimeoutMs,
-    scheduling: 'lifo',
+    scheduling: 'lifo' as const,
     ...(lookup ? { lookup } : {}),
-  });
+  };
+  const agent = openTunnelled
+    ? new TunnelAgent(agentOptions, openTunnelled(['http/1.1']))
+    : new Agent(agentOptions);
   const dispatcher = new Pool(tls.endpoint.origin, {
-    connect: {
-      ca,
-      rejectUnauthorized,
-      servername,
-      timeout: connectTimeoutMs,
-      ...(lookup ? { lookup } : {}),
-    },
+    connect: openTunnelled
+      ? tunnelConnector(openTunnelled(['http/1.1']), connectTimeoutMs)
+      : {
+          ca,
+          rejectUnauthorized,
+          servername,
+          timeout: connectTimeoutMs,
+          ...(lookup ? { lookup } : {}),
+        },
     connectTimeout: connectTimeoutMs,
     keepAliveTimeout: keepAliveMs,
     keepAliveMaxTimeout: Math.max(keepAliveMs, 600_000),
@@ -86,10 +110,16 @@ export function createClusterTransport(
   });
   const upstreamOptions = {
     host,
-    port: Number(tls.endpoint.port || 443),
+    port,
     tls: { ca, rejectUnauthorized, servername, ...(lookup ? { lookup } : {}) },
     connectTimeoutMs,
     keepAliveMs,
+    ...(tunnel === undefined
+      ? {}
+      : {
+          connect: (o: Parameters<typeof tlsThroughTunnel>[2]) =>
+            tlsThroughTunnel(tunnel, authority, o),
+        }),
   };
   const upstream = new UpstreamRouter(
     new Http1Upstream(upstreamOptions),

@@ -14,7 +14,7 @@ export const MANAGER_TOKEN_SECRET = 'paddock-manager-token';
 
 export { EXTRA_PRINCIPAL_ID, EXTRA_USERNAME };
 
-type KubeObject = Record<string, unknown>;
+export type KubeObject = Record<string, unknown>;
 
 /** Every object of the manifest, in the order they can be created. */
 export function importManifestObjects(clusterId?: string): KubeObject[] {
@@ -125,8 +125,14 @@ function managerRules(): KubeObject[] {
   ];
 }
 
-/** The manifest as multi-document YAML. */
-export function renderImportManifest(clusterId?: string): string {
+/**
+ * The manifest as multi-document YAML; `extra` adds objects after the standard ones (an
+ * agent import's Secret, service account and Deployment) with their header lines.
+ */
+export function renderImportManifest(
+  clusterId?: string,
+  extra?: { readonly objects: readonly KubeObject[]; readonly header: readonly string[] },
+): string {
   const header = [
     '# Paddock downstream access. Apply with: kubectl apply -f <this file>',
     '# paddock-impersonator: carries user traffic; may only impersonate (users, groups, uids,',
@@ -135,7 +141,10 @@ export function renderImportManifest(clusterId?: string): string {
     '#   RBAC push-down of role bindings (bind/escalate on RBAC objects), watches for alerts,',
     '#   and the log collector in paddock-system (a Role there).',
   ];
+  if (extra !== undefined) header.push(...extra.header);
   if (clusterId !== undefined) header.push(`# Paddock cluster id: ${clusterId}`);
-  const docs = importManifestObjects(clusterId).map((o) => stringify(o, { lineWidth: 0 }));
+  const docs = [...importManifestObjects(clusterId), ...(extra?.objects ?? [])].map((o) =>
+    stringify(o, { lineWidth: 0 }),
+  );
   return `${header.join('\n')}\n---\n${docs.join('---\n')}`;
 }

@@ -19,7 +19,11 @@ export type {
 } from './cluster-input.js';
 export type { ClusterRecord } from './cluster-records.js';
 export { clustersCollection, datasourceCollectionSpecs } from './cluster-records.js';
-export { type ClusterRegistryOptions, DatasourceClusterRegistry } from './cluster-registry.js';
+export {
+  type AgentManifestSettings,
+  type ClusterRegistryOptions,
+  DatasourceClusterRegistry,
+} from './cluster-registry.js';
 export { callCluster, upstreamError, upstreamPath } from './cluster-request.js';
 export { createClusterTransport, type TransportOptions } from './cluster-transport.js';
 export {
@@ -44,3 +48,10 @@ export {
   type PendingImportSweeperOptions,
 } from './pending-import-sweeper.js';
 export { type ResealSecret, resealClusterCredentials } from './reseal-cluster-credentials.js';
+export {
+  type AgentConnectRoute,
+  type AgentGatewayOptions,
+  type AgentRegistrar,
+  createAgentConnectRoute,
+} from './tunnel/agent-gateway.js';
+export { TunnelHub } from './tunnel/tunnel-hub.js';

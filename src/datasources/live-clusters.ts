@@ -9,6 +9,7 @@ import {
   createClusterTransport,
   type TransportOptions,
 } from './cluster-transport.js';
+import type { TunnelHub } from './tunnel/tunnel-hub.js';
 
 /** A connection plus what only the registry uses (the manager token, the breaker's controls). */
 export interface LiveCluster extends ClusterConnection {
@@ -24,6 +25,8 @@ export interface LiveClustersOptions {
   readonly secretBox: SecretBox;
   readonly transport?: TransportOptions;
   readonly breaker?: CircuitBreakerOptions;
+  /** The agent tunnels of this replica; agent clusters have no transport without it. */
+  readonly tunnels?: TunnelHub;
 }
 
 /**
@@ -66,6 +69,7 @@ export class LiveClusters {
         dangerouslySkipTlsVerify: record.dangerouslySkipTlsVerify,
       },
       this.#options.transport,
+      record.transport === 'agent' ? this.#tunnelOf(record.id) : undefined,
     );
     const breaker = new CircuitBreaker(this.#options.breaker);
     const live: LiveCluster = {
@@ -84,6 +88,18 @@ export class LiveClusters {
     };
     this.#live.set(record.id, live);
     return live;
+  }
+
+  #tunnelOf(clusterId: string) {
+    const tunnels = this.#options.tunnels;
+    if (tunnels === undefined) {
+      throw new PaddockError(
+        'UPSTREAM_UNAVAILABLE',
+        `cluster ${clusterId} is reached through its agent, and agent tunnels are not enabled`,
+        { reason: 'agent_tunnels_disabled' },
+      );
+    }
+    return tunnels.dialer(clusterId);
   }
 
   /** Drops the live cluster if the record changed what its sockets depend on. */
@@ -117,6 +133,7 @@ export class LiveClusters {
 /** What the sockets of a cluster depend on; a change means new transports. */
 export function fingerprintOf(r: ClusterRecord): string {
   return JSON.stringify([
+    r.transport,
     r.endpoint,
     r.caPem,
     r.tlsServerName,

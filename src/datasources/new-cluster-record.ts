@@ -48,6 +48,7 @@ export function summaryOf(record: ClusterRecord, health: ClusterHealth): Cluster
     description: record.description,
     endpoint: record.endpoint,
     importMethod: record.importMethod,
+    transport: record.transport ?? 'direct',
     dangerouslySkipTlsVerify: record.dangerouslySkipTlsVerify,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

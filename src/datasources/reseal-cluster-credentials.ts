@@ -6,7 +6,7 @@ import { type ClusterRecord, clustersCollection, credentialPlace } from './clust
 export type ResealSecret = (sealed: string, associatedData: string) => string;
 
 /**
- * Re-seals every cluster's impersonator and manager token under the current encryption key,
+ * Re-seals every cluster's impersonator and manager token (and agent secret) under the current encryption key,
  * with compare-and-set so a concurrent import or update is never overwritten. Returns the
  * number of clusters rewritten.
  */
@@ -37,7 +37,7 @@ export async function resealClusterCredentials(
 }
 
 function resealed(cluster: ClusterRecord, reseal: ResealSecret): ClusterRecord | undefined {
-  const fields = ['impersonatorToken', 'managerToken'] as const;
+  const fields = ['impersonatorToken', 'managerToken', 'agentSecret'] as const;
   let changed = false;
   const next: Record<string, unknown> = { ...cluster };
   for (const field of fields) {

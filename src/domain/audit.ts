@@ -33,7 +33,8 @@ export type ClusterAuditAction =
   | 'update-connection'
   | 'update'
   | 'remove'
-  | 'expire';
+  | 'expire'
+  | 'rotate-agent-secret';
 
 /** One audited change (or refused attempt) to a cluster's registration. Never carries a secret. */
 export interface ClusterAuditEvent {

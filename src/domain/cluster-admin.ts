@@ -6,7 +6,7 @@
  * `delete` on that cluster (a global role, or cluster-owner of it). Credentials go in and never
  * come back out: every method answers with a `ClusterSummary`.
  */
-import type { ClusterSummary } from './cluster.js';
+import type { ClusterSummary, ClusterTransportKind } from './cluster.js';
 import type { Identity } from './identity.js';
 
 /** Minutes a cluster import may stay pending (or never active) before the sweep removes it. */
@@ -73,10 +73,30 @@ export interface ClusterAdmin {
     caller: ClusterAdminCaller,
     input: KubeconfigClusterImport,
   ): Promise<ClusterSummary>;
-  /** Registers a pending cluster whose import manifest can then be fetched. */
-  createPendingImport(caller: ClusterAdminCaller, input: ClusterNameSpec): Promise<ClusterSummary>;
-  /** Multi-document YAML; `NOT_FOUND` for an unknown cluster. */
-  importManifest(caller: ClusterAdminCaller, clusterId: string): Promise<string>;
+  /**
+   * Registers a pending cluster whose import manifest can then be fetched; with `transport:
+   * 'agent'` the manifest also installs `paddock agent`, which completes the import itself.
+   */
+  createPendingImport(
+    caller: ClusterAdminCaller,
+    input: ClusterNameSpec & { readonly transport?: ClusterTransportKind },
+  ): Promise<ClusterSummary>;
+  /**
+   * Multi-document YAML; `NOT_FOUND` for an unknown cluster. For its creator or whoever may
+   * `update` it, since an agent cluster's carries the agent's registration secret. `baseUrl`:
+   * where the caller reached Paddock (the agent's address unless one is configured).
+   */
+  importManifest(
+    caller: ClusterAdminCaller,
+    clusterId: string,
+    context?: { readonly baseUrl?: string },
+  ): Promise<string>;
+  /**
+   * A new registration secret for an agent cluster (needs `update` on it; audited): agents
+   * still presenting the old one are disconnected and refused. Fetch the manifest again for
+   * the new Secret.
+   */
+  rotateAgentSecret(caller: ClusterAdminCaller, clusterId: string): Promise<ClusterSummary>;
   /** Only while the cluster is pending: `CONFLICT` (`cluster_not_pending`) afterwards. */
   completeManifestImport(
     caller: ClusterAdminCaller,

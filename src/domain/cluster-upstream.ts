@@ -5,6 +5,12 @@
  */
 import type { Readable } from 'node:stream';
 
+/**
+ * The `code` of a failure of an agent cluster's tunnel (no agent connected, the agent went
+ * away mid-request, the agent could not reach its API server): the cluster is unavailable.
+ */
+export const AGENT_TUNNEL_ERROR_CODE = 'EAGENTTUNNEL';
+
 /** Lowercase header name → value; an array becomes one line per element. */
 export type UpstreamHeaders = Readonly<Record<string, string | readonly string[]>>;
 

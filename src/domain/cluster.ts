@@ -24,6 +24,24 @@ export function isAnswering(state: ClusterState): boolean {
 /** How the cluster's credentials reached Paddock. */
 export type ClusterImportMethod = 'direct' | 'kubeconfig' | 'manifest';
 
+/**
+ * How Paddock reaches a cluster's API server: `direct` dials it; `agent` goes through the
+ * tunnel that `paddock agent`, running inside the cluster, opened to Paddock (ADR 0017).
+ */
+export type ClusterTransportKind = 'direct' | 'agent';
+
+/** The agent side of an agent cluster's health, as the replica answering knows it. */
+export interface AgentHealth {
+  /** At least one agent session can carry streams now. */
+  readonly connected: boolean;
+  /** Agent sessions connected to this replica (one per agent replica). */
+  readonly sessions: number;
+  /** Epoch milliseconds of the last sign of life (a PING answer, a registration). */
+  readonly lastSeenAt?: number;
+  /** The agent's version, from its registration. */
+  readonly version?: string;
+}
+
 /** The last background health probe of one cluster. */
 export interface ClusterHealth {
   readonly state: ClusterState;
@@ -35,6 +53,8 @@ export interface ClusterHealth {
   readonly nodesReady?: number;
   /** Why the cluster is not active, safe to show to an administrator. */
   readonly message?: string;
+  /** Only for agent clusters. */
+  readonly agent?: AgentHealth;
 }
 
 /** A registered cluster without its credentials: what lists and the GraphQL API show. */
@@ -44,6 +64,8 @@ export interface ClusterSummary {
   readonly description: string;
   readonly endpoint: string;
   readonly importMethod: ClusterImportMethod;
+  /** How Paddock reaches it; absent = `direct`. */
+  readonly transport?: ClusterTransportKind;
   readonly dangerouslySkipTlsVerify: boolean;
   readonly createdAt: number;
   readonly updatedAt: number;
@@ -95,6 +117,10 @@ export const EXTRA_USERNAME = 'paddock.io/username';
 
 /** Renders the manifest an operator applies to import a registered cluster. */
 export interface ImportManifestSource {
-  /** Multi-document YAML; `NOT_FOUND` for an unknown cluster. */
-  importManifest(clusterId: string): Promise<string>;
+  /**
+   * Multi-document YAML; `NOT_FOUND` for an unknown cluster. `baseUrl` is where the caller
+   * reached Paddock: an agent cluster's manifest tells its agent to dial there unless
+   * Paddock's URL is configured.
+   */
+  importManifest(clusterId: string, context?: { readonly baseUrl?: string }): Promise<string>;
 }

@@ -1,8 +1,31 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { ClusterImportMethod, ClusterState, ClusterSummary } from '../domain/cluster.js';
+import type {
+  ClusterImportMethod,
+  ClusterState,
+  ClusterSummary,
+  ClusterTransportKind,
+} from '../domain/cluster.js';
 import { ClusterError } from './cluster-error.type.js';
-import { ClusterImportMethodEnum, ClusterStateEnum } from './enums.js';
+import { ClusterImportMethodEnum, ClusterStateEnum, ClusterTransportEnum } from './enums.js';
 import { PageInfo } from './page-info.type.js';
+
+@ObjectType({
+  description:
+    'The agent of a cluster reached through one, as the Paddock replica answering sees it.',
+})
+export class AgentHealth {
+  @Field({ description: 'At least one agent tunnel can carry requests now.' })
+  connected!: boolean;
+
+  @Field(() => Int, { description: 'Agent tunnels open to this replica (one per agent replica).' })
+  sessions!: number;
+
+  @Field(() => Date, { nullable: true, description: 'Last sign of life from an agent.' })
+  lastSeenAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: "The agent's version." })
+  version!: string | null;
+}
 
 @ObjectType({
   description: "The last background health probe of a cluster, served from Paddock's memory.",
@@ -25,6 +48,12 @@ export class ClusterHealth {
 
   @Field(() => String, { nullable: true, description: 'Why the cluster is not active.' })
   message!: string | null;
+
+  @Field(() => AgentHealth, {
+    nullable: true,
+    description: 'Only for clusters reached by an agent.',
+  })
+  agent!: AgentHealth | null;
 }
 
 @ObjectType({ description: 'A downstream Kubernetes cluster registered with Paddock.' })
@@ -43,6 +72,9 @@ export class Cluster {
 
   @Field(() => ClusterImportMethodEnum)
   importMethod!: ClusterImportMethod;
+
+  @Field(() => ClusterTransportEnum)
+  transport!: ClusterTransportKind;
 
   @Field({ description: "Paddock does not verify the API server's certificate." })
   dangerouslySkipTlsVerify!: boolean;
@@ -83,6 +115,7 @@ export function toCluster(summary: ClusterSummary): Cluster {
     description: summary.description,
     endpoint: summary.endpoint,
     importMethod: summary.importMethod,
+    transport: summary.transport ?? 'direct',
     dangerouslySkipTlsVerify: summary.dangerouslySkipTlsVerify,
     state: h.state,
     health: {
@@ -92,6 +125,15 @@ export function toCluster(summary: ClusterSummary): Cluster {
       nodeCount: h.nodesTotal ?? null,
       readyNodeCount: h.nodesReady ?? null,
       message: h.message ?? null,
+      agent:
+        h.agent === undefined
+          ? null
+          : {
+              connected: h.agent.connected,
+              sessions: h.agent.sessions,
+              lastSeenAt: h.agent.lastSeenAt === undefined ? null : new Date(h.agent.lastSeenAt),
+              version: h.agent.version ?? null,
+            },
     },
     createdAt: new Date(summary.createdAt),
     updatedAt: new Date(summary.updatedAt),

@@ -57,6 +57,19 @@ export const ClusterImportMethodEnum = {
 } as const;
 registerEnumType(ClusterImportMethodEnum, { name: 'ClusterImportMethod' });
 
+export const ClusterTransportEnum = { DIRECT: 'direct', AGENT: 'agent' } as const;
+registerEnumType(ClusterTransportEnum, {
+  name: 'ClusterTransport',
+  description: "How Paddock reaches a cluster's API server.",
+  valuesConfig: {
+    DIRECT: { description: 'Paddock connects to the API server.' },
+    AGENT: {
+      description:
+        'Through the tunnel that paddock agent, running in the cluster, opened to Paddock.',
+    },
+  },
+});
+
 export const ClusterErrorCodeEnum = {
   UNREACHABLE: 'UNREACHABLE',
   TIMEOUT: 'TIMEOUT',

@@ -192,4 +192,21 @@ data:
     expect(p.code, p.stderr).to.equal(0);
     expect(p.stdout).to.match(/Status:\s+Running/);
   });
+  it("merges a Secret's stringData into data on create and on apply, as kube-apiserver does", async () => {
+    const secret = (value: string) =>
+      `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"strings","namespace":"default"},"data":{"kept":"a2VwdA=="},"stringData":{"token":"${value}"}}`;
+    const read = async () => {
+      const r = await kubectl.run(['get', 'secret', 'strings', '-o', 'json']);
+      expect(r.code, r.stderr).to.equal(0);
+      return JSON.parse(r.stdout) as { data: Record<string, string>; stringData?: unknown };
+    };
+    const created = await kubectl.run(['create', '-f', '-'], { input: secret('first') });
+    expect(created.code, created.stderr).to.equal(0);
+    const first = await read();
+    expect(first.stringData).to.equal(undefined);
+    expect(first.data).to.deep.equal({ kept: 'a2VwdA==', token: 'Zmlyc3Q=' });
+    const applied = await kubectl.run(['apply', '-f', '-'], { input: secret('second') });
+    expect(applied.code, applied.stderr).to.equal(0);
+    expect((await read()).data.token).to.equal(Buffer.from('second').toString('base64'));
+  });
 });

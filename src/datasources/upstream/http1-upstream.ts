@@ -85,12 +85,10 @@ export class Http1Upstream implements ClusterUpstream {
   /** A new connection, for a retry that must not meet another stale one. */
   fresh(): Connection {
     const o = this.#options;
-    const socket = connect({
-      host: o.host,
-      port: o.port,
-      ...o.tls,
-      ALPNProtocols: ['http/1.1'],
-    });
+    const socket =
+      o.connect !== undefined
+        ? o.connect({ ...o.tls, ALPNProtocols: ['http/1.1'] })
+        : connect({ host: o.host, port: o.port, ...o.tls, ALPNProtocols: ['http/1.1'] });
     socket.setNoDelay(true);
     const connection = new Connection(socket, this, o.connectTimeoutMs);
     this.#open.add(connection);

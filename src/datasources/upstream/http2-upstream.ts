@@ -153,12 +153,10 @@ export class Http2Upstream {
   #openSession(): Promise<Dialled> {
     const o = this.#options;
     return new Promise<Dialled>((resolve) => {
-      const socket: TLSSocket = connectTls({
-        host: o.host,
-        port: o.port,
-        ...o.tls,
-        ALPNProtocols: ['h2', 'http/1.1'],
-      });
+      const socket: TLSSocket =
+        o.connect !== undefined
+          ? o.connect({ ...o.tls, ALPNProtocols: ['h2', 'http/1.1'] })
+          : connectTls({ host: o.host, port: o.port, ...o.tls, ALPNProtocols: ['h2', 'http/1.1'] });
       socket.setNoDelay(true);
       // Covers the handshake and the wait for the server's first SETTINGS frame.
       socket.setTimeout(o.connectTimeoutMs, () =>

@@ -1,5 +1,5 @@
 /** What the HTTP/1.1 and HTTP/2 upstream pools of one cluster share. */
-import type { ConnectionOptions } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 
 export interface UpstreamEndpointOptions {
   readonly host: string;
@@ -12,6 +12,13 @@ export interface UpstreamEndpointOptions {
   readonly connectTimeoutMs: number;
   /** How long an idle connection is kept for the next request. */
   readonly keepAliveMs: number;
+  /**
+   * Opens the TLS socket over something other than a TCP dial (an agent's tunnel, ADR 0017);
+   * `host` and `port` then only name the server. Absent: `tls.connect` to host and port.
+   */
+  readonly connect?: (
+    options: Pick<ConnectionOptions, 'ca' | 'servername' | 'rejectUnauthorized' | 'ALPNProtocols'>,
+  ) => TLSSocket;
 }
 
 /** A failure reported to an `UpstreamSink`, with the `code` the proxy maps to a status. */

@@ -1,4 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
+import type { ClusterTransportKind } from '../../domain/cluster.js';
+import { ClusterTransportEnum } from '../enums.js';
 import { KubeconfigCredentialsEnum } from './admin-enums.js';
 
 @InputType({
@@ -53,6 +55,13 @@ export class CreateClusterImportInput {
 
   @Field(() => String, { nullable: true })
   description?: string | null;
+
+  @Field(() => ClusterTransportEnum, {
+    nullable: true,
+    description:
+      'AGENT: the manifest also runs paddock agent in the cluster, which dials Paddock (for clusters Paddock cannot reach) and completes the import itself; needs the server-url setting. Default DIRECT.',
+  })
+  transport?: ClusterTransportKind | null;
 }
 
 @InputType({ description: 'The import manifest was applied; where the cluster is.' })

@@ -5,7 +5,9 @@
  * decide (ADR 0011); the decorators only turn away callers without any chance.
  */
 import { Arg, Authorized, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import type { ClusterSummary } from '../../domain/cluster.js';
 import type {
+  ClusterAdmin,
   ClusterAdminCaller,
   ClusterConnectionChange,
   ClusterEndpointSpec,
@@ -82,18 +84,34 @@ export class ClusterAdminResolver {
   ): Promise<ClusterImport> {
     const admin = adminPort(ctx, 'clusterAdmin');
     const caller = callerOf(ctx);
+    const base = await publicBaseUrl(ctx);
+    const agent = input.transport === 'agent';
+    // Checked before anything is registered: the agent must be told where Paddock is.
+    if (agent && base === '') {
+      throw invalid('transport', 'AGENT needs the server-url setting: the address agents dial');
+    }
     const summary = await admin.createPendingImport(caller, {
       name: input.name,
       ...(input.id == null ? {} : { id: input.id }),
       ...(input.description == null ? {} : { description: input.description }),
+      ...(agent ? { transport: 'agent' as const } : {}),
     });
-    const manifest = await admin.importManifest(caller, summary.id);
-    const base = await publicBaseUrl(ctx);
-    return {
-      cluster: toCluster(summary),
-      manifestUrl: `${base}/v1/import/${encodeURIComponent(summary.id)}.yaml`,
-      manifest,
-    };
+    return importOf(admin, caller, summary, base);
+  }
+
+  @Authorized()
+  @Mutation(() => ClusterImport, {
+    description:
+      'Gives an agent cluster a new registration secret (needs update on that cluster; audited): agents presenting the old one are disconnected and refused. Apply the returned manifest (its paddock-agent Secret) to the cluster.',
+  })
+  async rotateClusterAgentSecret(
+    @Ctx() ctx: GraphQLContext,
+    @Arg('id', () => ID) id: string,
+  ): Promise<ClusterImport> {
+    const admin = adminPort(ctx, 'clusterAdmin');
+    const caller = callerOf(ctx);
+    const summary = await admin.rotateAgentSecret(caller, id);
+    return importOf(admin, caller, summary, await publicBaseUrl(ctx));
   }
 
   @Authorized()
@@ -157,6 +175,24 @@ export class ClusterAdminResolver {
   ): Promise<boolean> {
     return adminPort(ctx, 'clusterAdmin').remove(callerOf(ctx), id);
   }
+}
+
+async function importOf(
+  admin: ClusterAdmin,
+  caller: ClusterAdminCaller,
+  summary: ClusterSummary,
+  base: string,
+): Promise<ClusterImport> {
+  const manifest = await admin.importManifest(
+    caller,
+    summary.id,
+    base === '' ? {} : { baseUrl: base },
+  );
+  return {
+    cluster: toCluster(summary),
+    manifestUrl: `${base}/v1/import/${encodeURIComponent(summary.id)}.yaml`,
+    manifest,
+  };
 }
 
 function callerOf(ctx: GraphQLContext): ClusterAdminCaller {

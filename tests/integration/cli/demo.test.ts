@@ -3,12 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { freePort } from '../../support/free-port.js';
+import { fetchText } from '../../support/http-client.js';
 import { repoRoot } from '../../support/repo-root.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { waitFor } from '../../support/wait-for.js';
 
 describe('npm run demo', () => {
-  it('serves clusters imported through the manifest, prints its alert webhook, writes demo.json and stops on SIGTERM', async () => {
+  it('serves clusters imported through the manifest and one through its agent, prints its alert webhook, writes demo.json and stops on SIGTERM', async () => {
     const dir = await makeTempDir('demo');
     const port = await freePort();
     const child = spawn(
@@ -46,7 +47,13 @@ describe('npm run demo', () => {
         { timeoutMs: 60_000, intervalMs: 200 },
       );
       expect(demo.paddockUrl).to.equal(`https://127.0.0.1:${port}`);
-      expect(demo.clusters.map((c: { id: string }) => c.id)).to.deep.equal(['demo-1', 'demo-2']);
+      expect(
+        demo.clusters.map((c: { id: string; transport: string }) => [c.id, c.transport]),
+      ).to.deep.equal([
+        ['demo-1', 'direct'],
+        ['demo-2', 'direct'],
+        ['demo-agent', 'agent'],
+      ]);
       expect(demo.admin.username).to.equal('admin');
       const whoami = await new Promise<string>((resolve, reject) =>
         execFile(
@@ -91,6 +98,44 @@ describe('npm run demo', () => {
         { timeoutMs: 30_000, intervalMs: 500 },
       );
       expect(pods).to.match(/^pod\//m);
+      // The agent cluster too, through the tunnel of the agent the demo started.
+      const agentPods = await waitFor(
+        'admin to list pods of the agent cluster through Paddock',
+        () =>
+          new Promise<string | undefined>((resolve) =>
+            execFile(
+              '/usr/bin/kubectl',
+              ['--kubeconfig', demo.kubeconfig, '--context', 'demo-agent', 'get', 'pods', '-A'],
+              { timeout: 30_000 },
+              (err, stdout) => resolve(err ? undefined : stdout),
+            ),
+          ),
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      expect(agentPods).to.contain('paddock-agent');
+      // GraphQL reads as the caller go through the tunnel too, and health shows the agent.
+      const answer = await fetchText(`${demo.paddockUrl}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${demo.admin.token}`,
+        },
+        ca: await readFile(demo.caFile, 'utf8'),
+        body: JSON.stringify({
+          query: `{ cluster(id: "demo-agent") { transport health { state agent { connected sessions } } }
+            pods(first: 100, filter: { clusterIds: ["demo-agent"], namespaces: ["paddock-system"] }) {
+              items { clusterId name } clusterErrors { clusterId code } } }`,
+        }),
+      });
+      const data = JSON.parse(answer.body).data;
+      expect(data.cluster).to.deep.equal({
+        transport: 'AGENT',
+        health: { state: 'ACTIVE', agent: { connected: true, sessions: 1 } },
+      });
+      expect(data.pods.clusterErrors).to.deep.equal([]);
+      expect(data.pods.items.map((p: { name: string }) => p.name).join()).to.contain(
+        'paddock-agent',
+      );
       // The demo's alert rule sends to its webhook receiver, which the demo prints.
       expect(output).to.include(`webhook ${demo.alerting.receiverUrl}`);
       const fault = await fetch(

@@ -2,9 +2,10 @@
  * "Test target" for each logging target kind: Paddock sends one record itself. Syslog goes to
  * a real rsyslog over UDP, TCP and TLS; the HTTP-based kinds (HTTP, Elasticsearch, Splunk HEC)
  * to a local receiver answering as those services document; Fluentd forward to a local forward
- * server doing the shared-key handshake and ack; Kafka to a socket answering ApiVersions.
+ * server doing the shared-key handshake and ack; Kafka to a broker speaking the Kafka wire protocol (no Kafka server runs here).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { expect } from 'chai';
 import { sendOutbound } from '../../../src/alerting/index.js';
@@ -13,6 +14,7 @@ import { PaddockError } from '../../../src/errors/index.js';
 import { type Packable, pack, unpack } from '../../../src/logging/targets/msgpack.js';
 import type { Settings, TestRecord } from '../../../src/logging/targets/target-kind.js';
 import { targetKind } from '../../../src/logging/targets/target-kinds.js';
+import { type KafkaBroker, startKafkaBroker } from '../../support/kafka-broker.js';
 import { type RsyslogProcess, startRsyslog } from '../../support/rsyslog-process.js';
 import { makeTempDir } from '../../support/temp-dir.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
@@ -26,6 +28,15 @@ const record = (message: string): TestRecord => ({
   cluster: 'one',
   source: 'paddock',
 });
+/** The message a promise is rejected with; fails the test if it resolves. */
+async function failureOf(attempt: Promise<unknown>): Promise<string> {
+  try {
+    await attempt;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  throw new Error('expected a failure, but it succeeded');
+}
 const test = (
   kind: Parameters<typeof targetKind>[0],
   settings: Settings,
@@ -209,31 +220,81 @@ describe('logging "test target" per kind', function () {
     }
   });
 
-  it('asks a Kafka broker for its API versions and says no record was produced', async () => {
-    const server = createServer((socket) => {
-      socket.once('data', (req) => {
-        const correlation = req.readInt32BE(8);
-        const body = Buffer.alloc(4 + 2 + 4);
-        body.writeInt32BE(correlation, 0);
-        body.writeInt16BE(0, 4);
-        body.writeInt32BE(0, 6);
-        const size = Buffer.alloc(4);
-        size.writeInt32BE(body.length, 0);
-        socket.end(Buffer.concat([size, body]));
-      });
+  describe('Kafka', () => {
+    let broker: KafkaBroker | undefined;
+    afterEach(async () => {
+      await broker?.close();
+      broker = undefined;
     });
-    const port = await listen(server);
-    try {
+
+    it('produces one JSON record to the topic, in a batch whose CRC-32C the broker checks', async () => {
+      broker = await startKafkaBroker({ topics: ['logs'] });
       const answer = await test(
         'kafka',
-        { brokers: [`127.0.0.1:1`, `127.0.0.1:${port}`], topic: 'logs' },
+        { brokers: [`127.0.0.1:${broker.port}`], topic: 'logs' },
         {},
-        'kafka',
+        'kafka record',
       );
-      expect(answer).to.match(/answered ApiVersions.*no test record is produced/);
-    } finally {
-      server.close();
-    }
+      expect(answer).to.equal('produced one record to logs partition 0 at offset 0');
+      expect(broker.records).to.have.length(1);
+      const value = JSON.parse(broker.records[0]!.value!.toString('utf8'));
+      expect(value).to.include({ log: 'kafka record', cluster: 'one', source: 'paddock' });
+      expect(broker.requests).to.include.members([18, 3, 0]);
+    });
+
+    it('produces over TLS to a broker whose certificate the given CA signed', async () => {
+      const leaf = await ca.issueServerCert('kafka', { ips: ['127.0.0.1'] });
+      broker = await startKafkaBroker({
+        topics: ['logs'],
+        tls: { key: await readFile(leaf.keyPath, 'utf8'), cert: leaf.certPem },
+      });
+      const answer = await test(
+        'kafka',
+        { brokers: [`127.0.0.1:${broker.port}`], topic: 'logs', tls: true, caPem: ca.caPem },
+        {},
+        'over tls',
+      );
+      expect(answer).to.match(/^produced one record to logs/);
+      expect(JSON.parse(broker.records[0]!.value!.toString('utf8')).log).to.equal('over tls');
+    });
+
+    it('names the topic a broker does not host and keeps nothing', async () => {
+      broker = await startKafkaBroker({ topics: ['logs'] });
+      const attempt = test(
+        'kafka',
+        { brokers: [`127.0.0.1:${broker.port}`], topic: 'missing' },
+        {},
+        'lost',
+      );
+      expect(await failureOf(attempt)).to.match(/topic|partition/i);
+      expect(broker.records).to.have.length(0);
+    });
+
+    it('does not dial a broker that the cluster metadata names and the outbound policy refuses', async () => {
+      broker = await startKafkaBroker({ topics: ['logs'] });
+      // The seed is reached as "localhost", which the policy allows; the broker's metadata
+      // names 127.0.0.1, which it refuses: the record must not be produced there.
+      const checked: string[] = [];
+      const policy = {
+        check: async (host: string) => {
+          checked.push(host);
+          if (host !== 'localhost') {
+            throw new PaddockError('FORBIDDEN', `outbound to ${host} is denied`, {
+              reason: 'outbound_denied',
+            });
+          }
+        },
+      };
+      const attempt = targetKind('kafka').test(
+        { brokers: [`localhost:${broker.port}`], topic: 'logs' },
+        {},
+        record('redirected'),
+        { ...io, policy },
+      );
+      expect(await failureOf(attempt)).to.be.a('string');
+      expect(checked).to.include('127.0.0.1');
+      expect(broker.records).to.have.length(0);
+    });
   });
 
   it('dials no socket target the outbound policy refuses', async () => {

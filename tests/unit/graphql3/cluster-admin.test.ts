@@ -254,3 +254,60 @@ describe('cluster management mutations', () => {
     expect(admin.calls.at(-1)?.input).to.include({ impersonatorToken: 'imp-new' });
   });
 });
+
+describe('agent cluster mutations', () => {
+  let harness: GraphQLHarness;
+  let admin: FakeClusterAdmin;
+
+  beforeEach(async () => {
+    admin = createFakeClusterAdmin();
+    const ports: FakePorts = { ...createFakePorts(), clusterAdmin: admin };
+    harness = await startGraphQLHarness({ ports });
+  });
+  afterEach(() => harness.stop());
+
+  it('creates an agent import and shows the cluster as reached through an agent', async () => {
+    const created = await harness.post(
+      `mutation { createClusterImport(input: { id: "c-nat", name: "nat", transport: AGENT }) {
+         cluster { id state transport } manifestUrl } }`,
+      { token: 't-admin' },
+    );
+    expect(created.json.errors).to.equal(undefined);
+    expect(created.json.data?.createClusterImport).to.deep.equal({
+      cluster: { id: 'c-nat', state: 'PENDING', transport: 'AGENT' },
+      manifestUrl: 'https://paddock.example/v1/import/c-nat.yaml',
+    });
+    expect(admin.calls.find((c) => c.method === 'createPendingImport')?.input).to.include({
+      transport: 'agent',
+    });
+  });
+
+  it('rotates the registration secret through the port, for the caller, and returns the manifest', async () => {
+    await harness.post(
+      'mutation { createClusterImport(input: { id: "c-nat", name: "nat", transport: AGENT }) { manifest } }',
+      { token: 't-admin' },
+    );
+    const rotated = await harness.post(
+      'mutation { rotateClusterAgentSecret(id: "c-nat") { cluster { id } manifest } }',
+      { token: 't-admin' },
+    );
+    expect(rotated.json.errors).to.equal(undefined);
+    const payload = rotated.json.data?.rotateClusterAgentSecret as { cluster: unknown };
+    expect(payload.cluster).to.deep.equal({ id: 'c-nat' });
+    const call = admin.calls.find((c) => c.method === 'rotateAgentSecret');
+    expect(call?.input).to.equal('c-nat');
+    expect(call?.userId).to.be.a('string').and.not.equal('');
+  });
+
+  it('passes a refusal of the port on as its error code', async () => {
+    await harness.post(
+      'mutation { createClusterImport(input: { id: "c-plain", name: "plain" }) { manifest } }',
+      { token: 't-admin' },
+    );
+    const res = await harness.post(
+      'mutation { rotateClusterAgentSecret(id: "c-plain") { manifest } }',
+      { token: 't-admin' },
+    );
+    expect(res.json.errors?.[0]?.extensions?.code).to.equal('CONFLICT');
+  });
+});

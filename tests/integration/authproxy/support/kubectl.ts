@@ -45,17 +45,24 @@ export async function writeKubeconfig(
   return file;
 }
 
-/** Runs kubectl to completion (asynchronously: kubesim serves from this same process). */
+/**
+ * Runs kubectl to completion (asynchronously: kubesim serves from this same process); `env`
+ * adds to its environment (e.g. `KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false` for SPDY).
+ */
 export function kubectl(
   kubeconfig: string,
   args: readonly string[],
   input?: string,
+  env: Record<string, string> = {},
 ): Promise<KubectlResult> {
   return new Promise((resolve) => {
     const child = execFile(
       requireKubectl(),
       ['--kubeconfig', kubeconfig, '--request-timeout=20s', ...args],
-      { timeout: 30_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' } },
+      {
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      },
       (err, stdout, stderr) => {
         const code = err ? ((err as { code?: number }).code ?? 1) : 0;
         resolve({ code: typeof code === 'number' ? code : 1, stdout, stderr });
@@ -75,8 +82,13 @@ export interface KubectlStream {
   stop(): void;
 }
 
-export function kubectlStream(kubeconfig: string, args: readonly string[]): KubectlStream {
+export function kubectlStream(
+  kubeconfig: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): KubectlStream {
   const child = spawn(requireKubectl(), ['--kubeconfig', kubeconfig, ...args], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { stringify } from 'yaml';
+import type { FaultSettings } from '../../../../kubesim/faults/faults.js';
 import { type Kubesim, startKubesim } from '../../../../kubesim/index.js';
 import { createK8sProxy, type K8sProxy } from '../../../../src/authproxy/index.js';
 import { DatasourceClusterRegistry } from '../../../../src/datasources/index.js';
@@ -24,7 +25,7 @@ import { MemoryStore } from '../../../support/memory-store.js';
 import { makeTempDir } from '../../../support/temp-dir.js';
 import { testTlsMaterial } from '../../../unit/datasources/support/fake-api-server.js';
 import { createTestLogger, type LogLine } from '../../../unit/datasources/support/test-logger.js';
-import { kubectl, writeKubeconfig } from './kubectl.js';
+import { type KubectlResult, kubectl, writeKubeconfig } from './kubectl.js';
 
 export const DEVS_GROUP = 'openldap_group://cn=devs,ou=groups,dc=example,dc=org';
 
@@ -36,25 +37,50 @@ export interface PaddockUser {
   readonly kubeconfig: string;
 }
 
-export interface PaddockWithKubesim {
+/** A kubesim object as the suites read it. */
+export interface SimObject {
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Record<string, string>;
+  };
+}
+
+/**
+ * What the shared kubectl and port-forward suites need of a Paddock in front of two kubesim
+ * clusters, `one` and `two`, however Paddock reaches them.
+ */
+export interface KubectlSuiteTarget {
+  /** How Paddock reaches both clusters. */
+  readonly transport: 'direct' | 'agent';
   readonly dir: string;
-  readonly url: string;
-  readonly sim: Kubesim;
   readonly identity: IdentityServices;
   readonly registry: DatasourceClusterRegistry;
-  readonly proxy: K8sProxy;
   readonly audit: ProxyAuditEvent[];
-  readonly logs: LogLine[];
-  readonly metrics: Registry;
-  /** Direct admin access to kubesim cluster `one`, bypassing Paddock. */
-  readonly adminKubeconfig: string;
   readonly clusterIds: { one: string; two: string };
+  /** kubectl as kubesim's admin on cluster `one`, bypassing Paddock. */
+  adminKubectl(args: readonly string[], input?: string): Promise<KubectlResult>;
+  /** kubesim's own state, bypassing Paddock. */
+  listObjects(cluster: 'one' | 'two', resource: string, namespace?: string): Promise<SimObject[]>;
+  setFaults(cluster: 'one' | 'two', faults: FaultSettings): Promise<void>;
+  clearFaults(cluster: 'one' | 'two'): Promise<void>;
   /** Creates a Paddock user (optionally in the devs group) with an API key and kubeconfig. */
   addUser(
     name: string,
     options?: { groups?: string[]; clusterScope?: string; cluster?: 'one' | 'two' },
   ): Promise<PaddockUser>;
   stop(): Promise<void>;
+}
+
+export interface PaddockWithKubesim extends KubectlSuiteTarget {
+  readonly transport: 'direct';
+  readonly url: string;
+  readonly sim: Kubesim;
+  readonly proxy: K8sProxy;
+  readonly logs: LogLine[];
+  readonly metrics: Registry;
+  /** Direct admin access to kubesim cluster `one`, bypassing Paddock. */
+  readonly adminKubeconfig: string;
 }
 
 export async function startPaddockWithKubesim(): Promise<PaddockWithKubesim> {
@@ -150,6 +176,14 @@ export async function startPaddockWithKubesim(): Promise<PaddockWithKubesim> {
     logs: logger.lines,
     metrics,
     adminKubeconfig,
+    transport: 'direct',
+    adminKubectl: (args, input) => kubectl(adminKubeconfig, args, input),
+    listObjects: async (cluster, resource, namespace) =>
+      sim.cluster(cluster).list(resource, namespace) as unknown as SimObject[],
+    async setFaults(cluster, faults) {
+      await sim.cluster(cluster).setFaults(faults);
+    },
+    clearFaults: (cluster) => sim.cluster(cluster).clearFaults(),
     clusterIds: { one: 'one', two: 'two' },
     async addUser(name, options = {}) {
       const user = await identity.users.create({

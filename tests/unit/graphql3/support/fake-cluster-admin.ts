@@ -66,7 +66,11 @@ export function createFakeClusterAdmin(): FakeClusterAdmin {
     },
     async createPendingImport(caller, input) {
       record('createPendingImport', caller, input);
-      return make(input.id, input.name, input.description, '', 'manifest');
+      const made = make(input.id, input.name, input.description, '', 'manifest');
+      if (input.transport !== 'agent') return made;
+      const agent: ClusterSummary = { ...made, transport: 'agent' };
+      clusters.set(agent.id, agent);
+      return agent;
     },
     async importManifest(_caller, clusterId) {
       need(clusterId);
@@ -94,6 +98,16 @@ export function createFakeClusterAdmin(): FakeClusterAdmin {
       const updated = { ...need(clusterId), ...changes, updatedAt: T0 + 1000 };
       clusters.set(clusterId, updated);
       return updated;
+    },
+    async rotateAgentSecret(caller, clusterId) {
+      record('rotateAgentSecret', caller, clusterId);
+      const found = need(clusterId);
+      if (found.transport !== 'agent') {
+        throw new PaddockError('CONFLICT', `cluster ${clusterId} is not reached through an agent`, {
+          reason: 'not_agent_cluster',
+        });
+      }
+      return found;
     },
     async remove(caller, clusterId) {
       record('remove', caller, clusterId);
