@@ -204,6 +204,10 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   r('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, {
     shortNames: ['netpol'],
   }),
+  r('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, {
+    shortNames: ['pdb'],
+    subresources: [status('PodDisruptionBudget')],
+  }),
   r('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
   r('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
   r('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),

@@ -78,7 +78,10 @@ export interface Apps {
   readonly controllers: readonly [CatalogRefresher, MultiClusterAppController];
   /** Resolves once the Helm binary has been checked (apps answer "unavailable" before). */
   readonly helmChecked: Promise<HelmBinaryStatus>;
+  /** Aborts running operations and ends their Helm processes (SIGTERM, then SIGKILL). */
   close(): Promise<void>;
+  /** SIGKILL to every Helm process still running: a shutdown that ran out of time. */
+  killHelm(): void;
 }
 
 export function createApps(deps: AppsDeps): Apps {
@@ -120,12 +123,13 @@ export function createApps(deps: AppsDeps): Apps {
         .sort();
     },
   });
+  const runner = new HelmRunner({
+    binary: () => helm,
+    proxy: deps.selfProxy,
+    ...(deps.helmCacheDir === undefined ? {} : { cacheDir: deps.helmCacheDir }),
+  });
   const actions = new HelmActions({
-    runner: new HelmRunner({
-      binary: () => helm,
-      proxy: deps.selfProxy,
-      ...(deps.helmCacheDir === undefined ? {} : { cacheDir: deps.helmCacheDir }),
-    }),
+    runner,
     credentials: new OperationCredentials({
       apiKeys: deps.apiKeys,
       ...(deps.credentialEvents === undefined ? {} : { events: deps.credentialEvents }),
@@ -179,7 +183,9 @@ export function createApps(deps: AppsDeps): Apps {
     helmChecked,
     async close() {
       releases.close();
+      await runner.stopAll();
       await http.close();
     },
+    killHelm: () => runner.killAll(),
   };
 }

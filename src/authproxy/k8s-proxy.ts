@@ -232,9 +232,12 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
     // Only watches and follows outlive a revocation by more than a request deadline; tracking
     // (and re-authenticating) plain requests too would add work to every call.
     const untrack = a.kind.streaming
-      ? streams.add(a.identity, a.credentials, () => {
+      ? streams.add(a.identity, a.credentials, (_reason, why) => {
           call.abort();
-          res.destroy();
+          // On shutdown a watch ends like the API server ends one, so the client re-lists
+          // elsewhere; a revoked caller's stream is cut.
+          if (why === 'shutdown' && res.headersSent) res.end();
+          else res.destroy();
         })
       : undefined;
     res.once('close', () => {
@@ -272,7 +275,12 @@ export function createK8sProxy(options: K8sProxyOptions): K8sProxy {
     let status = 0;
     let upstreamSocket: Duplex | undefined;
     metrics.requestStarted(cluster);
-    const untrack = streams.add(a.identity, a.credentials, () => {
+    const untrack = streams.add(a.identity, a.credentials, (_reason, why) => {
+      if (why === 'shutdown') {
+        socket.end();
+        upstreamSocket?.end();
+        return;
+      }
       socket.destroy();
       upstreamSocket?.destroy();
     });

@@ -3,6 +3,7 @@ import {
   type CredentialRevokedEvent,
   narrowedAccess,
   type OpenStreamTracker,
+  type StreamCloseCause,
 } from '../domain/credential-events.js';
 import type { Authenticator, AuthRequest, Identity } from '../domain/identity.js';
 import type { Logger } from '../domain/logger.js';
@@ -13,7 +14,7 @@ interface OpenStream {
   /** The headers authentication looked at, to ask again later. */
   readonly credentials: AuthRequest;
   readonly openedAt: number;
-  readonly close: (reason: string) => void;
+  readonly close: (reason: string, why?: StreamCloseCause) => void;
 }
 
 type StreamFilter = (s: OpenStream) => boolean;
@@ -81,7 +82,11 @@ export class OpenStreams implements OpenStreamTracker {
   }
 
   /** Tracks one stream until the returned function is called. */
-  add(identity: Identity, credentials: AuthRequest, close: (reason: string) => void): () => void {
+  add(
+    identity: Identity,
+    credentials: AuthRequest,
+    close: (reason: string, why?: StreamCloseCause) => void,
+  ): () => void {
     const entry: OpenStream = { identity, credentials, openedAt: this.#now(), close };
     this.#streams.add(entry);
     this.#schedule();
@@ -104,10 +109,28 @@ export class OpenStreams implements OpenStreamTracker {
       if (!predicate(s)) continue;
       this.#streams.delete(s);
       closed.push(s);
-      s.close(reason);
+      s.close(reason, 'revoked');
     }
     this.#logClosed(closed, reason);
     return closed.length;
+  }
+
+  /**
+   * Ends every stream cleanly because Paddock is stopping (watches end their answer, tunnels
+   * their connection, WebSockets say "going away"), so clients reconnect to another replica.
+   */
+  endAll(reason = 'server shutting down'): number {
+    const all = [...this.#streams];
+    this.#streams.clear();
+    this.#stopTimer();
+    for (const s of all) s.close(reason, 'shutdown');
+    if (all.length > 0) {
+      this.#options.logger.info(
+        { closed: all.length, streams: this.#label },
+        `ended ${this.#label}`,
+      );
+    }
+    return all.length;
   }
 
   /** Re-authenticates streams older than the interval; closes those whose credential died. */

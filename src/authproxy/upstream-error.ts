@@ -42,7 +42,10 @@ export function upstreamFailure(err: unknown, clusterId: string): PaddockError {
   });
 }
 
-/** Whether a failure says the cluster itself is unwell (feeds the circuit breaker). */
+/**
+ * Whether a failure says the cluster cannot be reached (feeds the circuit breaker). A cluster
+ * that answers slowly is slow, not dead: a timeout never opens the circuit.
+ */
 export function countsAgainstCluster(err: PaddockError): boolean {
-  return err.code === 'UPSTREAM_UNAVAILABLE' || err.code === 'UPSTREAM_TIMEOUT';
+  return err.code === 'UPSTREAM_UNAVAILABLE';
 }

@@ -1,77 +1,163 @@
 import { parseArgs } from 'node:util';
-import { backupToFile, openStore, restoreFromFile } from '../store/index.js';
+import type { PaddockConfig } from '../config/index.js';
+import type { Store } from '../domain/store.js';
+import {
+  type BackupKeyBundle,
+  backupToFile,
+  openBackupKeys,
+  openStore,
+  restoreFromFile,
+  sealBackupKeys,
+} from '../store/index.js';
+import { checkRestoreKeys, checkRestoreSchema, installRestoredKeys } from './backup-keys-check.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { allCollectionSpecs } from './collection-specs.js';
+import { describeError } from './describe-error.js';
 import { readConfig } from './read-config.js';
+import { loadServerKeys } from './server-keys.js';
 
-/** `paddock backup --out FILE`: every live record of the configured store, as JSON Lines. */
-export function backupCommand(io: CliIo, argv: readonly string[]): Promise<number> {
-  return withStoreFile(io, argv, 'backup', 'out', async (store, file) => {
-    const summary = await backupToFile(store, file);
-    io.stdout(`paddock: wrote ${summary.records} records to ${summary.path}\n`);
+interface FileCommand {
+  readonly config: PaddockConfig;
+  readonly file: string;
+  /** `--keys`: the server keys travel in the backup, sealed under a passphrase. */
+  readonly keys: boolean;
+  readonly passphraseStdin: boolean;
+}
+
+/**
+ * `paddock backup --out FILE [--keys]`: every live record of the configured store, as JSON
+ * Lines with checksums; with `--keys` also the server keys, sealed under the passphrase
+ * (PADDOCK_BACKUP_PASSPHRASE or `--passphrase-stdin`).
+ */
+export async function backupCommand(io: CliIo, argv: readonly string[]): Promise<number> {
+  const command = parseCommand(io, argv, 'backup', 'out');
+  if (typeof command === 'number') return command;
+  return withStore(io, 'backup', command.config, async (store) => {
+    const sealed = command.keys
+      ? await sealBackupKeys(await currentKeys(command.config), await passphrase(io, command))
+      : undefined;
+    const summary = await backupToFile(store, command.file, sealed ? { keys: sealed } : {});
+    io.stdout(
+      `paddock: wrote ${summary.records} records${sealed ? ' and the server keys (sealed under the passphrase)' : ''} to ${summary.path}\n`,
+    );
   });
 }
 
-/** `paddock restore --in FILE`: validates the whole file, then replaces the store's content. */
-export function restoreCommand(io: CliIo, argv: readonly string[]): Promise<number> {
-  return withStoreFile(io, argv, 'restore', 'in', async (store, file) => {
-    const count = await restoreFromFile(store, file, allCollectionSpecs);
-    io.stdout(`paddock: restored ${count} records from ${file}\n`);
+/**
+ * `paddock restore --in FILE [--keys]`: checks the whole file and whether this Paddock's keys
+ * open what it holds (or, with `--keys`, opens the backup's own), then replaces the store's
+ * content; nothing is written when any check fails.
+ */
+export async function restoreCommand(io: CliIo, argv: readonly string[]): Promise<number> {
+  const command = parseCommand(io, argv, 'restore', 'in');
+  if (typeof command === 'number') return command;
+  return withStore(io, 'restore', command.config, async (store) => {
+    let restoredKeys: BackupKeyBundle | undefined;
+    const count = await restoreFromFile(store, command.file, allCollectionSpecs, {
+      check: async (contents) => {
+        if (command.keys) {
+          if (contents.header.keys === undefined) {
+            throw new Error(
+              `${command.file} holds no keys (it was made without --keys); nothing was restored`,
+            );
+          }
+          restoredKeys = await openBackupKeys(contents.header.keys, await passphrase(io, command));
+        }
+        checkRestoreSchema(contents);
+        await checkRestoreKeys(command.config, contents, restoredKeys);
+      },
+    });
+    io.stdout(`paddock: restored ${count} records from ${command.file}\n`);
+    if (restoredKeys !== undefined) {
+      for (const line of await installRestoredKeys(command.config, restoredKeys)) {
+        io.stdout(`paddock: ${line}\n`);
+      }
+    }
   });
 }
 
-async function withStoreFile(
-  io: CliIo,
-  argv: readonly string[],
-  command: string,
-  fileFlag: 'in' | 'out',
-  run: (store: Awaited<ReturnType<typeof openStore>>, file: string) => Promise<void>,
-): Promise<number> {
-  const { file, rest } = splitFileFlag(argv, fileFlag);
-  const loaded = readConfig(command, io, rest);
-  if (typeof loaded === 'number') return loaded;
-  if (file === undefined) {
-    io.stderr(`paddock: ${command} needs --${fileFlag} FILE\n`);
-    return exitCodes.usage;
+async function currentKeys(config: PaddockConfig): Promise<BackupKeyBundle> {
+  const keys = await loadServerKeys(config, { create: false });
+  return {
+    encryptionKey: keys.encryptionKey,
+    previousEncryptionKeys: keys.previousEncryptionKeys,
+    apiKeyPepper: keys.apiKeyPepper,
+  };
+}
+
+async function passphrase(io: CliIo, command: FileCommand): Promise<string> {
+  if (command.passphraseStdin) {
+    if (io.readStdin === undefined)
+      throw new Error('--passphrase-stdin: there is no standard input');
+    return (await io.readStdin()).split(/\r?\n/)[0] ?? '';
   }
-  const { config } = loaded;
-  const store = await openStore({
-    redisUrl: config.redisUrl,
-    dataDir: config.dataDir,
-    keyPrefix: config.redisKeyPrefix,
-  });
+  if (command.config.backupPassphrase !== undefined) return command.config.backupPassphrase;
+  throw new Error(
+    '--keys needs a passphrase: set PADDOCK_BACKUP_PASSPHRASE or pass --passphrase-stdin',
+  );
+}
+
+/** Opens the store and runs `run`; any failure is one line on stderr and status 1. */
+async function withStore(
+  io: CliIo,
+  name: string,
+  config: PaddockConfig,
+  run: (store: Store) => Promise<void>,
+): Promise<number> {
+  let store: Store | undefined;
   try {
-    await run(store, file);
+    store = await openStore({
+      redisUrl: config.redisUrl,
+      dataDir: config.dataDir,
+      keyPrefix: config.redisKeyPrefix,
+      minFreeBytes: config.storeMinFreeMegabytes * 1024 * 1024,
+      sweepIntervalMs: 0,
+    });
+    await run(store);
     return exitCodes.ok;
   } catch (err) {
-    io.stderr(`paddock: ${command} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.stderr(`paddock: ${name} failed: ${describeError(err)}\n`);
     return exitCodes.failure;
   } finally {
-    await store.close();
+    await store?.close().catch(() => undefined);
   }
 }
 
-function splitFileFlag(
+function parseCommand(
+  io: CliIo,
   argv: readonly string[],
-  name: 'in' | 'out',
-): { file: string | undefined; rest: string[] } {
+  name: string,
+  fileFlag: 'in' | 'out',
+): FileCommand | number {
+  const own = { [fileFlag]: { type: 'string' }, keys: { type: 'boolean' } } as const;
   const { values, tokens } = parseArgs({
     args: [...argv],
-    options: { [name]: { type: 'string' } },
+    options: { ...own, 'passphrase-stdin': { type: 'boolean' } },
     strict: false,
     tokens: true,
     allowPositionals: true,
   });
   const used = new Set<number>();
   for (const t of tokens ?? []) {
-    if (t.kind === 'option' && t.name === name) {
-      used.add(t.index);
-      if (!t.inlineValue && t.value !== undefined) used.add(t.index + 1);
-    }
+    if (t.kind !== 'option' || !['keys', 'passphrase-stdin', fileFlag].includes(t.name)) continue;
+    used.add(t.index);
+    if (t.name === fileFlag && !t.inlineValue && t.value !== undefined) used.add(t.index + 1);
   }
-  const file = values[name];
+  const loaded = readConfig(
+    name,
+    io,
+    argv.filter((_, i) => !used.has(i)),
+  );
+  if (typeof loaded === 'number') return loaded;
+  const file = values[fileFlag];
+  if (typeof file !== 'string') {
+    io.stderr(`paddock: ${name} needs --${fileFlag} FILE\n`);
+    return exitCodes.usage;
+  }
   return {
-    file: typeof file === 'string' ? file : undefined,
-    rest: argv.filter((_, i) => !used.has(i)),
+    config: loaded.config,
+    file,
+    keys: values.keys === true,
+    passphraseStdin: values['passphrase-stdin'] === true,
   };
 }

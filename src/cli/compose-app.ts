@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAccessServices } from '../access/index.js';
@@ -14,7 +12,7 @@ import {
 import { type Apps, createApps } from '../apps/index.js';
 import { createImportManifestRoute, createK8sProxy, OpenStreams } from '../authproxy/index.js';
 import type { PaddockConfig } from '../config/index.js';
-import { ControllerHost, StoreLeases } from '../controllers/index.js';
+import type { ControllerHost } from '../controllers/index.js';
 import {
   CapacityRefresher,
   ClusterAdminService,
@@ -22,17 +20,24 @@ import {
   createOutboundGuard,
   DatasourceClusterRegistry,
   PendingImportSweeper,
+  StoreCapacityBoard,
   TunnelHub,
 } from '../datasources/index.js';
 import { SharedInformers } from '../datasources/informers/index.js';
 import { createCallerNamespaceScope, createKubeApi } from '../datasources/kube-api/index.js';
-import { ObjectSetPush, RbacSyncController } from '../datasources/rbac-sync/index.js';
+import {
+  ObjectSetPush,
+  RbacSyncController,
+  SYNC_STATUS_COLLECTION,
+} from '../datasources/rbac-sync/index.js';
 import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import type { Logger, PasswordProvider, Store } from '../domain/index.js';
+import type { LoggingPushStatus } from '../domain/logging.js';
 import {
   SETTING_OUTBOUND_ALLOWED_NETWORKS,
   SETTING_OUTBOUND_DENIED_NETWORKS,
 } from '../domain/outbound-guard.js';
+import type { RbacSyncStatus } from '../domain/rbac-downstream.js';
 import { SETTING_SERVER_URL } from '../domain/settings-admin.js';
 import {
   createAuthConfigAdmin,
@@ -54,10 +59,17 @@ import {
   kubeconfigRoute,
   loadServingTls,
   metricsRoute,
+  ServerLifecycle,
   type ServingTls,
 } from '../server/index.js';
-import { createStoreSettings, openStore } from '../store/index.js';
+import { createStoreSettings, openStore, StoreStatusBoard } from '../store/index.js';
 import { composeIdentity } from './compose-identity.js';
+import {
+  createControllerHost,
+  keyReadinessChecks,
+  migrateToThisRelease,
+  scheduledBackupsOf,
+} from './compose-operations.js';
 import { importKubeconfigContexts } from './import-kubeconfig.js';
 import { loadServerKeys } from './server-keys.js';
 
@@ -76,6 +88,12 @@ export interface App {
   readonly tls: ServingTls | undefined;
   /** The first admin's generated password, to print once; undefined if none was generated. */
   readonly bootstrapPassword?: { username: string; password: string };
+  /** `beginShutdown` makes `/readyz` fail at once and hands the controllers to other replicas. */
+  readonly lifecycle: ServerLifecycle;
+  /** Ends watches, tunnels and GraphQL WebSockets cleanly, so clients reconnect elsewhere. */
+  endStreams(): void;
+  /** Kills what would outlive the process (Helm children) when a shutdown runs out of time. */
+  killChildren(): void;
   close(): Promise<void>;
 }
 
@@ -97,12 +115,15 @@ export async function composeApp(
     dataDir: config.dataDir,
     keyPrefix: config.redisKeyPrefix,
     logger,
+    minFreeBytes: config.storeMinFreeMegabytes * 1024 * 1024,
   });
   const closers: (() => Promise<void> | void)[] = [() => store.close()];
   const close = async () => {
     for (const closer of closers.reverse()) await closer();
   };
   try {
+    // Forward migrations first; a store this release cannot run against stops it here.
+    await migrateToThisRelease(store, logger);
     const keys = await loadServerKeys(config);
     if (keys.generated && config.redisUrl !== undefined) {
       logger.warn(
@@ -124,6 +145,7 @@ export async function composeApp(
       settings,
     );
     closers.push(() => identity.close());
+    const keyChecks = await keyReadinessChecks(store, keys, logger);
 
     const metrics = createHttpMetrics();
     const tls = config.insecureHttp
@@ -133,6 +155,7 @@ export async function composeApp(
           certFile: config.tlsCertFile,
           keyFile: config.tlsKeyFile,
           caFile: config.tlsCaFile,
+          shared: { store, secretBox: keys.secretBox, logger },
         });
 
     const settingValue = async (name: string) => (await settings.get(name))?.value ?? '';
@@ -152,6 +175,7 @@ export async function composeApp(
       secretBox: keys.secretBox,
       logger,
       outbound,
+      probeIntervalMs: config.clusterProbeIntervalSeconds * 1000,
       tunnels,
       agentManifest: {
         image: config.agentImage,
@@ -166,19 +190,33 @@ export async function composeApp(
     }
     clusters.start();
     closers.push(() => clusters.stop());
-    const controllers = new ControllerHost({
-      leases: new StoreLeases({
-        store,
-        holder: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
-        ttlSeconds: 10,
-      }),
-      logger,
-      renewEveryMs: 3_000,
-    });
+    const controllers = createControllerHost(store, logger);
     closers.push(() => controllers.stop());
-    const capacity = new CapacityRefresher({ clusters, logger });
-    capacity.start();
-    closers.push(() => capacity.stop());
+    // Capacity is read on one replica (a controller) and served from memory on all of them:
+    // snapshots travel through the store and its change feed.
+    const capacityIntervalMs = 30_000;
+    const capacityBoard = new StoreCapacityBoard({
+      store,
+      logger,
+      staleAfterMs: 3 * capacityIntervalMs,
+    });
+    closers.push(() => capacityBoard.close());
+    const capacity = new CapacityRefresher({
+      clusters,
+      logger,
+      intervalMs: capacityIntervalMs,
+      board: capacityBoard,
+    });
+    controllers.add(capacity);
+    // Likewise the push-down's outcome per cluster, which GraphQL shows on every replica.
+    const syncStatuses = new StoreStatusBoard<RbacSyncStatus>({
+      store,
+      logger,
+      collection: SYNC_STATUS_COLLECTION,
+      label: 'rbac sync',
+    });
+    await syncStatuses.start();
+    closers.push(() => syncStatuses.close());
 
     let sync: RbacSyncController | undefined;
     const requireSync = () => {
@@ -206,20 +244,29 @@ export async function composeApp(
     hasAnyMembership = (ids) => access.authorizer.hasAnyMembership(ids);
     // `restricted` access counts memberships: a removed binding may end someone's access.
     closers.push(access.state.watch(() => identity.authenticator.accessChanged()));
+    // After a gap in the change feed (Redis pub/sub dropped), nothing it would have told is
+    // trusted: cached access state and cluster connections are read again.
+    const unwatchFeed = store.onFeedState?.((live) => {
+      if (!live) return;
+      access.state.invalidate();
+      clusters.resync().catch((err: unknown) => logger.warn({ err }, 'cluster resync failed'));
+    });
+    if (unwatchFeed) closers.push(unwatchFeed);
     // Logouts, revoked keys, disabled users and changed access rules, from every replica.
     const credentialEvents = new StoreCredentialEvents(store, {
       accessChanges: identity.authenticator,
     });
+    // The push-down runs on one replica at a time (a controller); reading a cluster's RBAC and
+    // moving a namespace, which GraphQL asks for, work on every replica.
     sync = new RbacSyncController({
       clusters,
       access: access.state,
       logger,
       metricsRegistry: metrics.registry,
       resyncIntervalMs: 60_000,
+      statuses: syncStatuses,
     });
-    sync.start();
-    const started = sync;
-    closers.push(() => started.stop());
+    controllers.add(sync);
 
     // One JSON line per change to a cluster's registration, as for the proxy's writes.
     const clusterAudit = {
@@ -243,8 +290,9 @@ export async function composeApp(
         return (Number.isFinite(minutes) && minutes > 0 ? minutes : 1440) * 60_000;
       },
     });
-    sweeper.start();
-    closers.push(() => sweeper.stop());
+    controllers.add(sweeper);
+    const backups = scheduledBackupsOf(config, store, keys, logger);
+    if (backups !== undefined) controllers.add(backups);
 
     // Notifiers and log targets are user-given too: the same outbound networks apply to them.
     setOutboundPolicy({
@@ -281,8 +329,18 @@ export async function composeApp(
       }),
     );
 
+    // The collector's push outcome, shown by loggingStatus on every replica.
+    const loggingStatuses = new StoreStatusBoard<LoggingPushStatus>({
+      store,
+      logger,
+      collection: 'logging-push-status',
+      label: 'logging',
+    });
+    await loggingStatuses.start();
+    closers.push(() => loggingStatuses.close());
     const loggingController = new LoggingController({
       store,
+      statuses: loggingStatuses,
       objects: new ObjectSetPush({ connection: (id) => clusters.managerConnection(id) }),
       clusters,
       secretBox: keys.secretBox,
@@ -415,7 +473,7 @@ export async function composeApp(
         settingsAdmin: settings,
         access: access.state,
         accessAdmin: access.service,
-        capacity,
+        capacity: capacityBoard,
         alerting,
         logging,
         kubeApi,
@@ -431,8 +489,16 @@ export async function composeApp(
       identity.login,
     );
     await controllers.start();
+    const lifecycle = new ServerLifecycle();
+    // Leases given back at the first moment of a shutdown: another replica takes over while
+    // this one still drains its requests.
+    lifecycle.onShutdown(() => {
+      controllers.stop().catch((err: unknown) => logger.warn({ err }, 'stopping controllers'));
+    });
     const routes: HttpRoute[] = [
-      ...healthRoutes([{ name: 'store', check: () => store.ping() }]),
+      ...healthRoutes([{ name: 'store', check: () => store.ping() }, ...keyChecks], {
+        lifecycle,
+      }),
       metricsRoute(metrics, {
         authenticator: identity.authenticator,
         mayView: (caller) => access.authorizer.allowsUrl(caller, { verb: 'get', path: '/metrics' }),
@@ -477,6 +543,14 @@ export async function composeApp(
             },
           }
         : {}),
+      lifecycle,
+      endStreams() {
+        proxy.openStreams.endAll();
+        graphqlSockets.endAll();
+        // Agents move to another replica once their tunnel here carries no call.
+        tunnels.drain('Paddock is shutting down');
+      },
+      killChildren: () => apps.killHelm(),
       close,
     };
   } catch (err) {

@@ -1,5 +1,6 @@
 import { resealClusterCredentials } from '../datasources/index.js';
-import { resealIdentitySecrets, resealWith } from '../identity/index.js';
+import { KeyCanaries, resealIdentitySecrets, resealWith } from '../identity/index.js';
+import { resealSharedCa } from '../server/index.js';
 import { openStore } from '../store/index.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { readConfig } from './read-config.js';
@@ -27,6 +28,7 @@ export async function reencryptCommand(io: CliIo, argv: readonly string[]): Prom
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
     keyPrefix: config.redisKeyPrefix,
+    minFreeBytes: config.storeMinFreeMegabytes * 1024 * 1024,
   });
   try {
     const identitySecrets = await resealIdentitySecrets(store, keys.secretBox);
@@ -34,6 +36,12 @@ export async function reencryptCommand(io: CliIo, argv: readonly string[]): Prom
     const clusters = await resealClusterCredentials(store, (sealed, place) =>
       reseal(sealed, place),
     );
+    await resealSharedCa(store, (sealed, place) => reseal(sealed, place));
+    // Replicas still on the old key only must then say they are not ready.
+    await new KeyCanaries(store, {
+      secretBox: keys.secretBox,
+      apiKeyPepper: keys.apiKeyPepper,
+    }).reseal(reseal);
     io.stdout(
       `paddock: re-encrypted ${identitySecrets} identity records and ${clusters} cluster records\n`,
     );

@@ -1,12 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { type CliIo, exitCodes } from './cli-io.js';
+import { packageVersion } from './package-version.js';
 
 const usage = `Usage: paddock <command> [flags]
 
 Commands:
   serve                 run the gateway (default)
-  backup --out FILE     write every record of the store to FILE (JSON Lines)
-  restore --in FILE     replace the store's content with FILE
+  backup --out FILE     write every record of the store to FILE (JSON Lines, checksummed);
+                        --keys adds the server keys sealed under PADDOCK_BACKUP_PASSPHRASE
+                        (or --passphrase-stdin)
+  restore --in FILE     replace the store's content with FILE, after checking all of it and
+                        that its secrets will open; --keys restores the keys it carries
   reencrypt             re-seal every secret at rest under PADDOCK_ENCRYPTION_KEY
   kubeconfig            log in to a running Paddock and write a kubeconfig
   user                  create, disable, enable a user or reset its password (break-glass)
@@ -48,9 +51,4 @@ export async function runCli(io: CliIo): Promise<number> {
       io.stderr(`paddock: unknown command '${command}'\n\n${usage}`);
       return exitCodes.usage;
   }
-}
-
-function packageVersion(): string {
-  const url = new URL('../../../package.json', import.meta.url);
-  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }

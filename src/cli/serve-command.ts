@@ -1,8 +1,9 @@
 import { redactConfig } from '../config/index.js';
-import { hasErrorCode } from '../errors/index.js';
+import { hasErrorCode, isPaddockError } from '../errors/index.js';
 import { createPaddockServer, createServerLoggers } from '../server/index.js';
 import { type CliIo, exitCodes } from './cli-io.js';
 import { type App, composeApp } from './compose-app.js';
+import { describeError } from './describe-error.js';
 import { readConfig } from './read-config.js';
 
 /** `paddock serve`: compose the app, listen, and drain on SIGTERM/SIGINT. */
@@ -17,8 +18,13 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
   try {
     app = await composeApp(config, logger);
   } catch (err) {
-    logger.fatal({ err }, 'cannot start');
-    io.stderr(`paddock: cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    // What the operator must fix is one line; only a fault of Paddock's own gets a stack trace.
+    if (isPaddockError(err) && err.code !== 'INTERNAL') {
+      logger.fatal({ code: err.code, reason: err.message }, 'cannot start');
+    } else {
+      logger.fatal({ err }, 'cannot start');
+    }
+    io.stderr(`paddock: cannot start: ${describeError(err)}\n`);
     // A bad `auth:` section is found only here; it is still a configuration error.
     return hasErrorCode(err, 'CONFIG_INVALID') ? exitCodes.usage : exitCodes.failure;
   }
@@ -60,16 +66,33 @@ export async function serveCommand(io: CliIo, argv: readonly string[]): Promise<
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'draining');
+      const graceMs = config.shutdownGraceSeconds * 1000;
+      // Ctrl-C is someone at a terminal, not a load balancer that needs time to notice.
+      const drainMs = signal === 'SIGTERM' ? config.shutdownDrainSeconds * 1000 : 0;
+      app.lifecycle.beginShutdown();
+      logger.info(
+        { signal, graceSeconds: config.shutdownGraceSeconds, drainSeconds: drainMs / 1000 },
+        'shutting down: not ready any more, draining',
+      );
+      // Whatever the clusters or the store do, the process ends within the grace period plus
+      // a second: the orchestrator's SIGKILL must never be what stops Paddock.
+      const hardStop = setTimeout(() => {
+        logger.error('could not stop cleanly within the grace period; exiting anyway');
+        // Helm runs are child processes: they would go on after Paddock without this.
+        app.killChildren();
+        resolve(exitCodes.failure);
+      }, graceMs + 750);
       server
-        .shutdown(config.shutdownGraceSeconds * 1000)
+        .shutdown(graceMs, { drainMs, endStreams: () => app.endStreams() })
         .then(() => app.close())
         .then(
           () => {
+            clearTimeout(hardStop);
             logger.info('stopped');
             resolve(exitCodes.ok);
           },
           (err: unknown) => {
+            clearTimeout(hardStop);
             logger.error({ err }, 'unclean stop');
             resolve(exitCodes.failure);
           },

@@ -96,6 +96,7 @@ export async function userCommand(io: CliIo, argv: readonly string[]): Promise<n
     redisUrl: config.redisUrl,
     dataDir: config.dataDir,
     keyPrefix: config.redisKeyPrefix,
+    minFreeBytes: config.storeMinFreeMegabytes * 1024 * 1024,
     sweepIntervalMs: 0,
   });
   try {

@@ -26,6 +26,14 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 const redisUrl = z
   .string()
   .regex(/^(rediss?|redis\+sentinel|redis\+cluster):\/\/\S+$/, 'not a Redis URL');
+/** `30s`, `15m`, `6h`, `60d`: milliseconds. */
+const duration = z
+  .string()
+  .regex(/^[1-9][0-9]*(s|m|h|d)$/, 'a whole number followed by s, m, h or d')
+  .transform((v) => {
+    const unit = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[v.slice(-1) as 's'];
+    return Number(v.slice(0, -1)) * unit;
+  });
 const httpsUrl = z
   .string()
   .url()
@@ -77,6 +85,16 @@ export const configKeys = [
     form: '1-64 characters of A-Z a-z 0-9 : _ . -',
     description: 'prefix of every Redis key',
     defaultValue: 'paddock:',
+  },
+  {
+    key: 'storeMinFreeMegabytes',
+    env: 'PADDOCK_STORE_MIN_FREE_MEGABYTES',
+    flag: 'store-min-free-megabytes',
+    schema: z.coerce.number().min(0).max(1_000_000),
+    form: 'a number of MiB, 0 or more',
+    description:
+      'embedded store: refuse writes (503 STORE_UNAVAILABLE) while the data directory has less free space than this, so a full disk never stops Paddock',
+    defaultValue: 64,
   },
   {
     key: 'insecureHttp',
@@ -147,6 +165,16 @@ export const configKeys = [
     form: 'a number of seconds from 0 to 600',
     description: 'how long SIGTERM waits for in-flight requests',
     defaultValue: 10,
+  },
+  {
+    key: 'shutdownDrainSeconds',
+    env: 'PADDOCK_SHUTDOWN_DRAIN_SECONDS',
+    flag: 'shutdown-drain-seconds',
+    schema: z.coerce.number().min(0).max(600),
+    form: 'a number of seconds from 0 to 600',
+    description:
+      'after SIGTERM, keep serving new requests this long (with /readyz failing) before closing the listener; counted within the grace period',
+    defaultValue: 3,
   },
   {
     key: 'maxBodyBytes',
@@ -236,6 +264,53 @@ export const configKeys = [
     form: 'a number of seconds from 0.1 to 120',
     description: 'close a connection that has not completed its TLS handshake by then',
     defaultValue: 10,
+  },
+  {
+    key: 'clusterProbeIntervalSeconds',
+    env: 'PADDOCK_CLUSTER_PROBE_INTERVAL_SECONDS',
+    flag: 'cluster-probe-interval-seconds',
+    schema: z.coerce.number().min(0.2).max(300),
+    form: 'a number of seconds from 0.2 to 300',
+    description:
+      'time between health probes of each cluster; a cluster is unavailable after two failed probes in a row and active again after two good ones',
+    defaultValue: 2,
+  },
+  {
+    key: 'backupEvery',
+    env: 'PADDOCK_BACKUP_EVERY',
+    flag: 'backup-every',
+    schema: duration,
+    form: 'a duration such as 30m, 6h or 1d',
+    description:
+      'serve: write a backup this often into backupDir (one replica writes it); unset = no scheduled backups',
+  },
+  {
+    key: 'backupKeep',
+    env: 'PADDOCK_BACKUP_KEEP',
+    flag: 'backup-keep',
+    schema: duration,
+    form: 'a duration such as 12h, 7d or 60d',
+    description: 'scheduled backups older than this are deleted (the newest is always kept)',
+    defaultValue: '30d',
+  },
+  {
+    key: 'backupDir',
+    env: 'PADDOCK_BACKUP_DIR',
+    flag: 'backup-dir',
+    schema: nonEmpty,
+    form: 'a directory path',
+    description:
+      'where scheduled backups go (default <dataDir>/backups; with several replicas, a volume they share)',
+  },
+  {
+    key: 'backupPassphrase',
+    env: 'PADDOCK_BACKUP_PASSPHRASE',
+    flag: 'backup-passphrase',
+    schema: z.string().min(12, 'at least 12 characters'),
+    form: 'at least 12 characters',
+    description:
+      'seals the server keys into backups: `backup --keys`, `restore --keys`, and every scheduled backup when set',
+    secret: true,
   },
   {
     key: 'importKubeconfig',

@@ -5,6 +5,7 @@ export interface PaddockConfig {
   readonly dataDir: string;
   readonly redisUrl?: string;
   readonly redisKeyPrefix: string;
+  readonly storeMinFreeMegabytes: number;
   readonly insecureHttp: boolean;
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
@@ -14,6 +15,7 @@ export interface PaddockConfig {
   readonly agentImage: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly shutdownGraceSeconds: number;
+  readonly shutdownDrainSeconds: number;
   readonly maxBodyBytes: number;
   readonly environment: 'production' | 'development';
   readonly graphqlIntrospection?: boolean;
@@ -23,6 +25,13 @@ export interface PaddockConfig {
   readonly previousEncryptionKeys?: string;
   readonly importKubeconfig: boolean;
   readonly tlsHandshakeTimeoutSeconds: number;
+  readonly clusterProbeIntervalSeconds: number;
+  /** Scheduled backups: every this many milliseconds (unset: none). */
+  readonly backupEvery?: number;
+  /** Scheduled backups older than this many milliseconds are deleted. */
+  readonly backupKeep: number;
+  readonly backupDir?: string;
+  readonly backupPassphrase?: string;
   readonly metricsScrapeToken?: string;
   readonly helmBinary: string;
   readonly helmProxyUrl?: string;

@@ -12,7 +12,10 @@ export interface CircuitBreakerOptions {
 /**
  * Closed → open after `failureThreshold` consecutive failures; open refuses every call for
  * `openMs`; then half-open lets one call through, whose outcome closes or re-opens it. This is
- * what makes a dead cluster answer in microseconds instead of a connect timeout.
+ * what makes a dead cluster answer in microseconds instead of a connect timeout. Only the data
+ * path feeds it, and only with failures to reach the cluster: health probes and slow answers
+ * never open it (ADR 0021); the one exception is an agent cluster with no agent connected, which
+ * has no route at all (`trip`).
  */
 export class CircuitBreaker implements CircuitGate {
   readonly #threshold: number;
@@ -60,7 +63,7 @@ export class CircuitBreaker implements CircuitGate {
     }
   }
 
-  /** Opens the circuit at once (the health probe found the cluster down). */
+  /** Opens the circuit at once: there is no route to the cluster (no agent connected). */
   trip(): void {
     this.#failures = Math.max(this.#failures, this.#threshold);
     this.#openedAt = this.#now();

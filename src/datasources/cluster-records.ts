@@ -2,8 +2,9 @@
  * What the registry keeps in the Store for each cluster. Tokens are sealed with the SecretBox,
  * bound to the cluster id and field so a sealed value cannot be moved to another record.
  */
-import type { ClusterHealth, ClusterImportMethod } from '../domain/cluster.js';
+import type { ClusterImportMethod } from '../domain/cluster.js';
 import type { CollectionSpec } from '../domain/store.js';
+import type { StoredHealth } from './stored-health.js';
 
 export interface ClusterRecord {
   readonly id: string;
@@ -24,8 +25,11 @@ export interface ClusterRecord {
   readonly managerToken?: string;
   readonly createdAt: number;
   readonly updatedAt: number;
-  /** The last health probe, written when the state changes so every replica can show it. */
-  readonly health?: ClusterHealth;
+  /**
+   * The last health verdict, written when the state changes so every replica can show it
+   * (`degraded` as `active` plus a flag, see stored-health.ts).
+   */
+  readonly health?: StoredHealth;
   /** Id of the user who imported it through the API (its cluster-owner); absent otherwise. */
   readonly createdBy?: string;
   /**

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  ClusterConnection,
-  ClusterHealth,
-  ClusterRegistry,
-  ClusterSummary,
+import {
+  type ClusterConnection,
+  type ClusterHealth,
+  type ClusterRegistry,
+  type ClusterSummary,
+  isAnswering,
 } from '../domain/cluster.js';
 import type { Logger } from '../domain/logger.js';
 import type { OutboundGuard } from '../domain/outbound-guard.js';
@@ -25,11 +26,13 @@ import {
 } from './cluster-input.js';
 import { type ClusterRecord, clustersCollection, isPendingRecord } from './cluster-records.js';
 import type { TransportOptions } from './cluster-transport.js';
+import type { HealthVerdictOptions } from './health-verdict.js';
 import { renderImportManifest } from './import-manifest.js';
 import { type ImportSessionOptions, installAndReadTokens, readTokens } from './import-session.js';
 import { readKubeconfigContext } from './kubeconfig-context.js';
 import { type LiveCluster, LiveClusters } from './live-clusters.js';
 import { importedBy, newClusterRecord, summaryOf } from './new-cluster-record.js';
+import { toStoredHealth } from './stored-health.js';
 import { AGENT_NAME, agentManifestObjects } from './tunnel/agent-manifest.js';
 import { AgentRegistrations, agentCluster } from './tunnel/agent-registrations.js';
 import type { TunnelHub } from './tunnel/tunnel-hub.js';
@@ -52,10 +55,12 @@ export interface ClusterRegistryOptions {
   readonly now?: () => number;
   readonly randomId?: () => string;
   readonly sleep?: (ms: number) => Promise<void>;
-  /** Time between background health probes of every cluster. */
+  /** Time between background health probes of each cluster; default 2 s. */
   readonly probeIntervalMs?: number;
-  /** Deadline of each call a probe makes. */
+  /** Deadline of each call a probe makes (no answer by then counts as down); default 10 s. */
   readonly probeTimeoutMs?: number;
+  /** Health hysteresis and the slow threshold (see health-verdict.ts). */
+  readonly healthVerdict?: Omit<HealthVerdictOptions, 'now'>;
   /** Deadline of each call made while importing. */
   readonly callTimeoutMs?: number;
   /** How long an import waits for the token controller to fill the token Secrets. */
@@ -109,6 +114,8 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   #unwatchTunnels: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: Unsubscribe | undefined;
+  /** Aborted by `stop`, so probes under way end at once instead of at their deadline. */
+  #background: AbortController | undefined;
 
   constructor(options: ClusterRegistryOptions) {
     this.#clusters = options.store.collection(clustersCollection);
@@ -117,7 +124,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     this.#now = options.now ?? Date.now;
     this.#randomId = options.randomId ?? (() => `c-${randomBytes(4).toString('hex').slice(0, 7)}`);
     this.#sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    this.#probeIntervalMs = options.probeIntervalMs ?? 15_000;
+    this.#probeIntervalMs = options.probeIntervalMs ?? 2_000;
     this.#outbound = options.outbound;
     const transport = options.outbound
       ? { ...options.transport, outbound: options.outbound }
@@ -147,8 +154,10 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       live: this.#live,
       logger: this.#log,
       now: this.#now,
-      probeTimeoutMs: options.probeTimeoutMs ?? 5_000,
+      probeTimeoutMs: options.probeTimeoutMs ?? 10_000,
       outbound: options.outbound,
+      signal: () => this.#background?.signal,
+      ...(options.healthVerdict === undefined ? {} : { verdict: options.healthVerdict }),
       ...(options.tunnels === undefined ? {} : { tunnels: options.tunnels }),
     });
   }
@@ -164,6 +173,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
   /** Starts the background health probes and follows changes made by other replicas. */
   start(): void {
     if (this.#timer !== undefined) return;
+    this.#background = new AbortController();
     this.#unwatch = this.#clusters.watch((event) => {
       // Another replica (or this one) deleted the cluster or changed its endpoint or tokens.
       if (event.type === 'deleted') {
@@ -178,21 +188,36 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     this.#unwatchTunnels = this.#tunnels?.onChange((clusterId) => {
       void this.probe(clusterId).catch(() => undefined);
     });
+    // Each cluster is probed again once its last probe is over: a slow one never holds up
+    // the others' schedule.
     const loop = () => {
       this.#timer = setTimeout(() => {
-        void this.probeAll().finally(() => {
+        void this.#health.probeDue().finally(() => {
           if (this.#timer !== undefined) loop();
         });
       }, this.#probeIntervalMs);
       this.#timer.unref();
     };
     loop();
-    void this.probeAll();
+    void this.#health.probeDue();
+  }
+
+  /**
+   * Re-reads every cluster this replica holds connections for: after a gap in the change feed
+   * a deleted cluster must not stay reachable here, nor a replaced token stay in use.
+   */
+  async resync(): Promise<void> {
+    for (const live of this.#live.all()) {
+      const stored = await this.#clusters.get(live.clusterId);
+      if (stored === undefined) await this.#live.drop(live.clusterId);
+      else await this.#live.refresh(stored.value);
+    }
   }
 
   async stop(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#background?.abort();
     this.#unwatch?.();
     this.#unwatchTunnels?.();
     await this.#live.closeAll();
@@ -454,7 +479,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       (r) =>
         (isPendingRecord(r.value) || r.value.awaitingActive === true) &&
         r.value.createdAt <= createdBefore &&
-        this.#health.healthOf(r.value).state !== 'active',
+        !isAnswering(this.#health.healthOf(r.value).state),
     );
   }
 
@@ -589,7 +614,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
     const stored = await this.#clusters.get(id);
     if (stored === undefined) throw notFound(id);
     const health = await this.#health.probe(stored);
-    return { ...stored.value, health };
+    return { ...stored.value, health: toStoredHealth(health) };
   }
 
   #summary(record: ClusterRecord): ClusterSummary {

@@ -14,6 +14,8 @@ export interface ClusterCall {
   readonly body?: unknown;
   readonly contentType?: string;
   readonly timeoutMs: number;
+  /** Ends the call early, e.g. when Paddock shuts down or a controller loses its lease. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ClusterAnswer {
@@ -36,7 +38,8 @@ export async function callCluster(
   target: ClusterCallTarget,
   call: ClusterCall,
 ): Promise<ClusterAnswer> {
-  const signal = AbortSignal.timeout(call.timeoutMs);
+  const deadline = AbortSignal.timeout(call.timeoutMs);
+  const signal = call.signal === undefined ? deadline : AbortSignal.any([deadline, call.signal]);
   const headers: Record<string, string> = {
     authorization: `Bearer ${call.token}`,
     accept: 'application/json',
@@ -66,7 +69,13 @@ export async function callCluster(
       },
     };
   } catch (err) {
-    throw upstreamError(err, signal.aborted);
+    if (call.signal?.aborted) {
+      throw new PaddockError('UPSTREAM_UNAVAILABLE', 'the call was cancelled', {
+        cause: err,
+        reason: 'cancelled',
+      });
+    }
+    throw upstreamError(err, deadline.aborted);
   }
 }
 

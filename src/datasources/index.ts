@@ -1,4 +1,10 @@
 export {
+  type CapacityBoard,
+  capacityCollection,
+  MemoryCapacityBoard,
+  StoreCapacityBoard,
+} from './capacity/capacity-board.js';
+export {
   type CapacityClusters,
   CapacityRefresher,
   type CapacityRefresherOptions,

@@ -7,6 +7,7 @@
  */
 import type { ClusterAuditSink } from '../domain/audit.js';
 import type { ClusterOwnership } from '../domain/cluster-ownership.js';
+import type { Controller } from '../domain/controller.js';
 import type { Logger } from '../domain/logger.js';
 import type { DatasourceClusterRegistry } from './cluster-registry.js';
 
@@ -23,7 +24,9 @@ export interface PendingImportSweeperOptions {
   readonly intervalMs?: number;
 }
 
-export class PendingImportSweeper {
+/** A controller: one replica at a time sweeps, through a lease in the store. */
+export class PendingImportSweeper implements Controller {
+  readonly name = 'import-sweeper';
   readonly #o: PendingImportSweeperOptions;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;

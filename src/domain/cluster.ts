@@ -8,11 +8,18 @@ import type { Dispatcher } from 'undici';
 import type { ClusterUpstream } from './cluster-upstream.js';
 
 /**
- * `pending`: registered, waiting for its manifest to be applied; `active`: the last probe
- * succeeded; `unavailable`: the API server did not answer or is not ready; `unauthorized`: it
- * answered but refused Paddock's credentials.
+ * `pending`: registered, waiting for its manifest to be applied; `active`: the last probes
+ * succeeded; `degraded`: it answers, but slowly, or a probe just failed, or it is coming back,
+ * or it keeps going up and down (the message says which); `unavailable`: the API server did
+ * not answer or is not ready, several probes in a row; `unauthorized`: it answered but refused
+ * Paddock's credentials.
  */
-export type ClusterState = 'pending' | 'active' | 'unavailable' | 'unauthorized';
+export type ClusterState = 'pending' | 'active' | 'degraded' | 'unavailable' | 'unauthorized';
+
+/** Whether a cluster in this state answers requests (perhaps slowly). */
+export function isAnswering(state: ClusterState): boolean {
+  return state === 'active' || state === 'degraded';
+}
 
 /** How the cluster's credentials reached Paddock. */
 export type ClusterImportMethod = 'direct' | 'kubeconfig' | 'manifest';

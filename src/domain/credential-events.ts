@@ -29,10 +29,18 @@ export interface CredentialEvents {
 export interface OpenStreamTracker {
   /**
    * Tracks one connection opened by `credentials` as `identity` until the returned function is
-   * called; `close` ends it, with a short reason such as `credential revoked`.
+   * called; `close` ends it, with a short reason such as `credential revoked`, and why:
+   * `revoked` (cut it) or `shutdown` (Paddock is stopping: end it cleanly so the client
+   * reconnects, to another replica).
    */
-  add(identity: Identity, credentials: AuthRequest, close: (reason: string) => void): () => void;
+  add(
+    identity: Identity,
+    credentials: AuthRequest,
+    close: (reason: string, why?: StreamCloseCause) => void,
+  ): () => void;
 }
+
+export type StreamCloseCause = 'revoked' | 'shutdown';
 
 /**
  * Why `now` (the same credential authenticated again) gives less than `before` did, or

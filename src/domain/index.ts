@@ -1,7 +1,8 @@
 export type * from './audit.js';
 export type * from './cluster.js';
-export { EXTRA_PRINCIPAL_ID, EXTRA_USERNAME } from './cluster.js';
+export { EXTRA_PRINCIPAL_ID, EXTRA_USERNAME, isAnswering } from './cluster.js';
 export type * from './cluster-upstream.js';
+export type * from './controller.js';
 export type * from './credential-events.js';
 export { narrowedAccess } from './credential-events.js';
 export type * from './identity.js';
@@ -13,4 +14,6 @@ export type * from './principal.js';
 export type * from './redirect-login.js';
 export type * from './redirect-provider.js';
 export type * from './secret-box.js';
+export type * from './status-board.js';
+export { memoryStatusBoard } from './status-board.js';
 export type * from './store.js';

@@ -178,6 +178,11 @@ export interface ClusterFailure {
 export interface FanOutOptions {
   /** Per-cluster deadline; default 5 s. */
   readonly deadlineMs?: number;
+  /**
+   * The whole fan-out answers within this (a query's `deadlineMs`): clusters still working,
+   * or still waiting for their turn, then count as `TIMEOUT`.
+   */
+  readonly totalDeadlineMs?: number;
   /** Clusters asked at once; default 16. */
   readonly concurrency?: number;
 }

@@ -105,4 +105,12 @@ export interface Store {
     specs: readonly CollectionSpec<unknown>[],
   ): Promise<number>;
   close(): Promise<void>;
+  /**
+   * The change feed's health, for caches fed by it: `false` when it may be missing events
+   * (the Redis pub/sub connection dropped), `true` once it is live again. Whatever changed in
+   * between was not announced, so caches drop what they hold at both moments and trust
+   * nothing they would have been told about while it is down. Absent: the feed never drops
+   * events (the embedded store, in one process).
+   */
+  onFeedState?(listener: (live: boolean) => void): Unsubscribe;
 }

@@ -104,6 +104,17 @@ export class TokenAuthenticator implements Authenticator {
       ...(this.deps.access
         ? [this.deps.access.providers.onChange(() => this.accessChanged())]
         : []),
+      // A replica that stopped hearing the feed (Redis pub/sub dropped) must not serve what a
+      // revocation it missed would have evicted: no cache until the feed is back, then a
+      // fresh start, and every open stream re-authenticated at both moments.
+      ...(store.onFeedState
+        ? [
+            store.onFeedState((live) => {
+              this.cache.suspend(!live);
+              this.accessChanged();
+            }),
+          ]
+        : []),
     ];
   }
 

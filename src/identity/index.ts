@@ -44,6 +44,14 @@ export type { GroupRefresherDeps, RefreshOutcome, RefreshSummary } from './group
 export { GroupRefresher, providerUserPrincipal } from './group-refresher.js';
 export type { IdentityServices, IdentityServicesOptions } from './identity-services.js';
 export { createIdentityServices } from './identity-services.js';
+export {
+  KeyCanaries,
+  type KeyCanariesOptions,
+  type KeyCanaryRecord,
+  type KeysVerdict,
+  keyCanariesCollection,
+  keysVerdict,
+} from './key-canaries.js';
 export type { LocalProviderOptions, NewLocalUser } from './local-provider.js';
 export { badCredentials, LocalPasswordProvider, localUserPrincipal } from './local-provider.js';
 export type { LoginServiceDeps, PasswordLogin } from './login-service.js';

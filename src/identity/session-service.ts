@@ -5,7 +5,7 @@
  */
 import type { ProviderName } from '../domain/principal.js';
 import type { Collection, Store } from '../domain/store.js';
-import { isPaddockError } from '../errors/index.js';
+import { hasErrorCode, isPaddockError } from '../errors/index.js';
 import { unauthenticated } from './auth-errors.js';
 import type { RevokedTokenRecord, SessionRecord } from './collections.js';
 import { type IdentityRuntime, systemRuntime } from './runtime.js';
@@ -88,15 +88,36 @@ export class SessionService {
       this.policy.current(),
     ]);
     if (revoked) throw unauthenticated('token_revoked', 'session has been revoked');
-    // Every session is recorded at login; one without a record was ended (or never issued
-    // by a Paddock that records sessions).
-    if (record === undefined || record.userId !== claims.userId) {
+    let current = record;
+    if (current === undefined && !claims.recorded) {
+      // Issued by the previous release, which kept no session records (a rolling upgrade):
+      // recorded now, so it can be listed and ended like the others. Ending it any way that
+      // release could (logout, sign-out-everywhere, disabling the user) is honoured anyway.
+      current = await this.#adopt(claims);
+    }
+    // Every session is recorded at login; one without a record was ended.
+    if (current === undefined || current.userId !== claims.userId) {
       throw unauthenticated('session_ended', 'session has ended');
     }
-    if (isIdle(record, limits, this.runtime.now())) {
+    if (isIdle(current, limits, this.runtime.now())) {
       throw unauthenticated('session_idle_timeout', 'session ended after inactivity');
     }
     return claims;
+  }
+
+  async #adopt(claims: SessionClaims): Promise<SessionRecord | undefined> {
+    try {
+      return await this.registry.register({
+        sessionId: claims.sessionId,
+        userId: claims.userId,
+        provider: claims.provider,
+        expiresAt: claims.expiresAt,
+      });
+    } catch (err) {
+      // Another replica adopted it at the same moment.
+      if (!hasErrorCode(err, 'CONFLICT')) throw err;
+      return this.registry.get(claims.sessionId);
+    }
   }
 
   /** Records use of a session (throttled); call on every authenticated request. */

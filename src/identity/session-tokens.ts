@@ -41,6 +41,11 @@ export interface SessionClaims {
   /** Epoch milliseconds. */
   readonly issuedAt: number;
   readonly expiresAt: number;
+  /**
+   * Issued by a release that records every session (`srec`): its session record must exist.
+   * A token without it comes from an older release and is adopted (session-service.ts).
+   */
+  readonly recorded: boolean;
 }
 
 export class SessionTokenCodec {
@@ -81,7 +86,7 @@ export class SessionTokenCodec {
     const sessionId = this.runtime.randomBytes(16).toString('base64url');
     // `iat` has whole seconds; `iatms` lets "sign out everywhere" cut to the millisecond, so a
     // session issued just before a password change in the same second does not survive it.
-    const token = await new SignJWT({ pvd: input.provider, iatms: issuedAtMs })
+    const token = await new SignJWT({ pvd: input.provider, iatms: issuedAtMs, srec: 1 })
       .setProtectedHeader({ alg: SESSION_ALGORITHM, kid, typ: SESSION_TOKEN_TYPE })
       .setIssuer(this.issuer)
       .setAudience(this.audience)
@@ -99,6 +104,7 @@ export class SessionTokenCodec {
         provider: input.provider,
         issuedAt: issuedAtMs,
         expiresAt: (nowSeconds + ttl) * 1000,
+        recorded: true,
       },
     };
   }
@@ -166,6 +172,7 @@ export class SessionTokenCodec {
         provider: provider as ProviderName,
         issuedAt: issuedAtOf(payload.iat!, payload.iatms),
         expiresAt: payload.exp! * 1000,
+        recorded: payload.srec === 1,
       };
     } catch (err) {
       throw toUnauthenticated(err);

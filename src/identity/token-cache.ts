@@ -33,6 +33,8 @@ export class TokenCache {
   private readonly byUser = new Map<string, Set<string>>();
   private readonly byToken = new Map<string, Set<string>>();
   private currentGeneration = 0;
+  /** While the store's change feed is down, nothing is served or kept. */
+  private suspended = false;
 
   constructor(options: TokenCacheOptions) {
     this.maxEntries = options.maxEntries ?? 10_000;
@@ -49,7 +51,18 @@ export class TokenCache {
     return this.currentGeneration;
   }
 
+  /**
+   * Empties the cache and stops using it (`true`) or starts using it again (`false`): while
+   * the change feed that evicts entries is down, a cached identity could be one revoked
+   * meanwhile on another replica.
+   */
+  suspend(suspended: boolean): void {
+    this.suspended = suspended;
+    this.clear();
+  }
+
   get(key: string): CachedIdentity | undefined {
+    if (this.suspended) return undefined;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.validUntil <= this.now()) {
@@ -67,7 +80,9 @@ export class TokenCache {
     entry: Omit<CachedIdentity, 'validUntil'> & { validUntil?: number },
     generation: number,
   ): boolean {
-    if (generation !== this.currentGeneration || this.maxEntries <= 0) return false;
+    if (generation !== this.currentGeneration || this.maxEntries <= 0 || this.suspended) {
+      return false;
+    }
     const cap = this.now() + this.maxAgeMs;
     const validUntil = Math.min(entry.validUntil ?? cap, cap);
     this.remove(key);

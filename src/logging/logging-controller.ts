@@ -4,11 +4,12 @@
  * cluster is pushed when one of its targets changes, when the cluster appears, and on a
  * periodic resync that repairs hand edits. Passes of one cluster never overlap.
  */
-import type { ClusterSummary } from '../domain/cluster.js';
+import { type ClusterSummary, isAnswering } from '../domain/cluster.js';
 import type { Logger } from '../domain/logger.js';
 import type { LoggingPushStatus, LoggingPushStatusReader } from '../domain/logging.js';
 import type { ObjectSetSpec, ObjectSetSync } from '../domain/object-set.js';
 import type { SecretBox } from '../domain/secret-box.js';
+import { memoryStatusBoard, type StatusBoard } from '../domain/status-board.js';
 import type { Collection, Store } from '../domain/store.js';
 import { COLLECTOR_NAMESPACE, collectorObjects } from './collector-manifest.js';
 import {
@@ -43,6 +44,11 @@ export interface LoggingControllerOptions {
   readonly resyncMs?: number;
   readonly image?: string;
   readonly now?: () => number;
+  /**
+   * Where each push's outcome goes. Serve shares it through the store, so `loggingStatus`
+   * answers on every replica, not only the one holding the controller's lease.
+   */
+  readonly statuses?: StatusBoard<LoggingPushStatus>;
 }
 
 interface Worker {
@@ -55,7 +61,7 @@ export class LoggingController implements LoggingPushStatusReader {
   readonly #o: LoggingControllerOptions;
   readonly #targets: Collection<LoggingTargetRecord>;
   readonly #workers = new Map<string, Worker>();
-  readonly #statuses = new Map<string, LoggingPushStatus>();
+  readonly #statuses: StatusBoard<LoggingPushStatus>;
   readonly #now: () => number;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: (() => void)[] = [];
@@ -65,10 +71,11 @@ export class LoggingController implements LoggingPushStatusReader {
     this.#o = options;
     this.#targets = options.store.collection(loggingTargetsCollection);
     this.#now = options.now ?? Date.now;
+    this.#statuses = options.statuses ?? memoryStatusBoard();
   }
 
   status(clusterId: string): LoggingPushStatus | undefined {
-    return this.#statuses.get(clusterId);
+    return this.#statuses.status(clusterId);
   }
 
   async start(): Promise<void> {
@@ -112,7 +119,8 @@ export class LoggingController implements LoggingPushStatusReader {
       return;
     }
     await Promise.all(
-      clusters.filter((c) => c.health.state === 'active').map((c) => this.trigger(c.id)),
+      // A slow (degraded) cluster still answers, so it still gets its collector.
+      clusters.filter((c) => isAnswering(c.health.state)).map((c) => this.trigger(c.id)),
     );
   }
 
@@ -143,7 +151,7 @@ export class LoggingController implements LoggingPushStatusReader {
       const targets = (await this.#targets.list({ index: 'cluster', value: clusterId })).map(
         (r) => r.value,
       );
-      const before = this.#statuses.get(clusterId);
+      const before = this.#statuses.status(clusterId);
       if (
         !targets.some((t) => t.enabled) &&
         before !== undefined &&
@@ -159,7 +167,7 @@ export class LoggingController implements LoggingPushStatusReader {
           this.#o.secretBox.open(t.sealedSecrets[field] ?? '', loggingSecretPlace(t.id, field)),
       });
       const outcome = await this.#o.objects.apply(clusterId, LOGGING_OBJECT_SET, objects);
-      this.#statuses.set(clusterId, {
+      this.#statuses.put({
         clusterId,
         at,
         deployed: objects.length > 0,
@@ -174,7 +182,7 @@ export class LoggingController implements LoggingPushStatusReader {
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.#statuses.set(clusterId, {
+      this.#statuses.put({
         clusterId,
         at,
         deployed: false,

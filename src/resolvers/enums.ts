@@ -32,6 +32,7 @@ registerEnumType(ApiKeyKindEnum, { name: 'ApiKeyKind' });
 export const ClusterStateEnum = {
   PENDING: 'pending',
   ACTIVE: 'active',
+  DEGRADED: 'degraded',
   UNAVAILABLE: 'unavailable',
   UNAUTHORIZED: 'unauthorized',
 } as const;
@@ -39,7 +40,11 @@ registerEnumType(ClusterStateEnum, {
   name: 'ClusterState',
   valuesConfig: {
     PENDING: { description: 'Registered, waiting for its import manifest to be applied.' },
-    ACTIVE: { description: 'The last health probe succeeded.' },
+    ACTIVE: { description: 'The last health probes succeeded.' },
+    DEGRADED: {
+      description:
+        'It answers, but slowly, or a probe just failed, or it is coming back, or it keeps going up and down (see the message).',
+    },
     UNAVAILABLE: { description: 'The API server did not answer or is not ready.' },
     UNAUTHORIZED: { description: "The API server refused Paddock's credentials." },
   },

@@ -1,5 +1,6 @@
 import type { HttpRoute } from './http-route.js';
 import { sendJson } from './send-json.js';
+import type { ServerLifecycle } from './server-lifecycle.js';
 
 /** A named dependency that must answer for the process to take traffic. */
 export interface ReadinessCheck {
@@ -7,13 +8,22 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+export interface HealthRoutesOptions {
+  /** From the first moment of a shutdown `/readyz` answers 503 without running the checks. */
+  readonly lifecycle?: ServerLifecycle;
+}
+
 const readinessTimeoutMs = 2000;
 
 /**
- * `/healthz` (the process runs) and `/readyz` (every check answers), public for load balancers
- * and probes. `/metrics` is separate and needs a right (`metrics-route.ts`).
+ * `/healthz` (the process runs) and `/readyz` (every check answers and no shutdown has begun),
+ * public for load balancers and probes. `/metrics` is separate and needs a right
+ * (`metrics-route.ts`).
  */
-export function healthRoutes(checks: readonly ReadinessCheck[]): HttpRoute[] {
+export function healthRoutes(
+  checks: readonly ReadinessCheck[],
+  options: HealthRoutesOptions = {},
+): HttpRoute[] {
   return [
     {
       name: 'healthz',
@@ -26,6 +36,10 @@ export function healthRoutes(checks: readonly ReadinessCheck[]): HttpRoute[] {
       path: '/readyz',
       methods: ['GET', 'HEAD'],
       handle: async (_req, res, ctx) => {
+        if (options.lifecycle?.shuttingDown) {
+          sendJson(res, 503, { status: 'shutting down', checks: {} });
+          return;
+        }
         const results = await Promise.all(checks.map((c) => runCheck(c)));
         const failed = results.filter((r) => r.error !== undefined);
         for (const f of failed) ctx.log.warn({ check: f.name, error: f.error }, 'not ready');

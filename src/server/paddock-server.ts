@@ -43,11 +43,25 @@ export const DEFAULT_TLS_HANDSHAKE_TIMEOUT_MS = 10_000;
 const DEFAULT_HEADERS_TIMEOUT_MS = 20_000;
 const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
+export interface ShutdownOptions {
+  /**
+   * Keep accepting (every answer carrying `Connection: close`) this long before the listener
+   * closes, so load balancers that have not yet seen `/readyz` fail still get answers.
+   * Counted within the grace period; default 0.
+   */
+  readonly drainMs?: number;
+  /** Ends long-lived streams (watches, tunnels, WebSockets) cleanly once the listener closes. */
+  readonly endStreams?: () => void;
+}
+
 export interface PaddockServer {
   readonly server: Server;
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting, lets in-flight requests finish within `graceMs`, then cuts the rest. */
-  shutdown(graceMs: number): Promise<void>;
+  /**
+   * Drains, stops accepting, ends long-lived streams, lets in-flight requests finish until
+   * `graceMs` after the call, then cuts whatever is left.
+   */
+  shutdown(graceMs: number, options?: ShutdownOptions): Promise<void>;
 }
 
 /** The one listener: request ids, access logs, metrics, routing, upgrades and draining. */
@@ -56,9 +70,13 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
   const { logger, metrics } = options;
   const accessLog = options.accessLog ?? logger;
   const upgraded = new Set<Duplex>();
+  const open = new Set<ServerResponse>();
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
+  const settled = () => {
+    if (inFlight === 0 && upgraded.size === 0) drained?.();
+  };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
@@ -66,10 +84,12 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
     const route = router.match(req.url ?? '/');
     const ctx = new LazyContext(requestId, route?.name ?? 'unmatched', logger);
     inFlight += 1;
+    open.add(res);
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     res.once('close', () => {
       inFlight -= 1;
+      open.delete(res);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.observe(ctx.route, req.method ?? 'GET', res.statusCode, seconds);
       accessLog.info(
@@ -84,7 +104,7 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
         },
         'request',
       );
-      if (inFlight === 0) drained?.();
+      settled();
     });
     void dispatch(route, req, res, ctx);
   };
@@ -94,12 +114,22 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
     const route = router.match(req.url ?? '/');
     const ctx = new LazyContext(requestId, route?.name ?? 'unmatched', logger);
     socket.on('error', (err) => ctx.log.debug({ err }, 'upgraded socket error'));
-    if (route?.upgrade === undefined || draining) {
+    if (route?.upgrade === undefined) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (draining) {
+      // A tunnel opened now would be cut moments later: the client should open it elsewhere.
+      socket.end(
+        'HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n',
+      );
+      return;
+    }
     upgraded.add(socket);
-    socket.once('close', () => upgraded.delete(socket));
+    socket.once('close', () => {
+      upgraded.delete(socket);
+      settled();
+    });
     Promise.resolve(route.upgrade(req, socket, head, ctx)).catch((err: unknown) => {
       ctx.log.error({ err }, 'upgrade handler failed');
       socket.destroy();
@@ -152,15 +182,20 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
         });
       });
     },
-    async shutdown(graceMs) {
+    async shutdown(graceMs, shutdownOptions = {}) {
+      const deadline = Date.now() + graceMs;
       draining = true;
+      // Answers already under way close their connection too, so no client keeps reusing it.
+      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+      const drainMs = Math.min(shutdownOptions.drainMs ?? 0, graceMs);
+      if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs).unref());
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      if (inFlight > 0) {
+      shutdownOptions.endStreams?.();
+      if (inFlight > 0 || upgraded.size > 0) {
         await new Promise<void>((resolve) => {
           drained = resolve;
-          const timer = setTimeout(resolve, graceMs);
-          timer.unref();
+          setTimeout(resolve, Math.max(0, deadline - Date.now())).unref();
         });
       }
       server.closeAllConnections();

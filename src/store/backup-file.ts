@@ -5,21 +5,44 @@ import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { BackupRecord, CollectionSpec, Store } from '../domain/store.js';
 import { isPaddockError, PaddockError } from '../errors/index.js';
+import {
+  BACKUP_FORMAT,
+  BACKUP_VERSION,
+  checkLineSum,
+  checksummedLine,
+  FileSum,
+  READABLE_BACKUP_VERSIONS,
+} from './backup-format.js';
+import type { SealedBackupKeys } from './backup-keys.js';
 import { planImport } from './shared/import-plan.js';
 import { idProblem, isValidCollectionName } from './shared/validation.js';
 
-/**
- * Backup file format (JSON Lines):
- *   line 1:   {"format":"paddock-backup","version":1,"createdAt":"<ISO time>","store":"embedded"}
- *   lines 2…: {"collection":"users","id":"u-1","value":{…},"expiresAt":1700000000000?}
- *   last:     {"end":true,"records":<count>}   (a file without it was cut short)
- */
-export const BACKUP_FORMAT = 'paddock-backup';
-export const BACKUP_VERSION = 1;
+export { BACKUP_FORMAT, BACKUP_VERSION } from './backup-format.js';
 
 export interface BackupSummary {
   readonly path: string;
   readonly records: number;
+}
+
+export interface BackupOptions {
+  readonly now?: () => number;
+  /** The server keys, sealed under a passphrase (`backup --keys`). */
+  readonly keys?: SealedBackupKeys;
+}
+
+/** What the first line says. */
+export interface BackupHeader {
+  readonly format: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly store: string;
+  readonly keys?: SealedBackupKeys;
+}
+
+/** A whole backup file, read and checked. */
+export interface BackupContents {
+  readonly header: BackupHeader;
+  readonly records: BackupRecord[];
 }
 
 /**
@@ -29,28 +52,35 @@ export interface BackupSummary {
 export async function backupToFile(
   store: Store,
   path: string,
-  options: { now?: () => number } = {},
+  options: BackupOptions = {},
 ): Promise<BackupSummary> {
   const now = options.now ?? Date.now;
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const file = await open(temp, 'wx', 0o600);
   let records = 0;
+  const sum = new FileSum();
+  const line = (value: Record<string, unknown>) => {
+    const text = checksummedLine(value);
+    sum.add(text);
+    return `${text}\n`;
+  };
   try {
-    let buffer = `${JSON.stringify({
+    let buffer = line({
       format: BACKUP_FORMAT,
       version: BACKUP_VERSION,
       createdAt: new Date(now()).toISOString(),
       store: store.kind,
-    })}\n`;
+      ...(options.keys === undefined ? {} : { keys: options.keys }),
+    });
     for await (const record of store.exportRecords()) {
-      buffer += `${JSON.stringify(record)}\n`;
+      buffer += line({ ...record });
       records += 1;
       if (buffer.length >= 64 * 1024) {
         await file.write(buffer);
         buffer = '';
       }
     }
-    buffer += `${JSON.stringify({ end: true, records })}\n`;
+    buffer += `${checksummedLine({ end: true, records, sha256: sum.hex() })}\n`;
     await file.write(buffer);
     await file.sync();
     await file.close();
@@ -77,9 +107,14 @@ export async function restoreFromFile(
   store: Store,
   path: string,
   specs: readonly CollectionSpec<unknown>[],
-  options: { now?: () => number } = {},
+  options: {
+    now?: () => number;
+    /** Last word before anything is written (e.g. whether this Paddock's keys fit). */
+    check?: (contents: BackupContents) => Promise<void>;
+  } = {},
 ): Promise<number> {
-  const records = await readBackupFile(path);
+  const contents = await readBackupFile(path);
+  const { records } = contents;
   const now = options.now ?? Date.now;
   // Dry run of the import plan so unique-index clashes are reported by line before any write.
   try {
@@ -94,14 +129,17 @@ export async function restoreFromFile(
     }
     throw error;
   }
+  await options.check?.(contents);
   return store.importRecords(fromArray(records), specs);
 }
 
 /** Reads and validates a whole backup file into memory. */
-export async function readBackupFile(path: string): Promise<BackupRecord[]> {
+export async function readBackupFile(path: string): Promise<BackupContents> {
   const records: BackupRecord[] = [];
   let lineNumber = 0;
   let ended = false;
+  let header: BackupHeader | undefined;
+  const sum = new FileSum();
   const fail = (problem: string): never => {
     throw new PaddockError(
       'VALIDATION_FAILED',
@@ -129,8 +167,15 @@ export async function readBackupFile(path: string): Promise<BackupRecord[]> {
     lineNumber += 1;
     if (ended) fail('unexpected content after the closing line');
     const parsed = parseLine(line, fail);
+    // Version 1 files carry no checksums; from version 2 on every line does.
+    const summed = header === undefined ? parsed.version !== 1 : header.version >= 2;
+    if (summed) {
+      const problem = checkLineSum(parsed);
+      if (problem !== undefined) fail(problem);
+    }
     if (lineNumber === 1) {
-      checkHeader(parsed, fail);
+      header = checkHeader(parsed, fail);
+      sum.add(line);
       continue;
     }
     if (parsed.end === true) {
@@ -139,17 +184,21 @@ export async function readBackupFile(path: string): Promise<BackupRecord[]> {
           `the closing line counts ${String(parsed.records)} records but the file has ${records.length}`,
         );
       }
+      if (summed && parsed.sha256 !== sum.hex()) {
+        fail('the checksum of the whole file does not match (lines were added, lost or moved)');
+      }
       ended = true;
       continue;
     }
+    sum.add(line);
     records.push(checkRecord(parsed, fail));
   }
   if (lineNumber === 0) fail('the file is empty');
-  if (!ended) {
+  if (!ended || header === undefined) {
     lineNumber += 1;
     fail('the file ends without its closing line (it was cut short)');
   }
-  return records;
+  return { header: header as BackupHeader, records };
 }
 
 function parseLine(line: string, fail: (problem: string) => never): Record<string, unknown> {
@@ -166,14 +215,21 @@ function parseLine(line: string, fail: (problem: string) => never): Record<strin
   return parsed as Record<string, unknown>;
 }
 
-function checkHeader(header: Record<string, unknown>, fail: (problem: string) => never): void {
+function checkHeader(
+  header: Record<string, unknown>,
+  fail: (problem: string) => never,
+): BackupHeader {
   if (header.format !== BACKUP_FORMAT)
     fail(`not a Paddock backup (no "format":"${BACKUP_FORMAT}" header)`);
-  if (header.version !== BACKUP_VERSION) {
+  if (typeof header.version !== 'number' || !READABLE_BACKUP_VERSIONS.includes(header.version)) {
     fail(
-      `unsupported backup version ${JSON.stringify(header.version)} (this Paddock reads ${BACKUP_VERSION})`,
+      `unsupported backup version ${JSON.stringify(header.version)} (this Paddock reads ${READABLE_BACKUP_VERSIONS.join(' and ')})`,
     );
   }
+  if (header.keys !== undefined && (typeof header.keys !== 'object' || header.keys === null)) {
+    fail('"keys" must be an object');
+  }
+  return header as unknown as BackupHeader;
 }
 
 function checkRecord(raw: Record<string, unknown>, fail: (problem: string) => never): BackupRecord {

@@ -13,6 +13,8 @@ export interface OpenStoreOptions {
   readonly now?: () => number;
   /** 0 turns off the expiry sweeper, e.g. for a one-shot backup command. */
   readonly sweepIntervalMs?: number;
+  /** Embedded store: refuse writes below this much free disk space (default 64 MiB). */
+  readonly minFreeBytes?: number;
 }
 
 /** Opens the configured Store backend. */
@@ -31,7 +33,11 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     options.logger?.info({ store: 'redis' }, 'store opened');
     return store;
   }
-  const store = EmbeddedStore.open({ dataDir: options.dataDir, ...common });
+  const store = EmbeddedStore.open({
+    dataDir: options.dataDir,
+    ...common,
+    ...(options.minFreeBytes === undefined ? {} : { minFreeBytes: options.minFreeBytes }),
+  });
   options.logger?.info({ store: 'embedded', dataDir: options.dataDir }, 'store opened');
   return store;
 }

@@ -20,8 +20,10 @@ export interface PaddockProcess {
 export function runPaddock(
   args: readonly string[],
   env: Record<string, string>,
+  /** Another build's entry point (the previous release, for upgrade tests). */
+  main: string = mainJs,
 ): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [mainJs, ...args], {
+  const child = spawn(process.execPath, [main, ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -43,16 +45,24 @@ export async function startPaddock(options: {
   port: number;
   dataDir: string;
   env?: Record<string, string>;
+  /** Another build's entry point (the previous release, for upgrade tests). */
+  mainJs?: string;
 }): Promise<PaddockProcess> {
   const insecure = options.env?.PADDOCK_INSECURE_HTTP === 'true';
-  const { child, output, exited } = runPaddock(['serve'], {
-    PADDOCK_PORT: String(options.port),
-    PADDOCK_BIND: '127.0.0.1',
-    PADDOCK_DATA_DIR: options.dataDir,
-    PADDOCK_LOG_LEVEL: 'warn',
-    PADDOCK_BOOTSTRAP_PASSWORD: 'test-bootstrap-password',
-    ...options.env,
-  });
+  const { child, output, exited } = runPaddock(
+    ['serve'],
+    {
+      PADDOCK_PORT: String(options.port),
+      PADDOCK_BIND: '127.0.0.1',
+      PADDOCK_DATA_DIR: options.dataDir,
+      PADDOCK_LOG_LEVEL: 'warn',
+      PADDOCK_BOOTSTRAP_PASSWORD: 'test-bootstrap-password',
+      // No load balancer to wait for: tests that stop Paddock do not sit through a drain delay.
+      PADDOCK_SHUTDOWN_DRAIN_SECONDS: '0',
+      ...options.env,
+    },
+    options.mainJs,
+  );
   const url = `${insecure ? 'http' : 'https'}://localhost:${options.port}`;
   let caPem: string | undefined;
   let code: number | null | undefined;

@@ -36,6 +36,7 @@ export const en = {
   'common.status': 'Status',
   'common.type': 'Type',
   'state.ACTIVE': 'Active',
+  'state.DEGRADED': 'Degraded',
   'state.PENDING': 'Pending',
   'state.UNAVAILABLE': 'Unavailable',
   'state.UNAUTHORIZED': 'Unauthorized',

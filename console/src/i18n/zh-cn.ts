@@ -37,6 +37,7 @@ export const zhCN: Record<MessageKey, string> = {
   'common.status': '状态',
   'common.type': '类型',
   'state.ACTIVE': '运行中',
+  'state.DEGRADED': '降级',
   'state.PENDING': '等待中',
   'state.UNAVAILABLE': '不可用',
   'state.UNAUTHORIZED': '未授权',

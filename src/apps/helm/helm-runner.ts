@@ -7,7 +7,7 @@
  * (discovery is the same for every user; without it each run would first read the whole API
  * surface, which `helm` on a laptop does only once) and Helm's own empty cache/config homes.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
@@ -50,6 +50,8 @@ export class HelmRunner {
   readonly #proxy: SelfProxy;
   readonly #workDir: string;
   readonly #cacheDir: string | undefined;
+  /** Helm processes still running: a stopping Paddock must not leave one behind. */
+  readonly #children = new Set<ChildProcess>();
 
   constructor(options: {
     binary: () => HelmBinaryStatus | undefined;
@@ -128,6 +130,32 @@ export class HelmRunner {
     return file;
   }
 
+  /**
+   * Ends every Helm process still running (Paddock is stopping): SIGTERM, then SIGKILL to those
+   * still there after `graceMs`. Resolves when all have exited.
+   */
+  async stopAll(graceMs = 2_000): Promise<void> {
+    const children = [...this.#children];
+    if (children.length === 0) return;
+    const exited = children.map((c) =>
+      c.exitCode !== null || c.signalCode !== null
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => c.once('exit', () => resolve())),
+    );
+    for (const c of children) c.kill('SIGTERM');
+    const late = setTimeout(() => this.killAll(), graceMs);
+    try {
+      await Promise.all(exited);
+    } finally {
+      clearTimeout(late);
+    }
+  }
+
+  /** SIGKILL to every Helm process at once: the last moment of a shutdown that ran out of time. */
+  killAll(): void {
+    for (const c of this.#children) c.kill('SIGKILL');
+  }
+
   async run(run: HelmRun): Promise<HelmResult> {
     const binary = this.binaryPath();
     const dir = await mkdtemp(join(this.#workDir, 'paddock-helm-'));
@@ -167,6 +195,8 @@ export class HelmRunner {
           HELM_KUBETOKEN: '',
         },
       });
+      this.#children.add(child);
+      child.once('exit', () => this.#children.delete(child));
       if (run.stdin !== undefined) child.stdin?.end(run.stdin);
       let stdout = '';
       let stderr = '';
@@ -188,6 +218,7 @@ export class HelmRunner {
       const timer = setTimeout(kill, run.timeoutMs);
       run.signal?.addEventListener('abort', kill, { once: true });
       child.on('error', (err) => {
+        this.#children.delete(child);
         clearTimeout(timer);
         reject(err);
       });

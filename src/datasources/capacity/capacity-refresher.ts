@@ -1,10 +1,12 @@
 /**
- * Keeps every cluster's capacity (node capacity and allocatable, pod requests and limits) in
- * memory, read in the background with the manager account, so the "all clusters on one page"
- * query costs no downstream call. A cluster whose last good read is too old answers nothing,
- * and GraphQL then computes it as the caller.
+ * Reads every cluster's capacity (node capacity and allocatable, pod requests and limits) in
+ * the background with the manager account, into a board every replica serves from memory
+ * (capacity-board.ts), so the "all clusters on one page" query costs no downstream call. It is
+ * a controller: one replica at a time reads, through a lease in the store. A cluster whose
+ * last good read is too old answers nothing, and GraphQL then computes it as the caller.
  */
-import type { ClusterSummary } from '../../domain/cluster.js';
+import { type ClusterSummary, isAnswering } from '../../domain/cluster.js';
+import type { Controller } from '../../domain/controller.js';
 import type {
   ClusterCapacityReader,
   ClusterCapacitySnapshot,
@@ -14,6 +16,7 @@ import type { Logger } from '../../domain/logger.js';
 import { add, sumPods, totalsOf, ZERO } from '../../rbac/resource-totals.js';
 import type { ManagerConnection } from '../cluster-registry.js';
 import { ManagerClient } from '../rbac-sync/manager-client.js';
+import { type CapacityBoard, MemoryCapacityBoard } from './capacity-board.js';
 
 export interface CapacityClusters {
   list(): Promise<ClusterSummary[]>;
@@ -30,33 +33,43 @@ export interface CapacityRefresherOptions {
   /** Deadline of one list call; default 10 s. */
   readonly timeoutMs?: number;
   readonly now?: () => number;
+  /** Where snapshots go; default this replica's memory only. */
+  readonly board?: CapacityBoard;
 }
 
-export class CapacityRefresher implements ClusterCapacityReader {
+export class CapacityRefresher implements ClusterCapacityReader, Controller {
+  readonly name = 'capacity';
   readonly #o: CapacityRefresherOptions;
   readonly #now: () => number;
-  readonly #snapshots = new Map<string, ClusterCapacitySnapshot>();
+  readonly #board: CapacityBoard;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #unwatch: (() => void) | undefined;
+  /** Aborted by `stop`: reads under way end at once, not at their deadline. */
+  #abort: AbortController | undefined;
 
   constructor(options: CapacityRefresherOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#board =
+      options.board ??
+      new MemoryCapacityBoard({ staleAfterMs: 3 * this.#intervalMs, now: this.#now });
   }
 
   get #intervalMs(): number {
     return this.#o.intervalMs ?? 30_000;
   }
 
-  async capacity(clusterId: string): Promise<ClusterCapacitySnapshot | undefined> {
-    const snapshot = this.#snapshots.get(clusterId);
-    if (snapshot === undefined) return undefined;
-    return this.#now() - snapshot.readAt > 3 * this.#intervalMs ? undefined : snapshot;
+  capacity(clusterId: string): Promise<ClusterCapacitySnapshot | undefined> {
+    return this.#board.capacity(clusterId);
   }
 
-  start(): void {
+  /** Starts reading; `signal` (the lease's) ends the reads under way when it aborts. */
+  start(signal?: AbortSignal): void {
     if (this.#timer !== undefined) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    signal?.addEventListener('abort', () => abort.abort(), { once: true });
     const loop = () => {
       this.#timer = setTimeout(() => {
         void this.refreshAll().finally(() => {
@@ -74,6 +87,7 @@ export class CapacityRefresher implements ClusterCapacityReader {
     this.#unwatch?.();
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#abort?.abort();
     await this.#running;
   }
 
@@ -93,10 +107,11 @@ export class CapacityRefresher implements ClusterCapacityReader {
       this.#o.logger.warn({ err }, 'capacity: cannot list clusters');
       return;
     }
-    const ids = new Set(clusters.map((c) => c.id));
-    for (const id of this.#snapshots.keys()) if (!ids.has(id)) this.#snapshots.delete(id);
+    await this.#board
+      .retain(new Set(clusters.map((c) => c.id)))
+      .catch((err: unknown) => this.#o.logger.warn({ err }, 'capacity: cannot forget clusters'));
     await Promise.all(
-      clusters.filter((c) => c.health.state === 'active').map((c) => this.#refresh(c.id)),
+      clusters.filter((c) => isAnswering(c.health.state)).map((c) => this.#refresh(c.id)),
     );
   }
 
@@ -104,14 +119,18 @@ export class CapacityRefresher implements ClusterCapacityReader {
     try {
       const connection = await this.#o.clusters.managerConnection(clusterId);
       if (connection === undefined) return;
-      const client = new ManagerClient(connection, { timeoutMs: this.#o.timeoutMs ?? 10_000 });
+      const signal = this.#abort?.signal;
+      const client = new ManagerClient(connection, {
+        timeoutMs: this.#o.timeoutMs ?? 10_000,
+        ...(signal === undefined ? {} : { signal }),
+      });
       const [nodes, pods] = await Promise.all([
         client.list<KubeObject>('/api/v1/nodes'),
         client.list<KubeObject>('/api/v1/pods'),
       ]);
       const status = (n: KubeObject) =>
         (n.status ?? {}) as { capacity?: unknown; allocatable?: unknown };
-      this.#snapshots.set(clusterId, {
+      await this.#board.put(clusterId, {
         capacity: nodes.items.reduce((a, n) => add(a, totalsOf(status(n).capacity)), ZERO),
         allocatable: nodes.items.reduce((a, n) => add(a, totalsOf(status(n).allocatable)), ZERO),
         requested: sumPods(pods.items, 'requests'),

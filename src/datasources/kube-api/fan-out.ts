@@ -22,6 +22,8 @@ export async function fanOut<T>(
   options: FanOutOptions = {},
 ): Promise<FanOutResult<T>> {
   const deadlineMs = options.deadlineMs ?? DEFAULT_FAN_OUT_DEADLINE_MS;
+  const endsAt =
+    options.totalDeadlineMs === undefined ? undefined : Date.now() + options.totalDeadlineMs;
   const concurrency = Math.max(1, options.concurrency ?? DEFAULT_FAN_OUT_CONCURRENCY);
   const ids = [...new Set(clusterIds)];
   const outcomes: ({ ok: true; value: T } | { ok: false; failure: ClusterFailure })[] = [];
@@ -30,7 +32,12 @@ export async function fanOut<T>(
     while (next < ids.length) {
       const index = next++;
       const clusterId = ids[index]!;
-      outcomes[index] = await runOne(clusterId, task, deadlineMs);
+      // A cluster whose turn comes late gets only what is left of the query's deadline.
+      const left = endsAt === undefined ? deadlineMs : Math.min(deadlineMs, endsAt - Date.now());
+      outcomes[index] =
+        left > 0
+          ? await runOne(clusterId, task, left)
+          : { ok: false, failure: timeoutOf(clusterId, options.totalDeadlineMs ?? deadlineMs) };
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
@@ -51,11 +58,7 @@ async function runOne<T>(
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const err = new KubeApiError(
-        clusterId,
-        'TIMEOUT',
-        `cluster ${clusterId} did not answer within ${deadlineMs} ms`,
-      );
+      const err = timeoutError(clusterId, deadlineMs);
       controller.abort(new DOMException(err.message, 'TimeoutError'));
       reject(err);
     }, deadlineMs);
@@ -69,6 +72,18 @@ async function runOne<T>(
     clearTimeout(timer);
     expired.catch(() => undefined);
   }
+}
+
+function timeoutError(clusterId: string, deadlineMs: number): KubeApiError {
+  return new KubeApiError(
+    clusterId,
+    'TIMEOUT',
+    `cluster ${clusterId} did not answer within ${Math.round(deadlineMs)} ms`,
+  );
+}
+
+function timeoutOf(clusterId: string, deadlineMs: number): ClusterFailure {
+  return failureOf(clusterId, timeoutError(clusterId, deadlineMs));
 }
 
 /** The `clusterErrors` entry for anything a per-cluster task threw. */

@@ -309,8 +309,9 @@ export class CallerKubeClient implements KubeClient {
       text = await answer.body.text();
     } catch (err) {
       const timedOut = deadline.aborted || isTimeoutReason(call.signal?.reason);
-      // A caller that went away is no verdict on the cluster's health.
-      if (timedOut || !call.signal?.aborted) connection.gate.recordFailure();
+      // Only a cluster that cannot be reached opens the circuit: a slow one is slow, not
+      // dead (its callers get TIMEOUT), and a caller that went away says nothing about it.
+      if (!timedOut && !call.signal?.aborted) connection.gate.recordFailure();
       throw errorOfFailure(clusterId, err, timedOut);
     }
     connection.gate.recordSuccess();

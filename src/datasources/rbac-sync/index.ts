@@ -10,3 +10,4 @@ export {
 } from './rbac-sync-controller.js';
 export { type ReconcileOutcome, reconcileCluster, type SyncChange } from './reconcile-cluster.js';
 export { sameObject } from './same-object.js';
+export { SYNC_STATUS_COLLECTION, type SyncStatusBoard } from './sync-status-board.js';

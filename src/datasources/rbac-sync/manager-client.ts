@@ -14,15 +14,19 @@ export interface KubeList<T> {
 
 export interface ManagerClientOptions {
   readonly timeoutMs: number;
+  /** Ends every call early (shutdown, lost lease). */
+  readonly signal?: AbortSignal;
 }
 
 export class ManagerClient {
   readonly connection: ManagerConnection;
   readonly #timeoutMs: number;
+  readonly #signal: AbortSignal | undefined;
 
   constructor(connection: ManagerConnection, options: ManagerClientOptions) {
     this.connection = connection;
     this.#timeoutMs = options.timeoutMs;
+    this.#signal = options.signal;
   }
 
   async #call(
@@ -36,6 +40,7 @@ export class ManagerClient {
       path,
       token: this.connection.managerToken,
       timeoutMs: this.#timeoutMs,
+      ...(this.#signal === undefined ? {} : { signal: this.#signal }),
       ...(body === undefined ? {} : { body }),
       ...(contentType ? { contentType } : {}),
     });

@@ -7,6 +7,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { ClusterSummary } from '../../domain/cluster.js';
+import type { Controller } from '../../domain/controller.js';
 import type { Logger } from '../../domain/logger.js';
 import type { AccessStateSource } from '../../domain/rbac.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   RbacSyncStatus,
   RbacSyncStatusReader,
 } from '../../domain/rbac-downstream.js';
+import { memoryStatusBoard } from '../../domain/status-board.js';
 import { PaddockError } from '../../errors/index.js';
 import { PROJECT_ID_KEY, projectAnnotationValue, projectLabelValue } from '../../rbac/index.js';
 import type { ManagerConnection } from '../cluster-registry.js';
@@ -25,6 +27,7 @@ import { ManagerClient } from './manager-client.js';
 import { NamespaceWatch } from './namespace-watch.js';
 import { reconcileCluster } from './reconcile-cluster.js';
 import { createSyncMetrics, type SyncMetrics } from './sync-metrics.js';
+import type { SyncStatusBoard } from './sync-status-board.js';
 
 /** The part of the cluster registry the push-down uses. */
 export interface ManagedClusters {
@@ -45,6 +48,8 @@ export interface RbacSyncOptions {
   /** Pause before a broken namespace watch is opened again. */
   readonly watchRetryMs?: number;
   readonly now?: () => number;
+  /** Where outcomes go and are read from; default this replica's memory only. */
+  readonly statuses?: SyncStatusBoard;
 }
 
 interface Worker {
@@ -54,17 +59,20 @@ interface Worker {
 }
 
 export class RbacSyncController
-  implements RbacSyncStatusReader, DownstreamRbacReader, NamespaceAssigner
+  implements RbacSyncStatusReader, DownstreamRbacReader, NamespaceAssigner, Controller
 {
+  readonly name = 'rbac-sync';
   readonly #o: RbacSyncOptions;
   readonly #now: () => number;
   readonly #metrics: SyncMetrics | undefined;
   readonly #workers = new Map<string, Worker>();
-  readonly #statuses = new Map<string, RbacSyncStatus>();
+  readonly #statuses: SyncStatusBoard;
   #timer: NodeJS.Timeout | undefined;
   #unwatch: (() => void) | undefined;
   #unwatchClusters: (() => void) | undefined;
   #stopped = true;
+  /** Aborted by `stop`: passes under way end at once instead of at each call's deadline. */
+  #abort: AbortController | undefined;
 
   constructor(options: RbacSyncOptions) {
     this.#o = options;
@@ -72,12 +80,19 @@ export class RbacSyncController
     this.#metrics = options.metricsRegistry
       ? createSyncMetrics(options.metricsRegistry)
       : undefined;
+    this.#statuses = options.statuses ?? memoryStatusBoard();
   }
 
-  /** Starts following the access state and every cluster; the first pass runs right away. */
-  start(): void {
+  /**
+   * Starts following the access state and every cluster; the first pass runs right away.
+   * `signal` (the lease's) ends the passes under way when it aborts.
+   */
+  start(signal?: AbortSignal): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    const abort = new AbortController();
+    this.#abort = abort;
+    signal?.addEventListener('abort', () => abort.abort(), { once: true });
     this.#unwatch = this.#o.access.watch((clusterId) => {
       if (clusterId === undefined) for (const id of this.#workers.keys()) this.#trigger(id);
       else this.#trigger(clusterId);
@@ -101,6 +116,7 @@ export class RbacSyncController
   async stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#abort?.abort();
     this.#unwatch?.();
     this.#unwatchClusters?.();
     const workers = [...this.#workers.values()];
@@ -126,7 +142,7 @@ export class RbacSyncController
     for (const [id, worker] of this.#workers) {
       if (ids.has(id)) continue;
       this.#workers.delete(id);
-      this.#statuses.delete(id);
+      this.#statuses.remove(id);
       void worker.watch?.stop();
     }
     await Promise.all([...ids].map((id) => this.sync(id)));
@@ -136,15 +152,15 @@ export class RbacSyncController
   async sync(clusterId: string): Promise<RbacSyncStatus | undefined> {
     const worker = this.#trigger(clusterId);
     while (worker.running) await worker.running;
-    return this.#statuses.get(clusterId);
+    return this.#statuses.status(clusterId);
   }
 
   status(clusterId: string): RbacSyncStatus | undefined {
-    return this.#statuses.get(clusterId);
+    return this.#statuses.status(clusterId);
   }
 
   statuses(): readonly RbacSyncStatus[] {
-    return [...this.#statuses.values()];
+    return this.#statuses.statuses();
   }
 
   async read(clusterId: string): Promise<DownstreamRbac> {
@@ -172,13 +188,20 @@ export class RbacSyncController
         annotations: { [PROJECT_ID_KEY]: ref ? projectAnnotationValue(ref) : null },
       },
     });
-    this.#trigger(clusterId);
+    // Where the push-down runs, at once; elsewhere its namespace watch sees the move.
+    if (!this.#stopped) this.#trigger(clusterId);
   }
 
-  async #client(clusterId: string): Promise<ManagerClient | undefined> {
+  /** A manager client; `background` calls end when the controller stops. */
+  async #client(clusterId: string, background = false): Promise<ManagerClient | undefined> {
     const connection = await this.#o.clusters.managerConnection(clusterId);
+    const signal = background ? this.#abort?.signal : undefined;
     return (
-      connection && new ManagerClient(connection, { timeoutMs: this.#o.callTimeoutMs ?? 10_000 })
+      connection &&
+      new ManagerClient(connection, {
+        timeoutMs: this.#o.callTimeoutMs ?? 10_000,
+        ...(signal === undefined ? {} : { signal }),
+      })
     );
   }
 
@@ -189,7 +212,7 @@ export class RbacSyncController
       this.#workers.set(clusterId, worker);
       if (!this.#stopped) {
         const w = worker;
-        w.watch = new NamespaceWatch(() => this.#client(clusterId), {
+        w.watch = new NamespaceWatch(() => this.#client(clusterId, true), {
           onMove: () => this.#trigger(clusterId),
           onError: (err) =>
             this.#o.logger.debug({ err, clusterId }, 'rbac sync: namespace watch broke'),
@@ -214,9 +237,9 @@ export class RbacSyncController
 
   async #pass(clusterId: string): Promise<void> {
     const at = this.#now();
-    const previous = this.#statuses.get(clusterId);
+    const previous = this.#statuses.status(clusterId);
     const fail = (message: string) => {
-      this.#statuses.set(clusterId, {
+      this.#statuses.put({
         clusterId,
         lastAttemptAt: at,
         ...(previous?.lastSyncAt ? { lastSyncAt: previous.lastSyncAt } : {}),
@@ -226,7 +249,7 @@ export class RbacSyncController
       this.#metrics?.synced(clusterId, 'error', at, 1);
     };
     try {
-      const client = await this.#client(clusterId);
+      const client = await this.#client(clusterId, true);
       if (!client) return fail('the cluster has no manager credentials yet');
       if (!client.connection.gate.allowRequest())
         return fail('the cluster is unavailable (circuit open)');
@@ -246,7 +269,7 @@ export class RbacSyncController
       }
       const ok = outcome.failures.length === 0;
       const errors = [...outcome.failures, ...outcome.problems];
-      this.#statuses.set(clusterId, {
+      this.#statuses.put({
         clusterId,
         lastAttemptAt: at,
         ...(ok
@@ -261,6 +284,8 @@ export class RbacSyncController
       if (!ok)
         this.#o.logger.warn({ clusterId, failures: outcome.failures }, 'rbac sync: writes failed');
     } catch (err) {
+      // Cut short by a stop: that says nothing about the cluster.
+      if (this.#stopped) return;
       fail(err instanceof Error ? err.message : String(err));
       this.#o.logger.warn({ err, clusterId }, 'rbac sync: pass failed');
     }

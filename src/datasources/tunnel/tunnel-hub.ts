@@ -22,6 +22,7 @@ export class TunnelHub {
   readonly #lastSeen = new Map<string, LastSeen>();
   readonly #listeners = new Set<(clusterId: string) => void>();
   #turn = 0;
+  #draining: NodeJS.Timeout | undefined;
 
   /** Adds a ready, registered session; it leaves by itself when it closes. */
   attach(session: AgentSession): void {
@@ -100,7 +101,25 @@ export class TunnelHub {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * Ends each session as soon as it carries no stream (Paddock is stopping): its agent
+   * reconnects, through the load balancer, to another replica, while calls under way here
+   * finish. A session still busy when the grace period ends goes with the server's sockets.
+   */
+  drain(reason: string, everyMs = 100): void {
+    const pass = () => {
+      for (const list of [...this.#sessions.values()]) {
+        for (const s of list) if (s.activeStreams === 0) s.close(reason);
+      }
+    };
+    pass();
+    clearInterval(this.#draining);
+    this.#draining = setInterval(pass, everyMs);
+    this.#draining.unref();
+  }
+
   close(): void {
+    clearInterval(this.#draining);
     for (const list of [...this.#sessions.values()]) {
       for (const s of list) s.close('Paddock is shutting down');
     }

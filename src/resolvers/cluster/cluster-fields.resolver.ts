@@ -109,7 +109,12 @@ export class ClusterFieldsResolver {
         h.state === 'unauthorized' ? 'CredentialsRefused' : 'CredentialsAccepted',
         h.state === 'unauthorized' ? h.message : null,
       ),
-      cond('Ready', probed ? h.state === 'active' : null, h.state, h.message),
+      cond(
+        'Ready',
+        probed ? h.state === 'active' || h.state === 'degraded' : null,
+        h.state,
+        h.message,
+      ),
       cond(
         'NodesReady',
         nodesReady,

@@ -27,6 +27,7 @@ import type { PageInfo } from '../page-info.type.js';
 import { kubeClient, parseProjectRef, targetClusters } from './kube-access.js';
 import { decodeKubeCursor, encodeKubeCursor, type KubeCursor, storageKey } from './kube-cursor.js';
 import type { KubeFilter } from './kube-filter.input.js';
+import { fanOutWithin, type QueryDeadline } from './query-deadline.js';
 
 export interface CrossClusterQuery {
   readonly resource: KubeResource;
@@ -38,6 +39,8 @@ export interface CrossClusterQuery {
   readonly fieldSelector?: string;
   /** Ignore `filter.namespaces` (they mean something else for cluster-scoped kinds). */
   readonly ignoreNamespaces?: boolean;
+  /** The query's `deadlineMs` argument. */
+  readonly deadlineMs?: QueryDeadline;
 }
 
 export interface ClusterObject {
@@ -63,6 +66,7 @@ export async function crossClusterList(
   query: CrossClusterQuery,
 ): Promise<CrossClusterPage> {
   const first = pageSizeOf(query.first);
+  const fanOutOptions = fanOutWithin(ctx, query.deadlineMs);
   const after = query.after ? decodeKubeCursor(query.after) : undefined;
   const kube = kubeClient(ctx);
   const targets = (await targetClusters(ctx, query.filter))
@@ -104,7 +108,7 @@ export async function crossClusterList(
         throw err;
       }
     },
-    ctx.ports.fanOut,
+    fanOutOptions,
   );
   const items: ClusterObject[] = [];
   let last: KubeCursor | undefined;

@@ -19,6 +19,7 @@ import {
   toNamespace,
   toProject,
 } from './namespace.type.js';
+import { deadlineArg, fanOutWithin, type QueryDeadline } from './query-deadline.js';
 import { memo } from './request-memo.js';
 import { matchesSelector } from './selector.js';
 
@@ -30,8 +31,14 @@ interface ClusterNamespaces {
 }
 
 /** Each target cluster's namespaces the caller can see, read once per request. */
-function namespacesAcross(ctx: GraphQLContext, filter: KubeFilter | null | undefined) {
-  return memo(ctx, `namespaces:${JSON.stringify(filter?.clusterIds ?? null)}`, async () => {
+function namespacesAcross(
+  ctx: GraphQLContext,
+  filter: KubeFilter | null | undefined,
+  deadlineMs?: QueryDeadline,
+) {
+  const key = `namespaces:${JSON.stringify([filter?.clusterIds ?? null, deadlineMs ?? null])}`;
+  const fanOutOptions = fanOutWithin(ctx, deadlineMs);
+  return memo(ctx, key, async () => {
     const kube = kubeClient(ctx);
     const targets = (await targetClusters(ctx, filter)).map((c) => c.id);
     return kube.fanOut(
@@ -66,7 +73,7 @@ function namespacesAcross(ctx: GraphQLContext, filter: KubeFilter | null | undef
           };
         }
       },
-      ctx.ports.fanOut,
+      fanOutOptions,
     );
   });
 }
@@ -99,8 +106,9 @@ export class NamespaceResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<NamespaceList> {
-    const read = await namespacesAcross(ctx, filter);
+    const read = await namespacesAcross(ctx, filter, deadlineMs);
     const all = read.items.flatMap((i) => i.value.namespaces).filter(matchesFilter(filter));
     const page = paginate(all, (n) => [n.clusterId, n.name], { first, after });
     return {
@@ -140,9 +148,13 @@ export class ProjectResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<ProjectList> {
     const identity = requireIdentity(ctx);
-    const [read, state] = await Promise.all([namespacesAcross(ctx, filter), accessState(ctx)]);
+    const [read, state] = await Promise.all([
+      namespacesAcross(ctx, filter, deadlineMs),
+      accessState(ctx),
+    ]);
     const byId = new Map<string, { clusterId: string; projectId: string; namespaces: string[] }>();
     const entry = (clusterId: string, projectId: string) => {
       const id = `${clusterId}:${projectId}`;

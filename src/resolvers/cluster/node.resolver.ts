@@ -9,6 +9,7 @@ import { KubeFilter } from './kube-filter.input.js';
 import type { KubeListShape } from './kube-object.type.js';
 import { R } from './kube-resources.js';
 import { Node, NodeList, toNode } from './node.type.js';
+import { deadlineArg, type QueryDeadline } from './query-deadline.js';
 
 @Resolver(() => Node)
 export class NodeResolver {
@@ -19,12 +20,14 @@ export class NodeResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<Node>> {
     const page = await crossClusterList(ctx, {
       resource: R.nodes,
       filter,
       first,
       after,
+      deadlineMs,
       ignoreNamespaces: true,
     });
     return { ...page, items: page.items.map((i) => toNode(i.clusterId, i.object)) };

@@ -4,6 +4,7 @@ import { crossClusterList } from './cross-cluster-list.js';
 import { KubeFilter } from './kube-filter.input.js';
 import type { KubeListShape } from './kube-object.type.js';
 import { R } from './kube-resources.js';
+import { deadlineArg, type QueryDeadline } from './query-deadline.js';
 import {
   type PersistentVolume,
   PersistentVolumeList,
@@ -22,12 +23,14 @@ export class StorageResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<StorageClass>> {
     const page = await crossClusterList(ctx, {
       resource: R.storageClasses,
       filter,
       first,
       after,
+      deadlineMs,
       ignoreNamespaces: true,
     });
     return { ...page, items: page.items.map((i) => toStorageClass(i.clusterId, i.object)) };
@@ -40,12 +43,14 @@ export class StorageResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<PersistentVolume>> {
     const page = await crossClusterList(ctx, {
       resource: R.persistentVolumes,
       filter,
       first,
       after,
+      deadlineMs,
       ignoreNamespaces: true,
     });
     return { ...page, items: page.items.map((i) => toPersistentVolume(i.clusterId, i.object)) };

@@ -6,6 +6,7 @@ import { kubeClient } from '../cluster/kube-access.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
 import { R } from '../cluster/kube-resources.js';
+import { deadlineArg, type QueryDeadline } from '../cluster/query-deadline.js';
 import type { GraphQLContext } from '../context.js';
 import {
   type Certificate,
@@ -43,8 +44,14 @@ export class ConfigResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<PersistentVolumeClaim>> {
-    return listOf(ctx, R.persistentVolumeClaims, { filter, first, after }, toPersistentVolumeClaim);
+    return listOf(
+      ctx,
+      R.persistentVolumeClaims,
+      { filter, first, after, deadlineMs },
+      toPersistentVolumeClaim,
+    );
   }
 
   @Authorized()
@@ -54,8 +61,9 @@ export class ConfigResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<ConfigMap>> {
-    return listOf(ctx, R.configMaps, { filter, first, after }, toConfigMap);
+    return listOf(ctx, R.configMaps, { filter, first, after, deadlineMs }, toConfigMap);
   }
 
   @Authorized()
@@ -65,6 +73,7 @@ export class ConfigResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
     @Arg('types', () => [String], { nullable: true, description: 'Only secrets of these types.' })
     types: string[] | null | undefined,
   ): Promise<KubeListShape<Secret>> {
@@ -72,7 +81,7 @@ export class ConfigResolver {
     return listOf(
       ctx,
       R.secrets,
-      { filter, first, after },
+      { filter, first, after, deadlineMs },
       toSecret,
       wanted ? (o) => wanted.has(secretType(o)) : undefined,
     );
@@ -87,11 +96,12 @@ export class ConfigResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<RegistryCredential>> {
     return listOf(
       ctx,
       R.secrets,
-      { filter, first, after },
+      { filter, first, after, deadlineMs },
       toRegistryCredential,
       isType(DOCKER_CONFIG_JSON),
     );
@@ -106,8 +116,15 @@ export class ConfigResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<Certificate>> {
-    return listOf(ctx, R.secrets, { filter, first, after }, toCertificate, isType(TLS_SECRET));
+    return listOf(
+      ctx,
+      R.secrets,
+      { filter, first, after, deadlineMs },
+      toCertificate,
+      isType(TLS_SECRET),
+    );
   }
 
   @FieldResolver(() => JSONScalar, {

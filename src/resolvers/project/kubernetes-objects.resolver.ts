@@ -2,6 +2,7 @@ import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } fro
 import { crossClusterList } from '../cluster/cross-cluster-list.js';
 import { JSONScalar } from '../cluster/json.scalar.js';
 import { kubeClient, visibleCluster } from '../cluster/kube-access.js';
+import { deadlineArg, type QueryDeadline } from '../cluster/query-deadline.js';
 import { ClusterError } from '../cluster-error.type.js';
 import type { GraphQLContext } from '../context.js';
 import { PageInfo } from '../page-info.type.js';
@@ -36,6 +37,7 @@ export class KubernetesObjectsResolver {
       | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubernetesObjectList> {
     await visibleCluster(ctx, clusterId);
     const resource = await kubeClient(ctx).resolveKind(clusterId, apiVersion, kind);
@@ -48,6 +50,7 @@ export class KubernetesObjectsResolver {
       },
       first,
       after,
+      deadlineMs,
     });
     // List items carry no kind; put it back so each item stands alone.
     return {

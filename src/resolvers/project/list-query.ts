@@ -3,12 +3,14 @@ import type { KubeObject, KubeResource } from '../../domain/kube-api.js';
 import { crossClusterList } from '../cluster/cross-cluster-list.js';
 import type { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
+import type { QueryDeadline } from '../cluster/query-deadline.js';
 import type { GraphQLContext } from '../context.js';
 
 export interface ListArgs {
   readonly filter: KubeFilter | null | undefined;
   readonly first: number | null | undefined;
   readonly after: string | null | undefined;
+  readonly deadlineMs?: QueryDeadline;
 }
 
 export async function listOf<T>(
@@ -23,6 +25,7 @@ export async function listOf<T>(
     filter: args.filter,
     first: args.first,
     after: args.after,
+    deadlineMs: args.deadlineMs,
     ...(where ? { where } : {}),
   });
   return { ...page, items: page.items.map((i) => map(i.clusterId, i.object)) };

@@ -5,6 +5,7 @@ import { kubeClient } from '../cluster/kube-access.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
 import { R } from '../cluster/kube-resources.js';
+import { deadlineArg, type QueryDeadline } from '../cluster/query-deadline.js';
 import { memo } from '../cluster/request-memo.js';
 import type { GraphQLContext } from '../context.js';
 import { listOf } from './list-query.js';
@@ -29,8 +30,9 @@ export class ServiceResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<Service>> {
-    return listOf(ctx, R.services, { filter, first, after }, toService);
+    return listOf(ctx, R.services, { filter, first, after, deadlineMs }, toService);
   }
 
   @Authorized()
@@ -40,8 +42,9 @@ export class ServiceResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<Ingress>> {
-    return listOf(ctx, R.ingresses, { filter, first, after }, toIngress);
+    return listOf(ctx, R.ingresses, { filter, first, after, deadlineMs }, toIngress);
   }
 
   @FieldResolver(() => [Endpoint], {

@@ -3,6 +3,7 @@ import type { KubeResource } from '../../domain/kube-api.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
 import { R } from '../cluster/kube-resources.js';
+import { deadlineArg, type QueryDeadline } from '../cluster/query-deadline.js';
 import type { GraphQLContext } from '../context.js';
 import { listOf } from './list-query.js';
 import { type Pod, PodList, toPod } from './pod.type.js';
@@ -22,8 +23,9 @@ function workloads(
   filter: KubeFilter | null | undefined,
   first: number | null | undefined,
   after: string | null | undefined,
+  deadlineMs: QueryDeadline,
 ): Promise<KubeListShape<Workload>> {
-  return listOf(ctx, workloadResources[kind], { filter, first, after }, (c, o) =>
+  return listOf(ctx, workloadResources[kind], { filter, first, after, deadlineMs }, (c, o) =>
     toWorkload(c, kind, o),
   );
 }
@@ -44,8 +46,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ) {
-    return workloads(ctx, 'Deployment', filter, first, after);
+    return workloads(ctx, 'Deployment', filter, first, after, deadlineMs);
   }
 
   @Authorized()
@@ -55,8 +58,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ) {
-    return workloads(ctx, 'StatefulSet', filter, first, after);
+    return workloads(ctx, 'StatefulSet', filter, first, after, deadlineMs);
   }
 
   @Authorized()
@@ -66,8 +70,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ) {
-    return workloads(ctx, 'DaemonSet', filter, first, after);
+    return workloads(ctx, 'DaemonSet', filter, first, after, deadlineMs);
   }
 
   @Authorized()
@@ -77,8 +82,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ) {
-    return workloads(ctx, 'Job', filter, first, after);
+    return workloads(ctx, 'Job', filter, first, after, deadlineMs);
   }
 
   @Authorized()
@@ -88,8 +94,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ) {
-    return workloads(ctx, 'CronJob', filter, first, after);
+    return workloads(ctx, 'CronJob', filter, first, after, deadlineMs);
   }
 
   @Authorized()
@@ -99,7 +106,8 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @deadlineArg() deadlineMs: QueryDeadline,
   ): Promise<KubeListShape<Pod>> {
-    return listOf(ctx, R.pods, { filter, first, after }, toPod);
+    return listOf(ctx, R.pods, { filter, first, after, deadlineMs }, toPod);
   }
 }

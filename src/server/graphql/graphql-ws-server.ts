@@ -113,8 +113,10 @@ export function createGraphQLWsServer(options: GraphQLWsOptions): GraphQLWsServe
           const ws = ctx.extra.socket;
           // Gone while it was being authenticated: there is nothing left to track.
           if (ws.readyState === ws.CLOSED) return false;
-          const untrack = options.openStreams.add(identity, connection.credentials, (reason) =>
-            closeForbidden(ws, reason),
+          const untrack = options.openStreams.add(
+            identity,
+            connection.credentials,
+            (reason, why) => (why === 'shutdown' ? closeGoingAway(ws) : closeForbidden(ws, reason)),
           );
           ws.once('close', untrack);
           return true;
@@ -291,6 +293,13 @@ function closeForbidden(socket: WebSocket, reason: string): void {
   socket.close(CloseCode.Forbidden, `Forbidden: ${reason}`.slice(0, 120));
   // Until the client answers the close frame nothing more is sent, but the subscriptions (and
   // the watches behind them) end only when the socket has closed.
+  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+}
+
+/** 1001 "going away": the server stops; graphql-ws clients reconnect (to another replica). */
+function closeGoingAway(socket: WebSocket): void {
+  if (socket.readyState === socket.CLOSING || socket.readyState === socket.CLOSED) return;
+  socket.close(1001, 'server shutting down');
   setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }
 

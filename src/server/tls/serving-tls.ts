@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import {
   issueServingCertificate,
   type PemKeyPair,
 } from './certificate-authority.js';
+import { type SharedCaOptions, sharedCa } from './shared-ca.js';
 
 export interface ServingTlsOptions {
   readonly dataDir: string;
@@ -15,6 +16,8 @@ export interface ServingTlsOptions {
   readonly keyFile?: string;
   readonly caFile?: string;
   readonly now?: () => Date;
+  /** Share the generated CA with the other replicas through the store (shared-ca.ts). */
+  readonly shared?: SharedCaOptions;
 }
 
 export interface ServingTls {
@@ -30,8 +33,9 @@ const renewBeforeMs = 30 * 24 * 60 * 60 * 1000;
 
 /**
  * The serving certificate: the configured one, else a CA and certificate generated on first
- * start into `<dataDir>/tls/` (keys 0600) and reused afterwards. The serving certificate is
- * reissued from the same CA when it nears expiry, so kubeconfigs keep working.
+ * start into `<dataDir>/tls/` (keys 0600) and reused afterwards, the CA shared with the other
+ * replicas through the store when `shared` is given. The serving certificate is reissued from
+ * the same CA when it nears expiry, so kubeconfigs keep working.
  */
 export async function loadServingTls(options: ServingTlsOptions): Promise<ServingTls> {
   if (options.certFile !== undefined && options.keyFile !== undefined) {
@@ -42,17 +46,30 @@ export async function loadServingTls(options: ServingTlsOptions): Promise<Servin
       options.caFile === undefined
         ? undefined
         : await readPem(options.caFile, 'PADDOCK_TLS_CA_FILE');
+    checkPair(certPem, keyPem, options.certFile, options.keyFile);
     return { certPem, keyPem, caPem, origin: 'configured' };
   }
   const now = options.now ?? (() => new Date());
   const dir = join(options.dataDir, 'tls');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const ca = await loadOrCreate(dir, 'ca', () =>
-    createCertificateAuthority({ commonName: 'Paddock CA', validDays: 3650, now: now() }),
-  );
+  const newCa = () =>
+    createCertificateAuthority({ commonName: 'Paddock CA', validDays: 3650, now: now() });
+  let ca: PemKeyPair;
+  if (options.shared === undefined) {
+    ca = await loadOrCreate(dir, 'ca', newCa);
+  } else {
+    const local = await loadPair(dir, 'ca');
+    ca =
+      (await sharedCa(options.shared, async () => local ?? (await newCa()))) ??
+      local ??
+      (await newCa());
+    if (local?.certPem !== ca.certPem) await savePair(dir, 'ca', ca);
+  }
   let serving = await loadOrCreate(dir, 'serving', () => issueFor(ca, now()));
-  const notAfter = new X509Certificate(serving.certPem).validTo;
-  if (Date.parse(notAfter) - now().getTime() < renewBeforeMs) {
+  const leaf = new X509Certificate(serving.certPem);
+  const issuedByCa = leaf.verify(new X509Certificate(ca.certPem).publicKey);
+  // Reissued when it nears expiry, or when this replica adopted the CA of the others.
+  if (!issuedByCa || Date.parse(leaf.validTo) - now().getTime() < renewBeforeMs) {
     serving = await issueFor(ca, now());
     await savePair(dir, 'serving', serving);
   }
@@ -75,17 +92,21 @@ function issueFor(ca: PemKeyPair, now: Date): Promise<PemKeyPair> {
   });
 }
 
+async function loadPair(dir: string, name: string): Promise<PemKeyPair | undefined> {
+  const [certPem, keyPem] = await Promise.all([
+    readOptional(join(dir, `${name}.crt`)),
+    readOptional(join(dir, `${name}.key`)),
+  ]);
+  return certPem !== undefined && keyPem !== undefined ? { certPem, keyPem } : undefined;
+}
+
 async function loadOrCreate(
   dir: string,
   name: string,
   create: () => Promise<PemKeyPair>,
 ): Promise<PemKeyPair> {
-  const certPath = join(dir, `${name}.crt`);
-  const keyPath = join(dir, `${name}.key`);
-  const existing = await Promise.all([readOptional(certPath), readOptional(keyPath)]);
-  if (existing[0] !== undefined && existing[1] !== undefined) {
-    return { certPem: existing[0], keyPem: existing[1] };
-  }
+  const existing = await loadPair(dir, name);
+  if (existing !== undefined) return existing;
   const pair = await create();
   await savePair(dir, name, pair);
   return pair;
@@ -110,6 +131,34 @@ async function readOptional(path: string): Promise<string | undefined> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+}
+
+/** A certificate and key that do not belong together would fail at the first handshake. */
+function checkPair(certPem: string, keyPem: string, certFile: string, keyFile: string): void {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(certPem);
+  } catch {
+    throw new PaddockError(
+      'CONFIG_INVALID',
+      `PADDOCK_TLS_CERT_FILE: ${certFile} holds no readable certificate`,
+    );
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    throw new PaddockError(
+      'CONFIG_INVALID',
+      `PADDOCK_TLS_KEY_FILE: ${keyFile} holds no readable private key (an encrypted key is not supported)`,
+    );
+  }
+  if (!cert.checkPrivateKey(key)) {
+    throw new PaddockError(
+      'CONFIG_INVALID',
+      `PADDOCK_TLS_KEY_FILE: ${keyFile} is not the private key of the certificate in PADDOCK_TLS_CERT_FILE (${certFile})`,
+    );
   }
 }
 

@@ -6,6 +6,7 @@ import { planImport } from '../shared/import-plan.js';
 import { storeUnavailable } from '../shared/store-errors.js';
 import type { StoreLogger } from '../shared/store-logger.js';
 import { assertValidSpec } from '../shared/validation.js';
+import { DiskSpaceGuard } from './disk-space-guard.js';
 import { EmbeddedCollection } from './embedded-collection.js';
 import { sweepExpired } from './expiry-sweeper.js';
 import { isExpired, LmdbLayout, type RecordEntry } from './lmdb-layout.js';
@@ -19,7 +20,14 @@ export interface EmbeddedStoreOptions {
   /** How often expired records are swept; 0 disables the sweeper (e.g. for a backup CLI). */
   readonly sweepIntervalMs?: number;
   readonly sweepBatchSize?: number;
+  /**
+   * Writes are refused (STORE_UNAVAILABLE, `disk_full`) while the data directory's file system
+   * has less free space than this, so LMDB never meets a full disk; default 64 MiB.
+   */
+  readonly minFreeBytes?: number;
 }
+
+export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The default Store: LMDB in the data directory. Durable (each commit is fsynced before the
@@ -43,7 +51,25 @@ export class EmbeddedStore implements Store {
     } catch (error) {
       throw storeUnavailable(`Cannot open the embedded store in ${options.dataDir}`, error);
     }
-    this.queue = new WriteQueue(this.layout.root, (event) => this.hub.emit(event));
+    const storeDir = join(options.dataDir, 'store');
+    const guard = new DiskSpaceGuard({
+      directory: storeDir,
+      minFreeBytes: options.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES,
+      onChange: (full, freeBytes) => {
+        if (full) {
+          options.logger?.warn(
+            { dataDir: options.dataDir, freeBytes },
+            'embedded store: the disk is full; writes are refused until space is freed',
+          );
+        } else {
+          options.logger?.warn(
+            { dataDir: options.dataDir, freeBytes },
+            'embedded store: disk space is back; writes resume',
+          );
+        }
+      },
+    });
+    this.queue = new WriteQueue(this.layout.root, (event) => this.hub.emit(event), guard);
     const interval = options.sweepIntervalMs ?? 1000;
     const batch = options.sweepBatchSize ?? 500;
     if (interval > 0) {
@@ -51,6 +77,8 @@ export class EmbeddedStore implements Store {
         this.queue
           .run(() => sweepExpired(this.layout, this.now(), batch))
           .catch((error) => {
+            // A full disk was already said once, loudly.
+            if ((error as { reason?: unknown }).reason === 'disk_full') return;
             options.logger?.warn({ err: error }, 'embedded store: expiry sweep failed');
           });
       }, interval);

@@ -2,6 +2,7 @@ import type { RootDatabase } from 'lmdb';
 import type { ChangeEvent } from '../../domain/store.js';
 import { PaddockError } from '../../errors/index.js';
 import { storeUnavailable } from '../shared/store-errors.js';
+import type { DiskSpaceGuard } from './disk-space-guard.js';
 
 /** What a write operation returns: its result plus the events to emit once committed. */
 export interface WriteOutcome<R> {
@@ -29,6 +30,7 @@ export class WriteQueue {
   constructor(
     private readonly root: RootDatabase,
     private readonly emit: (event: ChangeEvent<unknown>) => void,
+    private readonly guard?: DiskSpaceGuard,
   ) {}
 
   run<R>(op: () => WriteOutcome<R>): Promise<R> {
@@ -48,6 +50,12 @@ export class WriteQueue {
     const jobs = this.pending;
     this.pending = [];
     if (jobs.length === 0) return;
+    try {
+      this.guard?.assertWritable();
+    } catch (refusal) {
+      for (const job of jobs) job.reject(refusal);
+      return;
+    }
     const outcomes: (
       | { ok: true; outcome: WriteOutcome<unknown> }
       | { ok: false; error: unknown }
@@ -63,6 +71,7 @@ export class WriteQueue {
         }
       });
     } catch (error) {
+      this.guard?.commitFailed(error);
       const failure = storeUnavailable('The embedded store could not commit a write', error);
       for (const job of jobs) job.reject(failure);
       return;
@@ -77,6 +86,7 @@ export class WriteQueue {
       } else if (outcome.error instanceof PaddockError) {
         job.reject(outcome.error);
       } else {
+        this.guard?.commitFailed(outcome.error);
         job.reject(storeUnavailable('The embedded store failed a write', outcome.error));
       }
     });

@@ -5,6 +5,7 @@ import type {
   Collection,
   CollectionSpec,
   Store,
+  Unsubscribe,
 } from '../../domain/store.js';
 import { isPaddockError, PaddockError } from '../../errors/index.js';
 import { ChangeHub } from '../shared/change-hub.js';
@@ -44,6 +45,8 @@ export class RedisStore implements Store {
   private readonly hub: ChangeHub;
   private sweepTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private feedLive = true;
+  private readonly feedListeners = new Set<(live: boolean) => void>();
 
   private constructor(
     private readonly client: RedisClient,
@@ -96,6 +99,17 @@ export class RedisStore implements Store {
       throw storeUnavailable(`Cannot connect to Redis at ${where}`, error);
     }
     subscriber.on('message', (_channel: string, message: string) => store.receive(message));
+    // Events published while the subscriber is away are gone for good: caches must know.
+    subscriber.on('close', () => store.setFeedLive(false));
+    // ioredis says `ready` before its own resubscription is sent: live only once Redis has
+    // confirmed a subscription (replies come in order), so nothing published after the
+    // caches were dropped can be missed.
+    subscriber.on('ready', () => {
+      subscriber.subscribe(store.keys.channel).then(
+        () => store.setFeedLive(true),
+        () => undefined,
+      );
+    });
     store.startSweeper(options.sweepIntervalMs ?? 1000, options.sweepBatchSize ?? 200);
     return store;
   }
@@ -178,9 +192,15 @@ export class RedisStore implements Store {
     return planned.length;
   }
 
+  onFeedState(listener: (live: boolean) => void): Unsubscribe {
+    this.feedListeners.add(listener);
+    return () => this.feedListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.feedListeners.clear();
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.hub.clear();
     await Promise.all(
@@ -188,6 +208,24 @@ export class RedisStore implements Store {
         connection.quit().catch(() => connection.disconnect()),
       ),
     );
+  }
+
+  private setFeedLive(live: boolean): void {
+    if (this.closed || live === this.feedLive) return;
+    this.feedLive = live;
+    this.logger?.warn(
+      { feed: live ? 'live' : 'interrupted' },
+      live
+        ? 'Redis store: change feed resubscribed; caches fed by it start afresh'
+        : 'Redis store: change feed interrupted; caches fed by it are not trusted until it is back',
+    );
+    for (const listener of [...this.feedListeners]) {
+      try {
+        listener(live);
+      } catch (error) {
+        this.logger?.warn({ err: error }, 'Redis store: feed state listener threw');
+      }
+    }
   }
 
   private receive(message: string): void {

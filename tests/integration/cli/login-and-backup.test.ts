@@ -105,14 +105,14 @@ describe('paddock with PADDOCK_REDIS_URL', () => {
       const file = join(dirA.path, 'backup.jsonl');
       const backup = runPaddock(['backup', '--out', file], { ...env, PADDOCK_DATA_DIR: dirA.path });
       expect(await backup.exited, backup.output()).to.equal(0);
-      const restore = runPaddock(['restore', '--in', file], { PADDOCK_DATA_DIR: dirB.path });
-      expect(await restore.exited, restore.output()).to.equal(0);
-
-      // Same keys as the Redis replica: the restored password hash and sealed keys must open.
-      const keysEnv = { PADDOCK_BOOTSTRAP_PASSWORD: 'a-different-password-that-must-not-apply' };
+      // Same keys as the Redis replica: the restored password hash and sealed keys must open
+      // (a restore into a Paddock whose keys cannot open them is refused).
       await import('node:fs/promises').then((fs) =>
         fs.cp(join(dirA.path, 'keys'), join(dirB.path, 'keys'), { recursive: true }),
       );
+      const restore = runPaddock(['restore', '--in', file], { PADDOCK_DATA_DIR: dirB.path });
+      expect(await restore.exited, restore.output()).to.equal(0);
+      const keysEnv = { PADDOCK_BOOTSTRAP_PASSWORD: 'a-different-password-that-must-not-apply' };
       const onEmbedded = await startPaddock({
         port: await freePort(),
         dataDir: dirB.path,

@@ -119,15 +119,24 @@ describe('GraphQL subscriptions against kubesim', function () {
     });
     await p.sim.cluster('three').setFaults({ down: true });
     try {
+      // One failed probe is only `degraded`; the second in a row makes it unavailable.
       await p.registry.probe('three');
       await s.waitFor((e) => e.length >= 2);
       expect(s.events[1]?.clusterStatusChanges).to.deep.equal({
         clusterId: 'three',
-        state: 'UNAVAILABLE',
+        state: 'DEGRADED',
         previousState: 'ACTIVE',
+      });
+      await p.registry.probe('three');
+      await s.waitFor((e) => e.length >= 3);
+      expect(s.events[2]?.clusterStatusChanges).to.deep.equal({
+        clusterId: 'three',
+        state: 'UNAVAILABLE',
+        previousState: 'DEGRADED',
       });
     } finally {
       await p.sim.cluster('three').clearFaults();
+      await p.registry.probe('three');
       await p.registry.probe('three');
     }
   });

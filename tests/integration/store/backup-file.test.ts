@@ -6,7 +6,9 @@ import type { BackupRecord, CollectionSpec, Store } from '../../../src/domain/st
 import { hasErrorCode } from '../../../src/errors/index.js';
 import {
   backupToFile,
+  checksummedLine,
   EmbeddedStore,
+  FileSum,
   openStore,
   RedisStore,
   restoreFromFile,
@@ -29,6 +31,38 @@ async function seed(store: Store): Promise<void> {
   await people.create('u-2', { name: 'Bøb ✓', groups: ['devs', 'ops'] });
   await people.create('s-1', { name: 'session' }, { ttlSeconds: 3600 });
   await store.collection<unknown>({ name: 'settings' }).create('ui', { theme: 'dark', n: 1.5 });
+}
+
+/** Recomputes every line's checksum, the closing count and the file checksum. */
+function resealed(lines: string[]): string[] {
+  const sum = new FileSum();
+  const out: string[] = [];
+  let records = 0;
+  let ended = false;
+  for (const line of lines) {
+    if (line === '') continue;
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      out.push(line);
+      sum.add(line);
+      records++;
+      continue;
+    }
+    const { sum: _old, ...rest } = parsed;
+    if (rest.end === true) {
+      ended = true;
+      continue;
+    }
+    const text = checksummedLine(rest);
+    out.push(text);
+    sum.add(text);
+    if (out.length > 1) records++;
+  }
+  // A file cut short stays cut short.
+  if (ended) out.push(checksummedLine({ end: true, records, sha256: sum.hex() }));
+  return [...out, ''];
 }
 
 describe('Backup files', function () {
@@ -93,13 +127,17 @@ describe('Backup files', function () {
     const file = join(dir.path, 'b.jsonl');
     await backupToFile(source, file, { now: () => Date.parse('2030-01-02T03:04:05Z') });
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
-    expect(JSON.parse(lines[0]!)).to.deep.equal({
+    const { sum: headerSum, ...header } = JSON.parse(lines[0]!);
+    expect(header).to.deep.equal({
       format: 'paddock-backup',
-      version: 1,
+      version: 2,
       createdAt: '2030-01-02T03:04:05.000Z',
       store: 'embedded',
     });
-    expect(JSON.parse(lines.at(-1)!)).to.deep.equal({ end: true, records: 4 });
+    expect(headerSum).to.match(/^[0-9a-f]{16}$/);
+    const { sum: _endSum, sha256, ...end } = JSON.parse(lines.at(-1)!);
+    expect(end).to.deep.equal({ end: true, records: 4 });
+    expect(sha256).to.match(/^[0-9a-f]{64}$/);
     expect(await readdir(dir.path)).to.not.satisfy((names: string[]) =>
       names.some((n) => n.endsWith('.tmp')),
     );
@@ -166,10 +204,9 @@ describe('Backup files', function () {
       await backupToFile(source, file);
       const lines = (await readFile(file, 'utf8')).split('\n');
       mutate(lines);
-      // Keep the closing count in step, so the problem under test is the one reported.
-      const end = lines.findIndex((l) => l.startsWith('{"end":true'));
-      if (end > 0) lines[end] = JSON.stringify({ end: true, records: end - 1 });
-      await writeFile(file, lines.join('\n'));
+      // Checksums and the closing count kept in step, so the problem under test is the one
+      // reported (as if the file had been written so, not damaged).
+      await writeFile(file, resealed(lines).join('\n'));
 
       const target = await redisStore();
       await target.collection(peopleSpec).create('keep', { name: 'Keep me' });
@@ -190,6 +227,48 @@ describe('Backup files', function () {
       expect(await collect(target.exportRecords())).to.deep.equal(before);
     });
   }
+
+  it('refuses a backup in which any one byte was flipped, naming its line, and leaves the store untouched', async () => {
+    const source = embedded('source');
+    await seed(source);
+    const file = join(dir.path, 'b.jsonl');
+    await backupToFile(source, file);
+    const original = await readFile(file);
+    const target = await redisStore();
+    await target.collection(peopleSpec).create('keep', { name: 'Keep me' });
+    const before = await collect(target.exportRecords());
+    // Every 7th byte, from the header to the closing line (newlines excepted).
+    for (let at = 0; at < original.length; at += 7) {
+      if (original[at] === 0x0a) continue;
+      const damaged = Buffer.from(original);
+      damaged[at] = (damaged[at] ?? 0) ^ 0x01;
+      await writeFile(file, damaged);
+      const line = original.subarray(0, at).toString('latin1').split('\n').length;
+      const caught = await restoreFromFile(target, file, specs).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(caught, `byte ${at} flipped`).to.be.instanceOf(Error);
+      expect((caught as Error).message, `byte ${at} flipped`).to.contain(`line ${line}:`);
+    }
+    expect(await collect(target.exportRecords())).to.deep.equal(before);
+  });
+
+  it('still restores a version 1 backup, written before checksums', async () => {
+    const file = join(dir.path, 'v1.jsonl');
+    await writeFile(
+      file,
+      [
+        '{"format":"paddock-backup","version":1,"createdAt":"2025-01-01T00:00:00.000Z","store":"embedded"}',
+        '{"collection":"people","id":"u-1","value":{"name":"Ada","email":"ada@x","groups":["devs"]}}',
+        '{"end":true,"records":1}',
+        '',
+      ].join('\n'),
+    );
+    const target = embedded('v1');
+    expect(await restoreFromFile(target, file, specs)).to.equal(1);
+    expect((await target.collection(peopleSpec).get('u-1'))?.value.name).to.equal('Ada');
+  });
 
   it('opens the store the configuration names', async () => {
     const local = await openStore({ dataDir: join(dir.path, 'open'), sweepIntervalMs: 0 });

@@ -21,7 +21,7 @@ describe('Embedded store shared between processes', function () {
       expect(code, backup.errorOutput).to.equal(0);
       expect(lines).to.deep.equal(['2']);
 
-      const records = await readBackupFile(file);
+      const { records } = await readBackupFile(file);
       expect(records.map((r) => r.id)).to.deep.equal(['u-1', 'u-2']);
       // The server is unaffected and keeps writing.
       await users.create('u-3', { name: 'Cy' });

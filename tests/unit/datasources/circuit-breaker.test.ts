@@ -30,7 +30,7 @@ describe('CircuitBreaker', () => {
   it('re-opens for a full period when the trial fails', () => {
     let now = 0;
     const breaker = new CircuitBreaker({ failureThreshold: 3, openMs: 1000, now: () => now });
-    breaker.trip();
+    for (let i = 0; i < 3; i++) breaker.recordFailure();
     now = 1500;
     expect(breaker.allowRequest()).to.equal(true);
     breaker.recordFailure();

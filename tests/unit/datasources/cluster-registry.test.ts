@@ -117,25 +117,26 @@ describe('DatasourceClusterRegistry', () => {
     expect(summary.health.state).to.equal('unavailable');
   });
 
-  it('opens the circuit of a dead cluster so calls are refused without dialling', async () => {
+  it('leaves the circuit to the data path: a probe that finds the cluster down does not open it', async () => {
     const port = await deadPort();
     const summary = await registry.importDirect(direct({ endpoint: `https://127.0.0.1:${port}` }));
     expect(summary.health.state).to.equal('unavailable');
     const conn = await registry.connection('c-one');
+    expect(conn?.gate.circuit).to.equal('closed');
+    // Calls that cannot reach it do.
+    for (let i = 0; i < 3; i++) conn?.gate.recordFailure();
     expect(conn?.gate.circuit).to.equal('open');
     expect(conn?.gate.allowRequest()).to.equal(false);
   });
 
-  it('closes the circuit again once a probe finds the cluster back', async () => {
+  it('shows a cluster that answers again as degraded, then active after a second good probe', async () => {
     healthyCluster(api);
     api.route('GET /readyz', (_req, res) => json(res, 503, {}));
     await registry.importDirect(direct());
-    const conn = await registry.connection('c-one');
-    expect(conn?.gate.allowRequest()).to.equal(false);
+    expect((await registry.probe('c-one')).state).to.equal('unavailable');
     healthyCluster(api);
-    const health = await registry.probe('c-one');
-    expect(health.state).to.equal('active');
-    expect(conn?.gate.allowRequest()).to.equal(true);
+    expect((await registry.probe('c-one')).state).to.equal('degraded');
+    expect((await registry.probe('c-one')).state).to.equal('active');
   });
 
   it('returns no connection for an unknown cluster id', async () => {

@@ -121,6 +121,8 @@ describe('the sweep of cluster imports that never became active', () => {
       res.writeHead(503);
       res.end();
     });
+    // Two failed probes in a row: one is only `degraded`.
+    await registry.probe('c-live');
     await registry.probe('c-live');
     expect((await registry.get('c-live'))?.health.state).to.equal('unavailable');
     now += TTL;

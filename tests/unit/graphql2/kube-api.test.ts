@@ -113,6 +113,25 @@ describe('fan-out across clusters', () => {
     expect(result.items.map((i) => i.value)).to.deep.equal(ids);
   });
 
+  it('answers within the total deadline, counting clusters still waiting for their turn as TIMEOUT', async () => {
+    const started = Date.now();
+    const result = await fanOut(
+      ['a', 'b', 'c'],
+      async (id, signal) => {
+        if (id === 'a') return 'fast';
+        await new Promise((resolve) => signal.addEventListener('abort', resolve));
+        return 'late';
+      },
+      { concurrency: 1, deadlineMs: 5_000, totalDeadlineMs: 150 },
+    );
+    expect(Date.now() - started).to.be.lessThan(1_000);
+    expect(result.items).to.deep.equal([{ clusterId: 'a', value: 'fast' }]);
+    expect(result.clusterErrors.map((e) => [e.clusterId, e.code])).to.deep.equal([
+      ['b', 'TIMEOUT'],
+      ['c', 'TIMEOUT'],
+    ]);
+  });
+
   it('masks unexpected errors of a cluster task', async () => {
     const result = await fanOut(['a'], async () => {
       throw new Error('secret=hunter2');

@@ -1,5 +1,24 @@
 import { expect } from 'chai';
-import { rejection, sessionFixture } from './fixtures.js';
+import { SignJWT } from 'jose';
+import { SESSION_TOKEN_TYPE } from '../../../src/identity/session-tokens.js';
+import { SESSION_ALGORITHM } from '../../../src/identity/signing-key-ring.js';
+import { rejection, type SessionFixture, sessionFixture } from './fixtures.js';
+
+/** A session token as v0.1.0 signed it: the same claims, but no `srec`. */
+async function legacyToken(f: SessionFixture, userId: string): Promise<string> {
+  const { kid, privateKey } = await f.ring.signingKey();
+  const now = Math.floor(f.clock.now() / 1000);
+  return new SignJWT({ pvd: 'local', iatms: f.clock.now() })
+    .setProtectedHeader({ alg: SESSION_ALGORITHM, kid, typ: SESSION_TOKEN_TYPE })
+    .setIssuer('https://paddock.test')
+    .setAudience('paddock')
+    .setSubject(userId)
+    .setJti('legacy-session-0000000001')
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + 600)
+    .sign(privateKey);
+}
 
 describe('SessionService', () => {
   it('refuses a session after logout, on every replica sharing the store', async () => {
@@ -45,6 +64,23 @@ describe('SessionService', () => {
     expect(f.store.writes - writesBefore).to.equal(5);
     f.clock.advance(500);
     await f.sessions.verify(token);
+  });
+
+  it('adopts a session issued by the previous release, which kept no records, and ends it like any other', async () => {
+    const f = await sessionFixture();
+    const legacy = await legacyToken(f, 'u-abc123');
+    const claims = await f.sessions.verify(legacy);
+    expect(claims.recorded).to.equal(false);
+    expect((await f.sessions.records.get(claims.sessionId))?.value.userId).to.equal('u-abc123');
+    expect(await f.sessions.logout(legacy)).to.equal(true);
+    expect((await rejection(f.sessions.verify(legacy))).reason).to.equal('token_revoked');
+  });
+
+  it('refuses a session of this release whose record is gone', async () => {
+    const f = await sessionFixture();
+    const { token, claims } = await f.sessions.create({ userId: 'u-abc123', provider: 'local' });
+    await f.sessions.records.delete(claims.sessionId);
+    expect((await rejection(f.sessions.verify(token))).reason).to.equal('session_ended');
   });
 
   it('does not bring back a logged-out session when it is touched', async () => {

@@ -39,6 +39,19 @@ describe('TokenCache', () => {
     expect(cache.get('k')).to.equal(undefined);
   });
 
+  it('neither serves nor keeps anything while suspended (the change feed is down)', () => {
+    const clock = new TestClock();
+    const cache = new TokenCache({ now: clock.now });
+    cache.set('k', { identity: identity('u-1', 't-1') }, cache.generation);
+    cache.suspend(true);
+    expect(cache.get('k')).to.equal(undefined);
+    expect(cache.set('k', { identity: identity('u-1', 't-1') }, cache.generation)).to.equal(false);
+    cache.suspend(false);
+    expect(cache.get('k'), 'what was cached before the gap is gone').to.equal(undefined);
+    expect(cache.set('k', { identity: identity('u-1', 't-1') }, cache.generation)).to.equal(true);
+    expect(cache.get('k')).not.to.equal(undefined);
+  });
+
   it('evicts the least recently used entry when full', () => {
     const clock = new TestClock();
     const cache = new TokenCache({ now: clock.now, maxEntries: 2 });

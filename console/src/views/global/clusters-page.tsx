@@ -85,6 +85,7 @@ type ClusterRow = ClustersPageQuery['clusters']['items'][number];
 
 const stateTone: Record<ClusterState, BarPart['tone']> = {
   ACTIVE: 'ok',
+  DEGRADED: 'warn',
   PENDING: 'unknown',
   UNAVAILABLE: 'bad',
   UNAUTHORIZED: 'warn',
@@ -108,9 +109,9 @@ export function ClustersPage() {
   const counts = new Map<ClusterState, number>();
   for (const c of list?.items ?? [])
     counts.set(c.health.state, (counts.get(c.health.state) ?? 0) + 1);
-  const parts: BarPart[] = (['ACTIVE', 'UNAVAILABLE', 'UNAUTHORIZED', 'PENDING'] as const).map(
-    (s) => ({ label: t(`state.${s}`), value: counts.get(s) ?? 0, tone: stateTone[s] }),
-  );
+  const parts: BarPart[] = (
+    ['ACTIVE', 'DEGRADED', 'UNAVAILABLE', 'UNAUTHORIZED', 'PENDING'] as const
+  ).map((s) => ({ label: t(`state.${s}`), value: counts.get(s) ?? 0, tone: stateTone[s] }));
   return (
     <Page
       title={t('clusters.title')}

@@ -306,6 +306,8 @@ export function defineKubectlSuite(title: string, start: () => Promise<KubectlSu
       const dave = await p.addUser('gina', { cluster: 'two' });
       await p.setFaults('two', { down: true });
       try {
+        // Two failed probes in a row: one alone is only `degraded`.
+        await p.registry.probe('two');
         const health = await p.registry.probe('two');
         expect(health.state).to.equal('unavailable');
         const started = Date.now();
@@ -316,6 +318,8 @@ export function defineKubectlSuite(title: string, start: () => Promise<KubectlSu
       } finally {
         await p.clearFaults('two');
       }
+      // Coming back goes through `degraded`: two good probes in a row make it active.
+      await p.registry.probe('two');
       expect((await p.registry.probe('two')).state).to.equal('active');
       const back = await kubectl(dave.kubeconfig, ['auth', 'whoami']);
       expect(back.code, back.stderr).to.equal(0);

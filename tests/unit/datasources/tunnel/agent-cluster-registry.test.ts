@@ -170,7 +170,10 @@ describe('DatasourceClusterRegistry with agent clusters', function () {
     await waitFor('the new manager token', async () =>
       (await registry.managerConnection('c-agent'))?.managerToken === 'mgr-2' ? true : undefined,
     );
-    expect((await registry.probe('c-agent')).state).to.equal('active');
+    // Back from `unavailable` (no agent) through `degraded`: good probes make it active again.
+    await waitFor('active with the new tokens', async () =>
+      (await registry.probe('c-agent')).state === 'active' ? true : undefined,
+    );
   });
 
   it('disconnects agents and refuses the old token once the secret is rotated', async () => {
