@@ -62,7 +62,7 @@ export function matchesFilter(f: PreparedFilter, row: Row): boolean {
   if (f.projectNamespaces !== undefined && !f.projectNamespaces(row.clusterId).has(row.namespace))
     return false;
   if (f.phases !== undefined && !f.phases.has(row.phase)) return false;
-  if (f.notPhases !== undefined && f.notPhases.has(row.phase)) return false;
+  if (f.notPhases?.has(row.phase)) return false;
   if (f.ready !== undefined && row.ready !== f.ready) return false;
   if (f.minRestarts !== undefined && row.restarts < f.minRestarts) return false;
   if (f.namePrefix !== undefined && !row.name.startsWith(f.namePrefix)) return false;

@@ -4,6 +4,7 @@ import type { GraphQLContext } from '../context.js';
 import { listAll } from './cluster-reads.js';
 import { ResourceTotals } from './common.type.js';
 import { crossClusterList } from './cross-cluster-list.js';
+import { KubeOrder } from './fleet-list.type.js';
 import { kubeClient, visibleCluster } from './kube-access.js';
 import { KubeFilter } from './kube-filter.input.js';
 import type { KubeListShape } from './kube-object.type.js';
@@ -19,12 +20,14 @@ export class NodeResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<Node>> {
     const page = await crossClusterList(ctx, {
       resource: R.nodes,
       filter,
       first,
       after,
+      orderBy,
       ignoreNamespaces: true,
     });
     return { ...page, items: page.items.map((i) => toNode(i.clusterId, i.object)) };

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { KubeObject } from '../../domain/kube-api.js';
 import { PaddockError } from '../../errors/index.js';
+import { KubeOrder } from '../cluster/fleet-list.type.js';
 import { JSONScalar } from '../cluster/json.scalar.js';
 import { kubeClient } from '../cluster/kube-access.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
@@ -43,8 +44,14 @@ export class ConfigResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<PersistentVolumeClaim>> {
-    return listOf(ctx, R.persistentVolumeClaims, { filter, first, after }, toPersistentVolumeClaim);
+    return listOf(
+      ctx,
+      R.persistentVolumeClaims,
+      { filter, first, after, orderBy },
+      toPersistentVolumeClaim,
+    );
   }
 
   @Authorized()
@@ -54,8 +61,9 @@ export class ConfigResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<ConfigMap>> {
-    return listOf(ctx, R.configMaps, { filter, first, after }, toConfigMap);
+    return listOf(ctx, R.configMaps, { filter, first, after, orderBy }, toConfigMap);
   }
 
   @Authorized()

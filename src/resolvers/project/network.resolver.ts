@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { isKubeApiError } from '../../domain/kube-api.js';
 import { listAll } from '../cluster/cluster-reads.js';
+import { KubeOrder } from '../cluster/fleet-list.type.js';
 import { kubeClient } from '../cluster/kube-access.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
@@ -29,8 +30,9 @@ export class ServiceResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<Service>> {
-    return listOf(ctx, R.services, { filter, first, after }, toService);
+    return listOf(ctx, R.services, { filter, first, after, orderBy }, toService);
   }
 
   @Authorized()
@@ -40,8 +42,9 @@ export class ServiceResolver {
     @Arg('filter', () => KubeFilter, { nullable: true }) filter: KubeFilter | null | undefined,
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<Ingress>> {
-    return listOf(ctx, R.ingresses, { filter, first, after }, toIngress);
+    return listOf(ctx, R.ingresses, { filter, first, after, orderBy }, toIngress);
   }
 
   @FieldResolver(() => [Endpoint], {

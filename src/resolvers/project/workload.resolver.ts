@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { KubeResource } from '../../domain/kube-api.js';
+import { KubeOrder } from '../cluster/fleet-list.type.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
 import { R } from '../cluster/kube-resources.js';
@@ -22,8 +23,9 @@ function workloads(
   filter: KubeFilter | null | undefined,
   first: number | null | undefined,
   after: string | null | undefined,
+  orderBy: KubeOrder | null | undefined,
 ): Promise<KubeListShape<Workload>> {
-  return listOf(ctx, workloadResources[kind], { filter, first, after }, (c, o) =>
+  return listOf(ctx, workloadResources[kind], { filter, first, after, orderBy }, (c, o) =>
     toWorkload(c, kind, o),
   );
 }
@@ -31,6 +33,12 @@ function workloads(
 const filterArg = () => Arg('filter', () => KubeFilter, { nullable: true });
 const firstArg = () => Arg('first', () => Int, { nullable: true });
 const afterArg = () => Arg('after', () => String, { nullable: true });
+const orderArg = () =>
+  Arg('orderBy', () => KubeOrder, {
+    nullable: true,
+    description: 'Sort order (fleet index); default: by cluster, then namespace and name.',
+  });
+type O = KubeOrder | null | undefined;
 type F = KubeFilter | null | undefined;
 type N = number | null | undefined;
 type S = string | null | undefined;
@@ -44,8 +52,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'Deployment', filter, first, after);
+    return workloads(ctx, 'Deployment', filter, first, after, orderBy);
   }
 
   @Authorized()
@@ -55,8 +64,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'StatefulSet', filter, first, after);
+    return workloads(ctx, 'StatefulSet', filter, first, after, orderBy);
   }
 
   @Authorized()
@@ -66,8 +76,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'DaemonSet', filter, first, after);
+    return workloads(ctx, 'DaemonSet', filter, first, after, orderBy);
   }
 
   @Authorized()
@@ -77,8 +88,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'Job', filter, first, after);
+    return workloads(ctx, 'Job', filter, first, after, orderBy);
   }
 
   @Authorized()
@@ -88,8 +100,9 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'CronJob', filter, first, after);
+    return workloads(ctx, 'CronJob', filter, first, after, orderBy);
   }
 
   @Authorized()
@@ -99,7 +112,8 @@ export class WorkloadResolver {
     @filterArg() filter: F,
     @firstArg() first: N,
     @afterArg() after: S,
+    @orderArg() orderBy: O,
   ): Promise<KubeListShape<Pod>> {
-    return listOf(ctx, R.pods, { filter, first, after }, toPod);
+    return listOf(ctx, R.pods, { filter, first, after, orderBy }, toPod);
   }
 }
