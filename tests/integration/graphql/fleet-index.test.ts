@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { openGraphQLSocket } from '../../support/graphql-socket.js';
 import { waitFor } from '../../support/wait-for.js';
 import { kubectl } from '../authproxy/support/kubectl.js';
 import {
@@ -208,5 +209,77 @@ describe('GraphQL lists from the fleet index against kubesim', function () {
     );
     expect(r.errors?.[0]?.extensions?.code).to.equal('BAD_USER_INPUT');
     expect(r.errors?.[0]?.message).to.match(/need the fleet index, which does not serve secrets/);
+  });
+
+  it('streams fleet-wide changes from the index to every subscriber, each filtered by its own watch rights', async () => {
+    const subscribe = (token: string) => {
+      const socket = openGraphQLSocket(p.url, token, { caPem: p.caPem });
+      const seen: string[] = [];
+      socket.client.subscribe(
+        {
+          query: `subscription { fleetChanges(apiVersion: "v1", kind: "Pod", filter: { labelSelector: "watch=me" }) {
+            type clusterId namespace name } }`,
+        },
+        {
+          next: (v) => {
+            const c = (v.data as { fleetChanges: Row }).fleetChanges;
+            seen.push(`${c.type} ${c.clusterId}/${c.namespace}/${c.name}`);
+          },
+          error: (err) => seen.push(`error ${JSON.stringify(err)}`),
+          complete: () => undefined,
+        },
+      );
+      return { socket, seen };
+    };
+    const admin = subscribe(p.users.admin.token);
+    const member = subscribe(p.users.member.token);
+    const nobody = subscribe(p.users.nobody.token);
+    // The subscriptions are running once a change made now reaches the admin.
+    const pod = (name: string, ns: string, labels: Record<string, string>) => ({
+      metadata: { name, namespace: ns, labels },
+      spec: { containers: [{ name: 'c', image: 'busybox' }] },
+    });
+    try {
+      await waitFor('the admin subscription', async () => {
+        p.sim
+          .cluster('one')
+          .sim.create('pods', pod(`probe-${Date.now()}`, 'default', { watch: 'me' }));
+        await new Promise((r) => setTimeout(r, 100));
+        return admin.seen.length > 0 ? true : undefined;
+      });
+      const before = { admin: admin.seen.length, member: member.seen.length };
+      p.sim.cluster('one').sim.create('pods', pod('w-shop', 'shop', { watch: 'me' }));
+      p.sim.cluster('two').sim.create('pods', pod('w-payments', 'payments', { watch: 'me' }));
+      p.sim.cluster('one').sim.create('pods', pod('w-other', 'shop', { other: 'x' }));
+      await waitFor('both changes at the admin', () =>
+        admin.seen.some((e) => e.endsWith('two/payments/w-payments')) &&
+        admin.seen.some((e) => e.endsWith('one/shop/w-shop'))
+          ? true
+          : undefined,
+      );
+      await waitFor('the shop change at the member', () =>
+        member.seen.some((e) => e.startsWith('ADDED one/shop/w-shop')) ? true : undefined,
+      );
+      // Relabelled out of the filter: a DELETED, as a filtered watch reports it.
+      const moved = p.sim.cluster('one').sim.get('pods', 'shop', 'w-shop')!;
+      moved.metadata.labels = { watch: 'no' };
+      p.sim.cluster('one').sim.store.put('pods', moved, 'MODIFIED');
+      await waitFor('the move out at the member', () =>
+        member.seen.includes('DELETED one/shop/w-shop') ? true : undefined,
+      );
+      expect(member.seen.slice(before.member).every((e) => e.includes(' one/shop/'))).to.equal(
+        true,
+      );
+      expect(admin.seen.some((e) => e.includes('w-other'))).to.equal(false);
+      expect(nobody.seen).to.deep.equal([]);
+    } finally {
+      for (const s of [admin, member, nobody]) await s.socket.dispose();
+      for (const [c, ns, name] of [
+        ['one', 'shop', 'w-shop'],
+        ['two', 'payments', 'w-payments'],
+        ['one', 'shop', 'w-other'],
+      ] as const)
+        p.sim.cluster(c).sim.store.remove('pods', ns, name);
+    }
   });
 });
