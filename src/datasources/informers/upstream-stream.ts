@@ -34,6 +34,7 @@ export function openStream(
     const headTimer = setTimeout(() => {
       if (headSeen) return;
       call.abort();
+      signal.removeEventListener('abort', onAbort);
       reject(new Error(`no answer within ${headTimeoutMs} ms`));
     }, headTimeoutMs);
     const onAbort = () => {
