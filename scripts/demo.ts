@@ -100,6 +100,17 @@ for (const cluster of sim.clusters) {
   });
 }
 
+// A second local user with no role yet, to show what members see: add them to a project
+// in the console (e.g. as Read-only) and sign in as them in another browser.
+const viewer = { username: 'viewer', password: `${password}-viewer` };
+if ((await app.identity.users.findByUsername(viewer.username)) === undefined) {
+  await app.identity.local.createUser({
+    ...viewer,
+    displayName: 'Demo Viewer',
+    mustChangePassword: true,
+  });
+}
+
 const admin = await app.identity.login.login({ provider: 'local', username: 'admin', password });
 let apps: DemoApps | undefined;
 if (app.tls !== undefined) {
@@ -143,8 +154,10 @@ const alerting = await wireDemoAlert({
 const notReadyNode = `${firstCluster}-worker-1`;
 const demo = {
   paddockUrl,
+  consoleUrl: `${paddockUrl}/`,
   caFile,
   admin: { username: 'admin', password, token: admin.token },
+  viewer,
   kubeconfig,
   clusters: sim.clusters.map((c) => ({
     id: c.name,
@@ -168,8 +181,10 @@ const demo = {
 await writeFile(join(stateDir, 'demo.json'), `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });
 console.log(`Paddock demo is running.
 
+  Console       ${paddockUrl}/   (sign in as admin; the browser must trust ${caFile})
   Paddock       ${paddockUrl}   (CA: ${caFile})
   admin         username 'admin', password '${password}'
+  viewer        username 'viewer', password '${viewer.password}' (no role until you add one; picks a new password first)
   kubeconfig    export KUBECONFIG=${kubeconfig}
                 kubectl get pods -A --context ${sim.clusters[0]?.name}
   GraphQL       ${paddockUrl}/graphql

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createAccessServices } from '../access/index.js';
 import {
   AlertController,
@@ -43,6 +44,7 @@ import { LoggingController, LoggingService } from '../logging/index.js';
 import { createGraphQLEndpoint, principalSearchAcross } from '../server/graphql/index.js';
 import {
   authRoutes,
+  consoleRoute,
   createHttpMetrics,
   createKubeconfigIssuer,
   type HttpMetrics,
@@ -385,6 +387,7 @@ export async function composeApp(
         passwordChange: identity.login,
         preferences: createPreferencesStore(store),
         kubeconfig,
+        loginProviders: identity.providers,
         apiKeys: identity.apiKeys,
         users: identity.users,
         clusters,
@@ -447,6 +450,8 @@ export async function composeApp(
           access.authorizer.allows(caller, { verb: 'create', resource: 'clusters' }),
       }),
       kubeconfigRoute({ authenticator: identity.authenticator, issuer: kubeconfig }),
+      // `npm run build` puts the console next to the compiled server: dist/console.
+      await consoleRoute({ dir: fileURLToPath(new URL('../../console/', import.meta.url)) }),
     ];
     return {
       store,

@@ -7,6 +7,7 @@ export { narrowedAccess } from './credential-events.js';
 export type * from './identity.js';
 export { SESSION_COOKIE_NAME } from './identity.js';
 export type * from './logger.js';
+export type * from './login-providers.js';
 export type * from './password-provider.js';
 export type * from './principal.js';
 export type * from './redirect-login.js';

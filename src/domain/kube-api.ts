@@ -158,6 +158,15 @@ export interface KubeWatchEvent {
   readonly object: KubeObject;
 }
 
+/** What part of a container's log to read (`kubectl logs` flags). */
+export interface KubeLogOptions extends KubeCallOptions {
+  readonly container?: string;
+  readonly tailLines?: number;
+  readonly limitBytes?: number;
+  readonly previous?: boolean;
+  readonly timestamps?: boolean;
+}
+
 /** One failed cluster of a fan-out. */
 export interface ClusterFailure {
   readonly clusterId: string;
@@ -219,6 +228,13 @@ export interface KubeClient {
     name: string,
     options?: KubeCallOptions & { propagationPolicy?: 'Foreground' | 'Background' | 'Orphan' },
   ): Promise<void>;
+  /** A pod's log text (`pods/log`), as `kubectl logs` reads it. */
+  logs(
+    clusterId: string,
+    namespace: string,
+    pod: string,
+    options?: KubeLogOptions,
+  ): Promise<string>;
   /** Streams changes until `signal` aborts or the server ends the watch. */
   watch(
     clusterId: string,

@@ -11,7 +11,9 @@ import { clusterLayerResolvers } from './cluster/cluster-layer.js';
 import { noPubSub } from './cluster/no-pub-sub.js';
 import { ClusterResolver } from './cluster.resolver.js';
 import { LoggingResolver } from './logging/logging.resolver.js';
+import { LoginProvidersResolver } from './login-providers.resolver.js';
 import { MeResolver } from './me.resolver.js';
+import { MeAccessResolver } from './me-access.resolver.js';
 import { PrincipalResolver } from './principal.resolver.js';
 import { projectLayerResolvers } from './project/project-layer.js';
 import { rbacResolvers } from './rbac/rbac-resolvers.js';
@@ -21,11 +23,13 @@ import { UserResolver } from './user.resolver.js';
 
 export const resolverClasses = [
   MeResolver,
+  MeAccessResolver,
   ClusterResolver,
   UserResolver,
   PrincipalResolver,
   ApiKeyResolver,
   SessionResolver,
+  LoginProvidersResolver,
   SettingResolver,
   ...clusterLayerResolvers,
   ...projectLayerResolvers,

@@ -18,6 +18,7 @@ import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
 import type { Logger } from '../domain/logger.js';
 import type { LoggingAdmin } from '../domain/logging.js';
+import type { LoginProviderList } from '../domain/login-providers.js';
 import type { MultiClusterAppService } from '../domain/multi-cluster-apps.js';
 import type { PasswordLogin } from '../domain/password-login.js';
 import type { PreferencesStore } from '../domain/preferences.js';
@@ -67,6 +68,8 @@ export interface GraphQLPorts {
   readonly passwordChange?: PasswordChange;
   /** Catalogs, apps and multi-cluster apps; the apps fields answer unavailable without it. */
   readonly apps?: AppsPorts;
+  /** Enabled identity providers for the login page (`loginProviders`); default local only. */
+  readonly loginProviders?: LoginProviderList;
   /** Kubeconfig rendering for the `kubeconfig` mutation. */
   readonly kubeconfig?: KubeconfigIssuer;
   /** The caller's own sessions (`mySessions`, `signOutEverywhere`) and admins' view of others'. */

@@ -1,5 +1,7 @@
 export type { AuthRoutesOptions } from './auth/auth-routes.js';
 export { authRoutes } from './auth/auth-routes.js';
+export type { ConsoleRouteOptions } from './console/console-route.js';
+export { CONSOLE_CSP, consoleRoute } from './console/console-route.js';
 export { readCookie, secureCookie } from './cookies.js';
 export { createLogger, createServerLoggers } from './create-logger.js';
 export type { ReadinessCheck } from './health-routes.js';

@@ -13,6 +13,7 @@ import { type Kubesim, startKubesim } from '../../kubesim/index.js';
 import { makeSampleChart } from '../../scripts/sample-charts.js';
 import { type HelmCli, helmCli } from '../support/helm.js';
 import { Kubectl } from '../support/kubectl.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('kubesim with the real helm CLI', function () {
   this.timeout(120_000);
@@ -211,7 +212,10 @@ describe('kubesim with the real helm CLI', function () {
       deleteOptions('apps/v1'),
     );
     expect(ok.status, ok.text).to.equal(200);
-    expect(sim.cluster(c.name).get('configmaps', 'shop', 'gone')).to.equal(undefined);
+    // Foreground deletion: the object goes once its finalizer is handled, as in Kubernetes.
+    await waitFor('the configmap to be gone', () =>
+      sim.cluster(c.name).get('configmaps', 'shop', 'gone') === undefined ? true : undefined,
+    );
     const bad = await rawDelete(
       c,
       '/api/v1/namespaces/shop/configmaps/web',

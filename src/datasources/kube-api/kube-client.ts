@@ -14,6 +14,7 @@ import {
   type KubeClient,
   type KubeList,
   type KubeListOptions,
+  type KubeLogOptions,
   type KubeObject,
   type KubePatchType,
   type KubeResource,
@@ -156,6 +157,20 @@ export class CallerKubeClient implements KubeClient {
     });
   }
 
+  logs(clusterId: string, namespace: string, pod: string, options: KubeLogOptions = {}) {
+    const path = withQuery(
+      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+      {
+        container: options.container,
+        tailLines: options.tailLines,
+        limitBytes: options.limitBytes,
+        previous: options.previous ? 'true' : undefined,
+        timestamps: options.timestamps ? 'true' : undefined,
+      },
+    );
+    return this.#text(clusterId, { ...options, method: 'GET', path });
+  }
+
   async *watch(
     clusterId: string,
     resource: KubeResource,
@@ -251,6 +266,23 @@ export class CallerKubeClient implements KubeClient {
   }
 
   async #json<T>(clusterId: string, call: Call): Promise<T> {
+    const { status, text } = await this.#send(clusterId, call);
+    try {
+      return (text === '' ? {} : JSON.parse(text)) as T;
+    } catch (err) {
+      throw new KubeApiError(clusterId, 'INTERNAL', `cluster ${clusterId} answered invalid JSON`, {
+        status,
+        cause: err,
+      });
+    }
+  }
+
+  async #text(clusterId: string, call: Call): Promise<string> {
+    return (await this.#send(clusterId, call)).text;
+  }
+
+  /** One bounded call; a non-2xx answer throws with the downstream's message. */
+  async #send(clusterId: string, call: Call): Promise<{ status: number; text: string }> {
     const { connection, headers } = await this.#prepare(clusterId);
     const timeoutMs = call.timeoutMs ?? this.#settings.timeoutMs;
     const deadline = AbortSignal.timeout(timeoutMs);
@@ -283,14 +315,7 @@ export class CallerKubeClient implements KubeClient {
     }
     connection.gate.recordSuccess();
     if (status < 200 || status >= 300) throw errorOfAnswer(clusterId, status, text);
-    try {
-      return (text === '' ? {} : JSON.parse(text)) as T;
-    } catch (err) {
-      throw new KubeApiError(clusterId, 'INTERNAL', `cluster ${clusterId} answered invalid JSON`, {
-        status,
-        cause: err,
-      });
-    }
+    return { status, text };
   }
 }
 

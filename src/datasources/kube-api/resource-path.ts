@@ -1,5 +1,6 @@
 /** Builds API paths: `/api/v1/namespaces/ns/pods/name/status?labelSelector=...`. */
 import type { KubeResource } from '../../domain/kube-api.js';
+import { PaddockError } from '../../errors/index.js';
 
 export function groupVersionPath(resource: Pick<KubeResource, 'group' | 'version'>): string {
   return resource.group === ''
@@ -33,8 +34,23 @@ export function withQuery(
   return text === '' ? path : `${path}?${text}`;
 }
 
-/** `apps/v1` → `{ group: 'apps', version: 'v1' }`; `v1` → the core group. */
+/** A group (DNS subdomain) and a version as Kubernetes names them: `apps/v1`, `v1beta2`. */
+const API_VERSION = /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?v[0-9]+((alpha|beta)[0-9]+)?$/;
+
+/**
+ * `apps/v1` → `{ group: 'apps', version: 'v1' }`; `v1` → the core group. Anything else is
+ * refused: the parts become a discovery path, and `../..` there would reach another API path.
+ */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
+  if (!API_VERSION.test(apiVersion)) {
+    throw new PaddockError(
+      'VALIDATION_FAILED',
+      `apiVersion: ${JSON.stringify(apiVersion).slice(0, 80)} is not an apiVersion`,
+      {
+        reason: 'invalid_api_version',
+      },
+    );
+  }
   const slash = apiVersion.indexOf('/');
   return slash < 0
     ? { group: '', version: apiVersion }

@@ -1,7 +1,9 @@
 import { ConfigMutationResolver } from './config.mutation.js';
 import { ConfigResolver } from './config.resolver.js';
+import { KubernetesObjectResolver } from './kubernetes-object.resolver.js';
 import { KubernetesObjectsResolver } from './kubernetes-objects.resolver.js';
 import { ServiceResolver } from './network.resolver.js';
+import { PodLogsResolver } from './pod-logs.resolver.js';
 import { ResourceChangeSubscriptionResolver } from './resource-change.subscription.js';
 import { WorkloadMutationResolver } from './workload.mutation.js';
 import { WorkloadResolver } from './workload.resolver.js';
@@ -11,6 +13,8 @@ export const projectLayerResolvers = [
   ServiceResolver,
   ConfigResolver,
   KubernetesObjectsResolver,
+  KubernetesObjectResolver,
+  PodLogsResolver,
   WorkloadMutationResolver,
   ConfigMutationResolver,
   ResourceChangeSubscriptionResolver,

@@ -159,7 +159,8 @@ async function finishRedirect(
       sendJson(res, 200, loginAnswer(result));
       return;
     }
-    res.writeHead(302, { location: '/graphql', 'cache-control': 'no-store' });
+    // The browser lands in the web console, now signed in by the cookie.
+    res.writeHead(302, { location: '/', 'cache-control': 'no-store' });
     res.end();
   } catch (err) {
     res.setHeader('set-cookie', clearState);

