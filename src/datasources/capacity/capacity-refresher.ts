@@ -29,6 +29,11 @@ export interface CapacityRefresherOptions {
   readonly intervalMs?: number;
   /** Deadline of one list call; default 10 s. */
   readonly timeoutMs?: number;
+  /**
+   * Clusters read at once in a pass; default 16. A thousand clusters read all at once time
+   * out together on a busy replica and leave the page without capacity.
+   */
+  readonly concurrency?: number;
   readonly now?: () => number;
 }
 
@@ -95,9 +100,13 @@ export class CapacityRefresher implements ClusterCapacityReader {
     }
     const ids = new Set(clusters.map((c) => c.id));
     for (const id of this.#snapshots.keys()) if (!ids.has(id)) this.#snapshots.delete(id);
-    await Promise.all(
-      clusters.filter((c) => c.health.state === 'active').map((c) => this.#refresh(c.id)),
-    );
+    const active = clusters.filter((c) => c.health.state === 'active');
+    let next = 0;
+    const worker = async () => {
+      while (next < active.length) await this.#refresh(active[next++]!.id);
+    };
+    const workers = Math.max(1, Math.min(this.#o.concurrency ?? 16, active.length));
+    await Promise.all(Array.from({ length: workers }, worker));
   }
 
   async #refresh(clusterId: string): Promise<void> {
