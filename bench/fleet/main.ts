@@ -51,6 +51,13 @@ const CLUSTERS_PAGE = `{ clusters(first: 100) { items { id name state health { s
 
 type Json = Record<string, unknown>;
 
+const perObject = (status: Json) =>
+  Number(status.heapUsedBytes) /
+  Math.max(
+    1,
+    Object.values(status.objects as Record<string, number>).reduce((a, b) => a + b, 0),
+  );
+
 function graphqlClient(base: string) {
   const pool = new Pool(base, { connections: 4 });
   return {
@@ -122,12 +129,19 @@ async function waitStatus(
   base: string,
   ok: (s: Json) => boolean,
   timeoutMs: number,
+  gc = false,
 ): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
+  let status: Json = {};
   for (;;) {
-    const res = await request(`${base}/bench/status`);
-    const status = (await res.body.json()) as Json;
-    if (ok(status)) return status;
+    try {
+      const res = await request(`${base}/bench/status${gc ? '?gc=1' : ''}`);
+      status = (await res.body.json()) as Json;
+      if (ok(status)) return status;
+    } catch (err) {
+      // A kept-alive connection closed under load (ECONNRESET) is asked again, not fatal.
+      if ((err as { code?: string }).code !== 'ECONNRESET') throw err;
+    }
     if (Date.now() > deadline) throw new Error(`timed out: ${JSON.stringify(status)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -325,12 +339,12 @@ async function podsPhase(dir: string): Promise<void> {
         r.body.text(),
       );
       const mem = await rssOf(paddock.pid);
-      const end = await waitStatus(paddock.url, () => true, 10_000);
+      const end = await waitStatus(paddock.url, () => true, 10_000, true);
       console.log(
         `\nchange → subscriber at ${CHURN} events/s fleet-wide: ${fmt(sub.samples)} events, p50 ${fmt(sub.p50)} ms, p99 ${fmt(sub.p99)} ms, max ${fmt(sub.max)} ms`,
       );
       console.log(
-        `time to full index ${fmt(Number(status.fullIndexMs) / 1000, 1)} s; Paddock RSS ${fmt(mem.rss / MiB)} MiB (peak ${fmt(mem.peak / MiB)}), heap ${fmt(Number(end.heapUsedBytes) / MiB)} MiB; objects ${JSON.stringify(end.objects)}; load ${fmt(loadAverage(), 2)}`,
+        `time to full index ${fmt(Number(status.fullIndexMs) / 1000, 1)} s; Paddock RSS ${fmt(mem.rss / MiB)} MiB (peak ${fmt(mem.peak / MiB)}), heap after GC ${fmt(Number(end.heapUsedBytes) / MiB)} MiB (${fmt(perObject(end))} B per indexed object, all of Paddock's heap included); objects ${JSON.stringify(end.objects)}; load ${fmt(loadAverage(), 2)}`,
       );
       await gql.close();
     } finally {
@@ -365,7 +379,7 @@ async function nodesPhase(dir: string): Promise<void> {
         10,
       );
       const mem = await rssOf(paddock.pid);
-      const end = await waitStatus(paddock.url, () => true, 10_000);
+      const end = await waitStatus(paddock.url, () => true, 10_000, true);
       printTable(
         ['figure', 'measured'],
         [
@@ -379,7 +393,10 @@ async function nodesPhase(dir: string): Promise<void> {
           ],
           ['time to full index', `${fmt(Number(status.fullIndexMs) / 1000, 1)} s`],
           ['Paddock RSS (peak)', `${fmt(mem.rss / MiB)} MiB (${fmt(mem.peak / MiB)} MiB)`],
-          ['Paddock heap used', `${fmt(Number(end.heapUsedBytes) / MiB)} MiB`],
+          [
+            'Paddock heap after GC (per indexed object)',
+            `${fmt(Number(end.heapUsedBytes) / MiB)} MiB (${fmt(perObject(end))} B)`,
+          ],
           ['objects indexed', JSON.stringify(end.objects)],
         ],
       );

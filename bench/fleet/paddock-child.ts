@@ -151,6 +151,12 @@ async function main(): Promise<void> {
           if (synced === ids.length) fullAt ??= Date.now();
           let capacityReady = 0;
           for (const id of ids) if ((await capacity.capacity(id)) !== undefined) capacityReady++;
+          // `?gc=1` (the child runs with --expose-gc): the heap the index really holds.
+          const gc = (globalThis as { gc?: () => void }).gc;
+          if (req.url === '/bench/status?gc=1' && gc !== undefined) {
+            gc();
+            gc();
+          }
           const mem = process.memoryUsage();
           const text = JSON.stringify({
             clusters: ids.length,

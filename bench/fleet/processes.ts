@@ -70,9 +70,13 @@ export async function startKubesim(
 export async function startPaddock(
   stateFile: string,
 ): Promise<Child & { url: string; pid: number }> {
-  const child = spawn(process.execPath, [join(here, 'paddock-child.js'), stateFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', join(here, 'paddock-child.js'), stateFile],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   await until('paddock', () => out.includes('\n'), child, 600_000);
