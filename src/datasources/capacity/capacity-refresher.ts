@@ -43,6 +43,7 @@ export class CapacityRefresher implements ClusterCapacityReader {
   readonly #snapshots = new Map<string, ClusterCapacitySnapshot>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #lastPassMs = 0;
   #unwatch: (() => void) | undefined;
 
   constructor(options: CapacityRefresherOptions) {
@@ -57,7 +58,10 @@ export class CapacityRefresher implements ClusterCapacityReader {
   async capacity(clusterId: string): Promise<ClusterCapacitySnapshot | undefined> {
     const snapshot = this.#snapshots.get(clusterId);
     if (snapshot === undefined) return undefined;
-    return this.#now() - snapshot.readAt > 3 * this.#intervalMs ? undefined : snapshot;
+    // A pass over a thousand clusters can take longer than the interval: a read counts as
+    // current for three rounds of interval plus pass, so a slow pass does not blank the page.
+    const round = this.#intervalMs + this.#lastPassMs;
+    return this.#now() - snapshot.readAt > 3 * round ? undefined : snapshot;
   }
 
   start(): void {
@@ -84,7 +88,9 @@ export class CapacityRefresher implements ClusterCapacityReader {
 
   /** Reads every registered cluster once (clusters one after the other share one pass). */
   refreshAll(): Promise<void> {
+    const started = this.#now();
     this.#running ??= this.#pass().finally(() => {
+      this.#lastPassMs = Math.max(0, this.#now() - started);
       this.#running = undefined;
     });
     return this.#running;
