@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// kubesim --clusters N [--port P] [--seed demo|scale:<nodes>x<pods>] [--state-dir DIR]
+// kubesim --clusters N [--port P] [--seed demo|scale:<nodes>x<pods>|fleet:<nodes>x<pods>] [--state-dir DIR]
 //         [--admin-port P] [--kube-version v1.32.4] [--anonymous disabled|health|enabled]
 
 import { parseArgs } from 'node:util';
 import { startKubesim } from './start.js';
 
 const USAGE =
-  'usage: kubesim --clusters N [--port P] [--seed demo|scale:<nodes>x<pods>] [--state-dir DIR] [--admin-port P] [--kube-version vX.Y.Z] [--anonymous disabled|health|enabled] [--service-account ns/name]... [--http2]';
+  'usage: kubesim --clusters N [--port P] [--seed demo|scale:<nodes>x<pods>] [--state-dir DIR] [--admin-port P] [--kube-version vX.Y.Z] [--anonymous disabled|health|enabled] [--service-account ns/name]... [--http2] [--churn events-per-second]';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       anonymous: { type: 'string' },
       'service-account': { type: 'string', multiple: true },
       http2: { type: 'boolean' },
+      churn: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -44,6 +45,7 @@ async function main(): Promise<void> {
     anonymous: anonymous as 'disabled' | 'health' | 'enabled' | undefined,
     serviceAccounts: values['service-account'],
     http2: values.http2,
+    churn: values.churn ? Number(values.churn) : 0,
   });
   process.stdout.write(
     `kubesim: ${sim.clusters.length} cluster(s) ready; state in ${sim.stateFile}; admin ${sim.adminUrl}\n`,

@@ -5,6 +5,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Churn, startChurn } from './seed/churn.js';
 import { applySeed } from './seed/seeds.js';
 import { startAdminServer } from './server/admin-server.js';
 import { type ClusterDescription, ClusterHandle } from './server/cluster-handle.js';
@@ -36,6 +37,8 @@ export interface KubesimOptions {
   historySize?: number;
   /** Offer HTTP/2 as kube-apiserver does (default false: HTTP/1.1 only). */
   http2?: boolean;
+  /** Pod writes per second across all clusters (watch events at a steady rate); default 0. */
+  churn?: number;
 }
 
 export interface Kubesim {
@@ -43,6 +46,8 @@ export interface Kubesim {
   adminUrl: string | undefined;
   caPem: string;
   stateFile: string | undefined;
+  /** The fleet-wide pod writes (`churn`), adjustable at run time. */
+  churn: Churn;
   cluster(name: string): ClusterHandle;
   stop(): Promise<void>;
 }
@@ -65,7 +70,9 @@ export async function startKubesim(options: KubesimOptions = {}): Promise<Kubesi
   const handles = new Map<string, ClusterHandle>();
   const servers: ClusterServer[] = [];
   let admin: { server: Server; url: string } | undefined;
+  const churn = startChurn(() => [...handles.values()].map((h) => h.sim), 0);
   const stop = async () => {
+    churn.stop();
     await Promise.all(servers.map((s) => s.close()));
     for (const h of handles.values()) h.sim.stop();
     if (admin) await new Promise<void>((r) => admin?.server.close(() => r()));
@@ -91,11 +98,12 @@ export async function startKubesim(options: KubesimOptions = {}): Promise<Kubesi
       handles.set(name, new ClusterHandle(sim, server, caFile));
     }
     if (options.adminPort !== false)
-      admin = await startAdminServer(handles, options.adminPort ?? 0);
+      admin = await startAdminServer(handles, options.adminPort ?? 0, undefined, churn);
   } catch (err) {
     await stop();
     throw err;
   }
+  churn.setRate(options.churn ?? 0);
   const clusters = [...handles.values()].map((h) => h.describe());
   let stateFile: string | undefined;
   if (options.stateDir) {
@@ -112,6 +120,7 @@ export async function startKubesim(options: KubesimOptions = {}): Promise<Kubesi
     adminUrl: admin?.url,
     caPem: tls.caPem,
     stateFile,
+    churn,
     cluster(name: string): ClusterHandle {
       const h = handles.get(name);
       if (!h) throw new Error(`kubesim has no cluster named ${name}`);

@@ -87,8 +87,10 @@ export function ruleAllows(a: Attributes, rule: PolicyRule): boolean {
     const combined = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
     if (!has(rule.verbs, a.verb) || !has(rule.apiGroups, a.apiGroup)) return false;
     if (!resourceMatches(rule, combined, a.subresource)) return false;
+    // ResourceNameMatches compares the request's name as it is: a list has the name "", which a
+    // rule naming "" matches.
     const names = rule.resourceNames ?? [];
-    return names.length === 0 || (a.name !== '' && names.includes(a.name));
+    return names.length === 0 || names.includes(a.name);
   }
   return has(rule.verbs, a.verb) && nonResourceUrlMatches(rule, a.path);
 }

@@ -4,6 +4,7 @@ import { rfc3339 } from '../server/context.js';
 import type { SimCluster } from '../server/sim-cluster.js';
 import type { JsonObject } from '../storage/types.js';
 import { buildDeployment, buildNode, buildService, type WorkloadSpec } from './builders.js';
+import { seedFleet } from './fleet-seed.js';
 
 function addWorkload(sim: SimCluster, w: WorkloadSpec): void {
   const { deployment, replicaSet, pods } = buildDeployment(sim, w);
@@ -226,5 +227,12 @@ export function applySeed(sim: SimCluster, seed: string, index: number): void {
     seedScale(sim, Number(m[1]), Number(m[2]));
     return;
   }
-  throw new Error(`unknown seed "${seed}" (use demo or scale:<nodes>x<pods>)`);
+  const f = /^fleet:(\d+)x(\d+)$/.exec(seed);
+  if (f) {
+    seedFleet(sim, Number(f[1]), Number(f[2]));
+    return;
+  }
+  throw new Error(
+    `unknown seed "${seed}" (use demo, scale:<nodes>x<pods> or fleet:<nodes>x<pods>)`,
+  );
 }

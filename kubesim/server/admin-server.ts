@@ -8,10 +8,12 @@
 //   PUT    /clusters/<name>/pods/<ns>/<pod>/crashloop CrashLoopFault JSON (restarts, crashing)
 //   POST   /clusters/<name>/jobs/<ns>/<job>/fail      the Job fails (BackoffLimitExceeded)
 //   POST   /clusters/<name>/events                    WarningEvent JSON
+//   GET|PUT /churn                                     { eventsPerSecond } fleet-wide pod writes
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { FaultSettings } from '../faults/faults.js';
 import type { CrashLoopFault, NodeFault, WarningEvent } from '../faults/object-faults.js';
+import type { Churn } from '../seed/churn.js';
 import type { ClusterHandle } from './cluster-handle.js';
 import { readBody } from './http-io.js';
 
@@ -28,8 +30,21 @@ async function handle(
   handles: Map<string, ClusterHandle>,
   req: IncomingMessage,
   res: ServerResponse,
+  churn: Churn | undefined,
 ): Promise<void> {
   const parts = new URL(req.url ?? '/', 'http://admin').pathname.split('/').filter(Boolean);
+  if (parts[0] === 'churn' && parts.length === 1 && churn !== undefined) {
+    if (req.method === 'PUT' || req.method === 'POST') {
+      const raw = (await readBody(req)).toString('utf8');
+      const rate = Number(
+        (JSON.parse(raw || '{}') as { eventsPerSecond?: unknown }).eventsPerSecond,
+      );
+      if (!Number.isFinite(rate) || rate < 0)
+        return json(res, 400, { error: 'eventsPerSecond must be a number >= 0' });
+      churn.setRate(rate);
+    }
+    return json(res, 200, { eventsPerSecond: churn.rate, writes: churn.writes });
+  }
   if (parts[0] !== 'clusters') return json(res, 404, { error: 'not found' });
   if (parts.length === 1 && req.method === 'GET') {
     return json(res, 200, { clusters: [...handles.values()].map((h) => h.describe()) });
@@ -76,9 +91,10 @@ export async function startAdminServer(
   handles: Map<string, ClusterHandle>,
   port: number,
   host = '127.0.0.1',
+  churn?: Churn,
 ): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    handle(handles, req, res).catch((err: unknown) => {
+    handle(handles, req, res, churn).catch((err: unknown) => {
       const status = (err as { status?: unknown }).status === 404 ? 404 : 400;
       json(res, status, { error: String(err) });
     });

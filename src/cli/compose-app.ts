@@ -39,6 +39,7 @@ import {
 } from '../domain/outbound-guard.js';
 import type { RbacSyncStatus } from '../domain/rbac-downstream.js';
 import { SETTING_SERVER_URL } from '../domain/settings-admin.js';
+import { FleetIndexService } from '../fleet-index/index.js';
 import {
   createAuthConfigAdmin,
   createPreferencesStore,
@@ -304,6 +305,10 @@ export async function composeApp(
     // Cluster tools: one watch per cluster and kind, shared by alerting (and later consumers).
     const informers = new SharedInformers({ clusters, logger });
     closers.push(() => informers.stop());
+    // Every replica keeps its own fleet index over the same informers (ADR 0020).
+    const fleetIndex = new FleetIndexService({ informers, clusters, settings, logger });
+    await fleetIndex.start();
+    closers.push(() => fleetIndex.stop());
     const notifierStore = new NotifierStore(store, keys.secretBox);
     const projectExists = async (clusterId: string, projectId: string) =>
       (await access.state.snapshot()).projects.some(
@@ -479,6 +484,7 @@ export async function composeApp(
         kubeApi,
         namespaceScope,
         apps,
+        fleetIndex,
       },
     });
     closers.push(() => graphql.stop());

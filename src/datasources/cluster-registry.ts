@@ -45,6 +45,8 @@ export interface ManagerConnection {
   readonly dispatcher: LiveCluster['dispatcher'];
   readonly managerToken: string;
   readonly gate: ClusterConnection['gate'];
+  /** Shared HTTP/2 connections for watches when the cluster offers them (informers). */
+  readonly upstream?: ClusterConnection['upstream'];
 }
 
 export interface ClusterRegistryOptions {
@@ -247,6 +249,7 @@ export class DatasourceClusterRegistry implements ClusterRegistry {
       dispatcher: live.dispatcher,
       managerToken: live.managerToken,
       gate: live.gate,
+      upstream: live.upstream,
     };
   }
 

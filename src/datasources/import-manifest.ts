@@ -111,10 +111,15 @@ function managerRules(): KubeObject[] {
     { apiGroups: [''], resources: ['nodes', 'pods', 'persistentvolumes'], verbs: read },
     { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: read },
     { apiGroups: ['metrics.k8s.io'], resources: ['nodes', 'pods'], verbs: read },
-    // Alerting follows these with watches.
-    { apiGroups: [''], resources: ['events', 'persistentvolumeclaims'], verbs: read },
+    // Alerting and the fleet index follow these with watches (read-only; never Secrets).
+    {
+      apiGroups: [''],
+      resources: ['events', 'persistentvolumeclaims', 'services', 'configmaps'],
+      verbs: read,
+    },
     { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'daemonsets'], verbs: read },
-    { apiGroups: ['batch'], resources: ['jobs'], verbs: read },
+    { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: read },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: read },
     { apiGroups: [''], resources: ['namespaces'], verbs: write },
     { apiGroups: [''], resources: ['resourcequotas', 'limitranges'], verbs: write },
     {
@@ -138,7 +143,8 @@ export function renderImportManifest(
     '# paddock-impersonator: carries user traffic; may only impersonate (users, groups, uids,',
     `#   and the extras ${EXTRA_PRINCIPAL_ID}, ${EXTRA_USERNAME}).`,
     '# paddock-manager: health and capacity reads, namespace/project annotations, quotas, and',
-    '#   RBAC push-down of role bindings (bind/escalate on RBAC objects), watches for alerts,',
+    '#   RBAC push-down of role bindings (bind/escalate on RBAC objects), read-only watches for',
+    '#   alerts and the fleet index (never Secrets),',
     '#   and the log collector in paddock-system (a Role there).',
   ];
   if (extra !== undefined) header.push(...extra.header);

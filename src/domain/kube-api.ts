@@ -305,4 +305,9 @@ export interface ClusterCapacitySnapshot {
   readonly limits: ResourceTotals;
   /** Epoch milliseconds of the read. */
   readonly readAt: number;
+  /**
+   * How long after `readAt` the read counts as current, when the reader says (a pass over a
+   * thousand clusters can outlast the usual limit); else the board's own limit applies.
+   */
+  readonly staleAfterMs?: number;
 }

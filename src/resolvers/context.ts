@@ -12,6 +12,7 @@ import type { AuthConfigAdmin } from '../domain/auth-config-admin.js';
 import type { CatalogService } from '../domain/catalogs.js';
 import type { ClusterAdmin } from '../domain/cluster-admin.js';
 import type { ClusterDirectory } from '../domain/cluster-directory.js';
+import type { FleetIndex } from '../domain/fleet-index.js';
 import type { GlobalAuthorizer } from '../domain/global-authorizer.js';
 import type { Authenticator, Identity } from '../domain/identity.js';
 import type { CallerNamespaceScope, ClusterCapacityReader, KubeApi } from '../domain/kube-api.js';
@@ -79,6 +80,8 @@ export interface GraphQLPorts {
   readonly alerting?: AlertingAdmin;
   /** Logging targets and the log collector's push status (cluster tools). */
   readonly logging?: LoggingAdmin;
+  /** Fleet-wide lists from a watch-fed index (ADR 0020); without it every list is live. */
+  readonly fleetIndex?: FleetIndex;
   /** Cross-cluster reads: per-cluster deadline and concurrency (default 5 s, 16). */
   readonly fanOut?: { readonly deadlineMs?: number; readonly concurrency?: number };
   /** Subscription bounds (default 10 per user, 5 min idle, 1 h lifetime). */

@@ -6,6 +6,11 @@
 
 import { SETTING_CLUSTER_IMPORT_TTL_MINUTES } from '../domain/cluster-admin.js';
 import {
+  SETTING_FLEET_INDEX_CUSTOM_KINDS,
+  SETTING_FLEET_INDEX_ENABLED,
+  SETTING_FLEET_INDEX_LIVE_CLUSTERS,
+} from '../domain/fleet-index.js';
+import {
   DEFAULT_OUTBOUND_DENIED_NETWORKS,
   formatNetworkList,
   parseNetworkList,
@@ -146,6 +151,56 @@ export const PADDOCK_SETTINGS: readonly SettingDefinition[] = [
         );
       }
       return String(minutes);
+    },
+  },
+  {
+    name: SETTING_FLEET_INDEX_ENABLED,
+    description: 'Answer fleet-wide lists from the fleet index (false: read every cluster live)',
+    defaultValue: 'true',
+    normalize: (value) => {
+      if (value !== 'true' && value !== 'false') {
+        throw invalid(SETTING_FLEET_INDEX_ENABLED, 'must be true or false');
+      }
+      return value;
+    },
+  },
+  {
+    name: SETTING_FLEET_INDEX_LIVE_CLUSTERS,
+    description:
+      'Cluster ids (comma-separated, or *) whose authorization is not RBAC alone (a webhook): their lists are always read live',
+    defaultValue: '',
+    normalize: (value) => {
+      const ids = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
+      if (ids.some((id) => id !== '*' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(id))) {
+        throw invalid(
+          SETTING_FLEET_INDEX_LIVE_CLUSTERS,
+          'must be cluster ids or *, comma-separated',
+        );
+      }
+      return ids.join(',');
+    },
+  },
+  {
+    name: SETTING_FLEET_INDEX_CUSTOM_KINDS,
+    description:
+      'Custom resources the fleet index follows, as <resource>.<group>/<version>, comma-separated (the manager account needs list and watch on them)',
+    defaultValue: '',
+    normalize: (value) => {
+      const kinds = value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
+      const bad = kinds.find((k) => !/^[a-z0-9-]+\.[a-z0-9.-]+\/[a-z0-9]+$/.test(k));
+      if (bad !== undefined) {
+        throw invalid(
+          SETTING_FLEET_INDEX_CUSTOM_KINDS,
+          `${bad} is not <resource>.<group>/<version> (e.g. certificates.cert-manager.io/v1)`,
+        );
+      }
+      return kinds.join(',');
     },
   },
 ];

@@ -133,6 +133,28 @@ describe('kubesim RBAC and authentication', function () {
     expect(narrowed.status).to.equal(403);
   });
 
+  it('compares resourceNames with the request name as it is, so a rule naming "" allows a list (ResourceNameMatches)', async () => {
+    await create('/apis/rbac.authorization.k8s.io/v1/namespaces/monitoring/roles', {
+      metadata: { name: 'unnamed-only' },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], resourceNames: [''], verbs: ['list'] }],
+    });
+    await create('/apis/rbac.authorization.k8s.io/v1/namespaces/monitoring/rolebindings', {
+      metadata: { name: 'alice-unnamed-only' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'unnamed-only' },
+      subjects: [{ kind: 'User', name: 'alice' }],
+    });
+    expect(
+      (await api(c, 'GET', '/api/v1/namespaces/monitoring/configmaps', alice())).status,
+    ).to.equal(200);
+    const named = await api(
+      c,
+      'GET',
+      '/api/v1/namespaces/monitoring/configmaps?fieldSelector=metadata.name%3Dkube-root-ca.crt',
+      alice(),
+    );
+    expect(named.status).to.equal(403);
+  });
+
   it('matches subresources only when named, and */subresource wildcards (RBAC docs: referring to resources)', async () => {
     await create('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
       metadata: { name: 'log-reader' },

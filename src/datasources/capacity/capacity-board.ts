@@ -79,7 +79,10 @@ export class StoreCapacityBoard implements CapacityBoard {
   }
 
   async put(clusterId: string, snapshot: ClusterCapacitySnapshot): Promise<void> {
-    const ttlSeconds = Math.max(1, Math.ceil(this.#o.staleAfterMs / 1000));
+    const ttlSeconds = Math.max(
+      1,
+      Math.ceil(Math.max(this.#o.staleAfterMs, snapshot.staleAfterMs ?? 0) / 1000),
+    );
     const existing = await this.#records.get(clusterId);
     if (existing === undefined) {
       await this.#records.create(clusterId, snapshot, { ttlSeconds }).catch(async () => {
@@ -145,5 +148,6 @@ function fresh(
   o: CapacityBoardOptions,
 ): ClusterCapacitySnapshot | undefined {
   if (snapshot === undefined) return undefined;
-  return (o.now ?? Date.now)() - snapshot.readAt > o.staleAfterMs ? undefined : snapshot;
+  const limit = snapshot.staleAfterMs ?? o.staleAfterMs;
+  return (o.now ?? Date.now)() - snapshot.readAt > limit ? undefined : snapshot;
 }

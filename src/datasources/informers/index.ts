@@ -4,4 +4,5 @@ export {
   type SharedInformersOptions,
 } from './cluster-informers.js';
 export { KindInformer, type KindInformerOptions } from './kind-informer.js';
-export { INFORMED_PATHS } from './kind-paths.js';
+export { INFORMED_PATHS, informedPath } from './kind-paths.js';
+export { leanObject } from './lean-object.js';

@@ -1,22 +1,28 @@
 /**
  * One list+watch of one kind in one cluster with the manager token, keeping a cache keyed by
- * namespace/name. A broken watch resumes from the last resourceVersion it saw; a `410 Gone`
- * (the version is too old) re-lists and reports the difference as events, so subscribers never
- * miss a change or see one twice.
+ * namespace/name. A broken watch resumes from the last resourceVersion it saw (bookmarks move
+ * it on while nothing changes); a `410 Gone` (the version is too old) re-lists and reports
+ * the difference as events, so subscribers never miss a change or see one twice. Objects are
+ * kept lean (`lean-object.ts`) and lists are read in chunks, so a large cluster never needs
+ * its whole list in memory twice.
  */
 import type {
   InformedKind,
   InformerEvent,
   InformerEventType,
   InformerHandler,
+  InformerStatus,
 } from '../../domain/cluster-informers.js';
 import { isKubeApiError, type KubeObject } from '../../domain/kube-api.js';
 import type { Logger } from '../../domain/logger.js';
+import { PaddockError } from '../../errors/index.js';
 import type { ManagerConnection } from '../cluster-registry.js';
 import { upstreamPath } from '../cluster-request.js';
 import { watchEvents } from '../kube-api/watch-stream.js';
 import { ManagerClient } from '../rbac-sync/manager-client.js';
-import { INFORMED_PATHS } from './kind-paths.js';
+import { informedPath } from './kind-paths.js';
+import { leanObject } from './lean-object.js';
+import { openStream } from './upstream-stream.js';
 
 export interface KindInformerOptions {
   readonly clusterId: string;
@@ -27,12 +33,21 @@ export interface KindInformerOptions {
   readonly retryMs?: number;
   readonly maxRetryMs?: number;
   readonly listTimeoutMs?: number;
+  /** Objects per list request (`limit`); default 500. */
+  readonly listChunk?: number;
   /** After a break, how long a resumed watch must run without 410 to count as synced. */
   readonly resumeGraceMs?: number;
+  /** Runs each full list, so that many informers starting at once list a few at a time. */
+  readonly listSlot?: <T>(list: () => Promise<T>) => Promise<T>;
   readonly now?: () => number;
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+
+interface ListChunk {
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+  readonly items?: readonly KubeObject[];
+}
 
 export class KindInformer {
   readonly #o: KindInformerOptions;
@@ -42,11 +57,16 @@ export class KindInformer {
   readonly #abort = new AbortController();
   #resourceVersion = '';
   #synced = false;
+  #syncedAt: number | undefined;
+  #staleSince: number | undefined;
+  #lastSeenAt: number | undefined;
+  #error: string | undefined;
   readonly done: Promise<void>;
 
   constructor(options: KindInformerOptions) {
     this.#o = options;
     this.#now = options.now ?? Date.now;
+    this.#staleSince = this.#now();
     this.done = this.#loop();
   }
 
@@ -56,6 +76,17 @@ export class KindInformer {
 
   get size(): number {
     return this.#handlers.size;
+  }
+
+  status(): InformerStatus {
+    return {
+      synced: this.#synced,
+      objects: this.#cache.size,
+      ...(this.#syncedAt === undefined ? {} : { syncedAt: this.#syncedAt }),
+      ...(this.#synced || this.#staleSince === undefined ? {} : { staleSince: this.#staleSince }),
+      ...(this.#lastSeenAt === undefined ? {} : { lastSeenAt: this.#lastSeenAt }),
+      ...(this.#synced || this.#error === undefined ? {} : { error: this.#error }),
+    };
   }
 
   list(): KubeObject[] {
@@ -83,8 +114,13 @@ export class KindInformer {
     while (!this.#abort.signal.aborted) {
       try {
         const connection = await this.#o.connect();
-        if (connection?.gate.allowRequest()) {
-          if (this.#resourceVersion === '') await this.#relist(connection);
+        if (connection === undefined) this.#error = 'the cluster is not imported';
+        else if (!connection.gate.allowRequest()) this.#error = 'the cluster is unavailable';
+        else {
+          if (this.#resourceVersion === '') {
+            const slot = this.#o.listSlot ?? ((list) => list());
+            await slot(() => this.#relist(connection));
+          }
           pause = this.#o.retryMs ?? 500;
           await this.#watch(connection);
         }
@@ -95,24 +131,65 @@ export class KindInformer {
           this.#resourceVersion = '';
           continue;
         }
+        this.#error = err instanceof Error ? err.message : String(err);
         this.#o.logger.debug(
           { err, clusterId: this.#o.clusterId, kind: this.#o.kind },
           'informer: list or watch failed',
         );
-        if (this.#synced) {
-          this.#synced = false;
-          this.#emit('STALE');
-        }
       }
+      this.#markStale();
       if (this.#abort.signal.aborted) break;
       await this.#sleep(pause);
       pause = Math.min(pause * 2, this.#o.maxRetryMs ?? 15_000);
     }
   }
 
-  async #relist(connection: ManagerConnection): Promise<void> {
+  #markStale(): void {
+    if (!this.#synced) return;
+    this.#synced = false;
+    this.#staleSince = this.#now();
+    this.#emit('STALE');
+  }
+
+  #markSynced(): void {
+    this.#synced = true;
+    this.#syncedAt = this.#now();
+    this.#lastSeenAt = this.#syncedAt;
+    this.#staleSince = undefined;
+    this.#error = undefined;
+    this.#emit('SYNCED');
+  }
+
+  /** Reads the whole collection in chunks; a continue token that expired starts over. */
+  async #readAll(connection: ManagerConnection): Promise<{ items: KubeObject[]; rv: string }> {
     const client = new ManagerClient(connection, { timeoutMs: this.#o.listTimeoutMs ?? 30_000 });
-    const list = await client.list<KubeObject>(INFORMED_PATHS[this.#o.kind]);
+    const path = informedPath(this.#o.kind);
+    const limit = this.#o.listChunk ?? 500;
+    for (let attempt = 0; ; attempt++) {
+      const items: KubeObject[] = [];
+      let token: string | undefined;
+      let rv = '';
+      try {
+        do {
+          const query = `?limit=${limit}${token ? `&continue=${encodeURIComponent(token)}` : ''}`;
+          const chunk = await client.get<ListChunk>(`${path}${query}`);
+          for (const item of chunk.items ?? []) items.push(leanObject(this.#o.kind, item));
+          rv = chunk.metadata?.resourceVersion ?? rv;
+          token = chunk.metadata?.continue || undefined;
+          if (this.#abort.signal.aborted) throw new Error('stopped');
+        } while (token !== undefined);
+        return { items, rv };
+      } catch (err) {
+        const expired =
+          err instanceof PaddockError &&
+          (err.details as { status?: number } | undefined)?.status === 410;
+        if (!expired || attempt >= 2) throw err;
+      }
+    }
+  }
+
+  async #relist(connection: ManagerConnection): Promise<void> {
+    const list = await this.#readAll(connection);
     const fresh = new Map(list.items.map((o) => [keyOf(o), o]));
     for (const [key, old] of this.#cache) {
       if (!fresh.has(key)) {
@@ -127,40 +204,56 @@ export class KindInformer {
       else if (old.metadata.resourceVersion !== object.metadata.resourceVersion)
         this.#emit('MODIFIED', object);
     }
-    this.#resourceVersion = list.metadata.resourceVersion ?? '';
-    this.#synced = true;
-    this.#emit('SYNCED');
+    this.#resourceVersion = list.rv;
+    this.#markSynced();
+  }
+
+  async #open(connection: ManagerConnection, path: string) {
+    const headers = {
+      authorization: `Bearer ${connection.managerToken}`,
+      accept: 'application/json',
+    };
+    if (connection.upstream !== undefined) {
+      return openStream(
+        connection.upstream,
+        { path, headers: { ...headers, host: connection.endpoint.host } },
+        this.#abort.signal,
+        10_000,
+      );
+    }
+    const answer = await connection.dispatcher.request({
+      origin: connection.endpoint.origin,
+      path,
+      method: 'GET',
+      headers,
+      signal: this.#abort.signal,
+      headersTimeout: 10_000,
+      bodyTimeout: 0,
+    });
+    return { status: answer.statusCode, body: answer.body };
   }
 
   async #watch(connection: ManagerConnection): Promise<void> {
     const query =
       `?watch=true&allowWatchBookmarks=true` +
       `&resourceVersion=${encodeURIComponent(this.#resourceVersion)}`;
-    const answer = await connection.dispatcher.request({
-      origin: connection.endpoint.origin,
-      path: upstreamPath(connection.endpoint, `${INFORMED_PATHS[this.#o.kind]}${query}`),
-      method: 'GET',
-      headers: { authorization: `Bearer ${connection.managerToken}`, accept: 'application/json' },
-      signal: this.#abort.signal,
-      headersTimeout: 10_000,
-      bodyTimeout: 0,
-    });
-    if (answer.statusCode === 410) {
+    const path = upstreamPath(connection.endpoint, `${informedPath(this.#o.kind)}${query}`);
+    const answer = await this.#open(connection, path);
+    if (answer.status === 410) {
       await answer.body.text();
       this.#resourceVersion = '';
       return;
     }
-    if (answer.statusCode !== 200) {
+    if (answer.status !== 200) {
       const text = await answer.body.text();
-      throw new Error(`watch ${this.#o.kind}: ${answer.statusCode} ${text.slice(0, 200)}`);
+      throw new Error(`watch ${this.#o.kind}: ${answer.status} ${text.slice(0, 200)}`);
     }
     // Resumed after a break: synced once the server has shown it can resume (an event, or a
     // moment without the 410 that an expired version gets at once).
     const resumed = () => {
       clearTimeout(grace);
       if (this.#synced || this.#abort.signal.aborted) return;
-      this.#synced = true;
-      this.#emit('SYNCED');
+      this.#markSynced();
     };
     const grace = setTimeout(resumed, this.#o.resumeGraceMs ?? 1_000);
     try {
@@ -173,9 +266,11 @@ export class KindInformer {
     }
   }
 
-  #apply(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', object: KubeObject): void {
-    if (object.metadata.resourceVersion) this.#resourceVersion = object.metadata.resourceVersion;
+  #apply(type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK', raw: KubeObject): void {
+    this.#lastSeenAt = this.#now();
+    if (raw.metadata.resourceVersion) this.#resourceVersion = raw.metadata.resourceVersion;
     if (type === 'BOOKMARK') return;
+    const object = leanObject(this.#o.kind, raw);
     const key = keyOf(object);
     if (type === 'DELETED') this.#cache.delete(key);
     else this.#cache.set(key, object);
@@ -203,15 +298,14 @@ export class KindInformer {
 
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.#abort.signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const signal = this.#abort.signal;
+      const wake = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      signal.addEventListener('abort', wake, { once: true });
     });
   }
 }

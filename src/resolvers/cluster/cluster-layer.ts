@@ -1,5 +1,6 @@
 import { ClusterFieldsResolver } from './cluster-fields.resolver.js';
 import { ClusterStatusSubscriptionResolver } from './cluster-status.subscription.js';
+import { FleetChangesSubscriptionResolver } from './fleet-changes.subscription.js';
 import { NamespaceMutationResolver } from './namespace.mutation.js';
 import { NamespaceResolver, ProjectResolver } from './namespace.resolver.js';
 import { NodeResolver } from './node.resolver.js';
@@ -13,4 +14,5 @@ export const clusterLayerResolvers = [
   ProjectResolver,
   NamespaceMutationResolver,
   ClusterStatusSubscriptionResolver,
+  FleetChangesSubscriptionResolver,
 ] as const;

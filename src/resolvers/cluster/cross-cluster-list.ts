@@ -17,16 +17,18 @@ import type {
   ScopedNamespace,
 } from '../../domain/kube-api.js';
 import { isKubeApiError } from '../../domain/kube-api.js';
-import { hasErrorCode } from '../../errors/index.js';
+import { hasErrorCode, PaddockError } from '../../errors/index.js';
 import { PROJECT_ID_KEY } from '../../rbac/project-label.js';
 import { requireIdentity } from '../auth-checker.js';
 import type { ClusterError } from '../cluster-error.type.js';
 import type { GraphQLContext } from '../context.js';
 import { pageSizeOf } from '../cursor.js';
 import type { PageInfo } from '../page-info.type.js';
+import { fleetList } from './fleet-list.js';
+import type { ClusterSource, KubeFacets, KubeOrder } from './fleet-list.type.js';
 import { kubeClient, parseProjectRef, targetClusters } from './kube-access.js';
 import { decodeKubeCursor, encodeKubeCursor, type KubeCursor, storageKey } from './kube-cursor.js';
-import type { KubeFilter } from './kube-filter.input.js';
+import { type KubeFilter, needsIndex } from './kube-filter.input.js';
 import { fanOutWithin, type QueryDeadline } from './query-deadline.js';
 
 export interface CrossClusterQuery {
@@ -41,6 +43,8 @@ export interface CrossClusterQuery {
   readonly ignoreNamespaces?: boolean;
   /** The query's `deadlineMs` argument. */
   readonly deadlineMs?: QueryDeadline;
+  /** Sort order; anything but the default needs the fleet index. */
+  readonly orderBy?: KubeOrder | null;
 }
 
 export interface ClusterObject {
@@ -52,6 +56,8 @@ export interface CrossClusterPage {
   readonly items: ClusterObject[];
   readonly pageInfo: PageInfo;
   readonly clusterErrors: ClusterError[];
+  readonly facets: KubeFacets | null;
+  readonly sources: ClusterSource[];
 }
 
 interface Found {
@@ -61,10 +67,32 @@ interface Found {
 
 const MAX_CHUNK = 500;
 
+/**
+ * The fleet index answers when it follows the kind (and no field selector is asked for); the
+ * live fan-out below answers every other kind, and may not be asked to sort or to filter by
+ * what only the index keeps.
+ */
 export async function crossClusterList(
   ctx: GraphQLContext,
   query: CrossClusterQuery,
 ): Promise<CrossClusterPage> {
+  const index = ctx.ports.fleetIndex;
+  if (index?.serves(query.resource) && query.fieldSelector === undefined) {
+    return fleetList(ctx, index, query);
+  }
+  const ordered =
+    query.orderBy && (query.orderBy.field !== 'CLUSTER' || query.orderBy.direction === 'DESC');
+  if (ordered || needsIndex(query.filter)) {
+    throw new PaddockError(
+      'VALIDATION_FAILED',
+      `sorting and the phase, readiness, restart and text filters need the fleet index, which does not serve ${query.resource.resource}`,
+      { reason: 'needs_fleet_index' },
+    );
+  }
+  return liveList(ctx, query);
+}
+
+async function liveList(ctx: GraphQLContext, query: CrossClusterQuery): Promise<CrossClusterPage> {
   const first = pageSizeOf(query.first);
   const fanOutOptions = fanOutWithin(ctx, query.deadlineMs);
   const after = query.after ? decodeKubeCursor(query.after) : undefined;
@@ -128,6 +156,15 @@ export async function crossClusterList(
     items,
     pageInfo: { endCursor: last ? encodeKubeCursor(last) : null, hasNextPage: more },
     clusterErrors: result.clusterErrors.map(toClusterError),
+    facets: null,
+    sources: targets.map((clusterId) => ({
+      clusterId,
+      source: 'LIVE',
+      stale: false,
+      ageMs: 0,
+      syncedAt: null,
+      reason: ctx.ports.fleetIndex ? 'the fleet index does not serve this kind' : 'no fleet index',
+    })),
   };
 }
 

@@ -4,6 +4,7 @@ import { Field, ID, InterfaceType, ObjectType } from 'type-graphql';
 import type { KubeObject } from '../../domain/kube-api.js';
 import { ClusterError } from '../cluster-error.type.js';
 import { PageInfo } from '../page-info.type.js';
+import { ClusterSource, KubeFacets } from './fleet-list.type.js';
 import { JSONScalar } from './json.scalar.js';
 
 @InterfaceType('KubernetesObject', {
@@ -74,6 +75,9 @@ export interface KubeListShape<T> {
   items: T[];
   pageInfo: PageInfo;
   clusterErrors: ClusterError[];
+  /** Set when the fleet index answered (facets need every match the caller may see). */
+  facets?: KubeFacets | null;
+  sources?: ClusterSource[];
 }
 
 /** `<Name>List { items, pageInfo, clusterErrors }` for one item type. */
@@ -93,6 +97,18 @@ export function kubeListType<T extends object>(
 
     @Field(() => [ClusterError])
     clusterErrors!: ClusterError[];
+
+    @Field(() => KubeFacets, {
+      nullable: true,
+      description: 'Counts over all matches the caller may see; null when the list was read live.',
+    })
+    facets?: KubeFacets | null;
+
+    @Field(() => [ClusterSource], {
+      description:
+        "Per cluster: whether the fleet index or a live read answered, and the index's age.",
+    })
+    sources?: ClusterSource[];
   }
   return KubeListOf;
 }

@@ -2,13 +2,15 @@ import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 
 import type { KubeObject } from '../../domain/kube-api.js';
 import { isKubeApiError } from '../../domain/kube-api.js';
 import type { AccessState } from '../../domain/rbac.js';
+import { PaddockError } from '../../errors/index.js';
 import { requireIdentity } from '../auth-checker.js';
 import type { GraphQLContext } from '../context.js';
 import { paginate } from '../cursor.js';
 import { listAll } from './cluster-reads.js';
-import { toClusterError } from './cross-cluster-list.js';
+import { crossClusterList, toClusterError } from './cross-cluster-list.js';
+import { KubeOrder } from './fleet-list.type.js';
 import { kubeClient, parseProjectRef, targetClusters } from './kube-access.js';
-import { KubeFilter } from './kube-filter.input.js';
+import { KubeFilter, needsIndex } from './kube-filter.input.js';
 import { R } from './kube-resources.js';
 import {
   Namespace,
@@ -107,7 +109,29 @@ export class NamespaceResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<NamespaceList> {
+    if (ctx.ports.fleetIndex?.serves(R.namespaces)) {
+      const page = await crossClusterList(ctx, {
+        resource: R.namespaces,
+        filter,
+        first,
+        after,
+        orderBy,
+        deadlineMs,
+      });
+      return { ...page, items: page.items.map((i) => toNamespace(i.clusterId, i.object)) };
+    }
+    if (
+      needsIndex(filter) ||
+      (orderBy && (orderBy.field !== 'CLUSTER' || orderBy.direction === 'DESC'))
+    ) {
+      throw new PaddockError(
+        'VALIDATION_FAILED',
+        'sorting and the phase, readiness, restart and text filters need the fleet index, which does not serve namespaces',
+        { reason: 'needs_fleet_index' },
+      );
+    }
     const read = await namespacesAcross(ctx, filter, deadlineMs);
     const all = read.items.flatMap((i) => i.value.namespaces).filter(matchesFilter(filter));
     const page = paginate(all, (n) => [n.clusterId, n.name], { first, after });

@@ -4,6 +4,7 @@ import type { Project as ProjectRecord } from '../../domain/rbac.js';
 import { namespaceProject } from '../../rbac/project-label.js';
 import { ClusterError } from '../cluster-error.type.js';
 import { PageInfo } from '../page-info.type.js';
+import { ClusterSource, KubeFacets } from './fleet-list.type.js';
 import { baseOf, KubeObjectBase } from './kube-object.type.js';
 
 @ObjectType({ implements: KubeObjectBase })
@@ -73,6 +74,19 @@ export class NamespaceList {
 
   @Field(() => [ClusterError])
   clusterErrors!: ClusterError[];
+
+  @Field(() => KubeFacets, {
+    nullable: true,
+    description: 'Counts over all matches the caller may see; null when the list was read live.',
+  })
+  facets?: KubeFacets | null;
+
+  @Field(() => [ClusterSource], {
+    nullable: true,
+    description:
+      "Per cluster: whether the fleet index or a live read answered, and the index's age.",
+  })
+  sources?: ClusterSource[] | null;
 }
 
 @ObjectType()

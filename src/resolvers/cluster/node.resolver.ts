@@ -4,6 +4,7 @@ import type { GraphQLContext } from '../context.js';
 import { listAll } from './cluster-reads.js';
 import { ResourceTotals } from './common.type.js';
 import { crossClusterList } from './cross-cluster-list.js';
+import { KubeOrder } from './fleet-list.type.js';
 import { kubeClient, visibleCluster } from './kube-access.js';
 import { KubeFilter } from './kube-filter.input.js';
 import type { KubeListShape } from './kube-object.type.js';
@@ -21,6 +22,7 @@ export class NodeResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<Node>> {
     const page = await crossClusterList(ctx, {
       resource: R.nodes,
@@ -28,6 +30,7 @@ export class NodeResolver {
       first,
       after,
       deadlineMs,
+      orderBy,
       ignoreNamespaces: true,
     });
     return { ...page, items: page.items.map((i) => toNode(i.clusterId, i.object)) };

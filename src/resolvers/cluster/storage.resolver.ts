@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../context.js';
 import { crossClusterList } from './cross-cluster-list.js';
+import { KubeOrder } from './fleet-list.type.js';
 import { KubeFilter } from './kube-filter.input.js';
 import type { KubeListShape } from './kube-object.type.js';
 import { R } from './kube-resources.js';
@@ -24,6 +25,7 @@ export class StorageResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<StorageClass>> {
     const page = await crossClusterList(ctx, {
       resource: R.storageClasses,
@@ -31,6 +33,7 @@ export class StorageResolver {
       first,
       after,
       deadlineMs,
+      orderBy,
       ignoreNamespaces: true,
     });
     return { ...page, items: page.items.map((i) => toStorageClass(i.clusterId, i.object)) };
@@ -44,6 +47,7 @@ export class StorageResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<PersistentVolume>> {
     const page = await crossClusterList(ctx, {
       resource: R.persistentVolumes,
@@ -51,6 +55,7 @@ export class StorageResolver {
       first,
       after,
       deadlineMs,
+      orderBy,
       ignoreNamespaces: true,
     });
     return { ...page, items: page.items.map((i) => toPersistentVolume(i.clusterId, i.object)) };

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { KubeObject } from '../../domain/kube-api.js';
 import { PaddockError } from '../../errors/index.js';
+import { KubeOrder } from '../cluster/fleet-list.type.js';
 import { JSONScalar } from '../cluster/json.scalar.js';
 import { kubeClient } from '../cluster/kube-access.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
@@ -45,11 +46,12 @@ export class ConfigResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<PersistentVolumeClaim>> {
     return listOf(
       ctx,
       R.persistentVolumeClaims,
-      { filter, first, after, deadlineMs },
+      { filter, first, after, deadlineMs, orderBy },
       toPersistentVolumeClaim,
     );
   }
@@ -62,8 +64,9 @@ export class ConfigResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<ConfigMap>> {
-    return listOf(ctx, R.configMaps, { filter, first, after, deadlineMs }, toConfigMap);
+    return listOf(ctx, R.configMaps, { filter, first, after, deadlineMs, orderBy }, toConfigMap);
   }
 
   @Authorized()

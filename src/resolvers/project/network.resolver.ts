@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import { isKubeApiError } from '../../domain/kube-api.js';
 import { listAll } from '../cluster/cluster-reads.js';
+import { KubeOrder } from '../cluster/fleet-list.type.js';
 import { kubeClient } from '../cluster/kube-access.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
@@ -31,8 +32,9 @@ export class ServiceResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<Service>> {
-    return listOf(ctx, R.services, { filter, first, after, deadlineMs }, toService);
+    return listOf(ctx, R.services, { filter, first, after, deadlineMs, orderBy }, toService);
   }
 
   @Authorized()
@@ -43,8 +45,9 @@ export class ServiceResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | null | undefined,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @Arg('orderBy', () => KubeOrder, { nullable: true }) orderBy: KubeOrder | null | undefined,
   ): Promise<KubeListShape<Ingress>> {
-    return listOf(ctx, R.ingresses, { filter, first, after, deadlineMs }, toIngress);
+    return listOf(ctx, R.ingresses, { filter, first, after, deadlineMs, orderBy }, toIngress);
   }
 
   @FieldResolver(() => [Endpoint], {

@@ -1,5 +1,6 @@
 import { Arg, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
 import type { KubeResource } from '../../domain/kube-api.js';
+import { KubeOrder } from '../cluster/fleet-list.type.js';
 import { KubeFilter } from '../cluster/kube-filter.input.js';
 import type { KubeListShape } from '../cluster/kube-object.type.js';
 import { R } from '../cluster/kube-resources.js';
@@ -24,15 +25,25 @@ function workloads(
   first: number | null | undefined,
   after: string | null | undefined,
   deadlineMs: QueryDeadline,
+  orderBy: KubeOrder | null | undefined,
 ): Promise<KubeListShape<Workload>> {
-  return listOf(ctx, workloadResources[kind], { filter, first, after, deadlineMs }, (c, o) =>
-    toWorkload(c, kind, o),
+  return listOf(
+    ctx,
+    workloadResources[kind],
+    { filter, first, after, deadlineMs, orderBy },
+    (c, o) => toWorkload(c, kind, o),
   );
 }
 
 const filterArg = () => Arg('filter', () => KubeFilter, { nullable: true });
 const firstArg = () => Arg('first', () => Int, { nullable: true });
 const afterArg = () => Arg('after', () => String, { nullable: true });
+const orderArg = () =>
+  Arg('orderBy', () => KubeOrder, {
+    nullable: true,
+    description: 'Sort order (fleet index); default: by cluster, then namespace and name.',
+  });
+type O = KubeOrder | null | undefined;
 type F = KubeFilter | null | undefined;
 type N = number | null | undefined;
 type S = string | null | undefined;
@@ -47,8 +58,9 @@ export class WorkloadResolver {
     @firstArg() first: N,
     @afterArg() after: S,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'Deployment', filter, first, after, deadlineMs);
+    return workloads(ctx, 'Deployment', filter, first, after, deadlineMs, orderBy);
   }
 
   @Authorized()
@@ -59,8 +71,9 @@ export class WorkloadResolver {
     @firstArg() first: N,
     @afterArg() after: S,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'StatefulSet', filter, first, after, deadlineMs);
+    return workloads(ctx, 'StatefulSet', filter, first, after, deadlineMs, orderBy);
   }
 
   @Authorized()
@@ -71,8 +84,9 @@ export class WorkloadResolver {
     @firstArg() first: N,
     @afterArg() after: S,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'DaemonSet', filter, first, after, deadlineMs);
+    return workloads(ctx, 'DaemonSet', filter, first, after, deadlineMs, orderBy);
   }
 
   @Authorized()
@@ -83,8 +97,9 @@ export class WorkloadResolver {
     @firstArg() first: N,
     @afterArg() after: S,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'Job', filter, first, after, deadlineMs);
+    return workloads(ctx, 'Job', filter, first, after, deadlineMs, orderBy);
   }
 
   @Authorized()
@@ -95,8 +110,9 @@ export class WorkloadResolver {
     @firstArg() first: N,
     @afterArg() after: S,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @orderArg() orderBy: O,
   ) {
-    return workloads(ctx, 'CronJob', filter, first, after, deadlineMs);
+    return workloads(ctx, 'CronJob', filter, first, after, deadlineMs, orderBy);
   }
 
   @Authorized()
@@ -107,7 +123,8 @@ export class WorkloadResolver {
     @firstArg() first: N,
     @afterArg() after: S,
     @deadlineArg() deadlineMs: QueryDeadline,
+    @orderArg() orderBy: O,
   ): Promise<KubeListShape<Pod>> {
-    return listOf(ctx, R.pods, { filter, first, after, deadlineMs }, toPod);
+    return listOf(ctx, R.pods, { filter, first, after, deadlineMs, orderBy }, toPod);
   }
 }

@@ -155,4 +155,54 @@ describe('SharedInformers against kubesim', function () {
     expect(a.events.filter((e) => e.type === 'SYNCED').length).to.equal(synced + 1);
     a.stop();
   });
+
+  it('reads a large collection in chunks and keeps objects without managed fields', async () => {
+    const chunked = new SharedInformers({
+      clusters: registry,
+      logger: createTestLogger(),
+      retryMs: 50,
+      listChunk: 3,
+    });
+    try {
+      const pods = sim.cluster('one').list('pods');
+      const stop = chunked.subscribe('one', 'pods', () => undefined);
+      await waitFor('sync', () => (chunked.synced('one', 'pods') ? true : undefined));
+      expect(chunked.list('one', 'pods')).to.have.length(pods.length);
+      expect(chunked.list('one', 'pods').some((p) => 'managedFields' in p.metadata)).to.equal(
+        false,
+      );
+      stop();
+    } finally {
+      await chunked.stop();
+    }
+  });
+
+  it('follows RBAC objects with only what authorization reads, and says how current each cache is', async () => {
+    const a = informers.subscribe('one', 'clusterroles', () => undefined);
+    expect(informers.status('one', 'clusterroles')?.synced).to.equal(false);
+    await waitFor('sync', () => (informers.synced('one', 'clusterroles') ? true : undefined));
+    const view = informers.list('one', 'clusterroles').find((r) => r.metadata.name === 'view');
+    expect(view?.rules).to.be.an('array').that.is.not.empty;
+    expect(view?.aggregationRule).to.be.an('object');
+    expect(Object.keys(view?.metadata ?? {}).sort()).to.include.members([
+      'name',
+      'resourceVersion',
+    ]);
+    expect(view?.metadata).not.to.have.property('annotations');
+    const status = informers.status('one', 'clusterroles');
+    expect(status?.synced).to.equal(true);
+    expect(status?.objects).to.be.greaterThan(10);
+    expect(status?.syncedAt).to.be.a('number');
+    await sim.cluster('one').setFaults({ down: true });
+    sim.cluster('one').dropWatches();
+    await waitFor('stale', () =>
+      informers.status('one', 'clusterroles')?.synced ? undefined : true,
+    );
+    expect(informers.status('one', 'clusterroles')?.staleSince).to.be.a('number');
+    await sim.cluster('one').setFaults({ down: false });
+    await waitFor('synced again', () =>
+      informers.synced('one', 'clusterroles') ? true : undefined,
+    );
+    a();
+  });
 });

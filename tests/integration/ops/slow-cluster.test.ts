@@ -91,7 +91,28 @@ describe('a slow cluster is slow, not dead', function () {
       expect(Date.now() - started).to.be.at.least(8_000);
 
       // GraphQL across clusters: back within its deadline, the slow cluster a TIMEOUT, again
-      // and again (no circuit opens on slowness).
+      // and again (no circuit opens on slowness). The fleet index answers pods from its copy,
+      // which no slowness delays; `slow` is named a live cluster so its pods are read live.
+      const live = await replica.graphql(
+        token,
+        'mutation { updateSetting(name: "fleet-index-live-clusters", value: "slow") { value } }',
+      );
+      expect(live.errors, JSON.stringify(live.errors)).to.equal(undefined);
+      await waitFor(
+        'the fleet index reads cluster slow live',
+        async () => {
+          const r = await replica.graphql(
+            token,
+            '{ pods(first: 1, deadlineMs: 1500) { sources { clusterId source } } }',
+          );
+          const sources = (r.data?.pods as { sources: { clusterId: string; source: string }[] })
+            ?.sources;
+          return sources?.some((x) => x.clusterId === 'slow' && x.source === 'LIVE')
+            ? true
+            : undefined;
+        },
+        { timeoutMs: 15_000 },
+      );
       for (let i = 0; i < 4; i++) {
         const asked = Date.now();
         const r = await replica.graphql(

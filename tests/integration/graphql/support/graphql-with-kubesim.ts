@@ -14,11 +14,14 @@ import { stringify } from 'yaml';
 import { type Kubesim, startKubesim } from '../../../../kubesim/index.js';
 import { createK8sProxy, type K8sProxy, OpenStreams } from '../../../../src/authproxy/index.js';
 import { DatasourceClusterRegistry } from '../../../../src/datasources/index.js';
+import { SharedInformers } from '../../../../src/datasources/informers/index.js';
 import {
   createCallerNamespaceScope,
   createKubeApi,
 } from '../../../../src/datasources/kube-api/index.js';
 import type { AccessState, ProjectRoleBinding } from '../../../../src/domain/rbac.js';
+import type { SettingView } from '../../../../src/domain/settings.js';
+import { FleetIndexService } from '../../../../src/fleet-index/index.js';
 import {
   AesGcmSecretBox,
   createIdentityServices,
@@ -71,6 +74,10 @@ export interface GraphQLWithKubesim {
   readonly registry: DatasourceClusterRegistry;
   readonly identity: IdentityServices;
   readonly endpoint: GraphQLEndpoint;
+  /** Present with `fleetIndex: true`. */
+  readonly fleetIndex: FleetIndexService | undefined;
+  /** Settings the index reads; change them, then `fleetIndex.refresh()`. */
+  readonly settings: Map<string, string>;
   readonly users: { admin: TestUser; member: TestUser; nobody: TestUser };
   /** Direct admin kubeconfig of a kubesim cluster, bypassing Paddock. */
   adminKubeconfig(cluster: ClusterName): Promise<string>;
@@ -86,6 +93,8 @@ export interface StartOptions {
   /** Per-cluster deadline of fan-outs; default 1500 ms so the slow-cluster test stays short. */
   readonly fanOutDeadlineMs?: number;
   readonly seed?: string;
+  /** Serve lists from the fleet index (over real informers of the three clusters). */
+  readonly fleetIndex?: boolean;
 }
 
 export async function startGraphQLWithKubesim(
@@ -224,6 +233,30 @@ metadata:
     cacheMs: 0,
   });
 
+  const settingValues = new Map<string, string>();
+  const settingsReader = {
+    list: async () => [],
+    get: async (name: string): Promise<SettingView | undefined> => {
+      const value = settingValues.get(name);
+      return value === undefined
+        ? undefined
+        : { name, value, defaultValue: '', description: '', source: 'store', readOnly: false };
+    },
+  };
+  let informers: SharedInformers | undefined;
+  let fleetIndex: FleetIndexService | undefined;
+  if (options.fleetIndex) {
+    informers = new SharedInformers({ clusters: registry, logger, retryMs: 100, maxRetryMs: 500 });
+    fleetIndex = new FleetIndexService({
+      informers,
+      clusters: registry,
+      settings: settingsReader,
+      logger,
+      refreshMs: 200,
+    });
+    await fleetIndex.start();
+  }
+
   const ports: GraphQLPorts = {
     authenticator: identity.authenticator,
     login: identity.login,
@@ -238,6 +271,7 @@ metadata:
     namespaceScope,
     access,
     fanOut: { deadlineMs: options.fanOutDeadlineMs ?? 1_500 },
+    ...(fleetIndex ? { fleetIndex } : {}),
     subscriptionLimits: { perUser: 3, idleMs: 60_000, lifetimeMs: 120_000 },
   };
   const openStreams = new OpenStreams({
@@ -287,6 +321,8 @@ metadata:
     registry,
     identity,
     endpoint,
+    fleetIndex,
+    settings: settingValues,
     users: {
       admin: testUser('admin', admin),
       member: testUser('member', member),
@@ -311,6 +347,8 @@ metadata:
       openStreams.close();
       await server.shutdown(200);
       await endpoint.stop();
+      await fleetIndex?.stop();
+      await informers?.stop();
       await registry.stop();
       identity.close();
       await sim.stop();
