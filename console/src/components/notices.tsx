@@ -45,15 +45,37 @@ interface ClusterErrorLike {
   readonly message: string;
 }
 
-/** A cluster that could not answer is shown beside the data of the others, never instead. */
-export function ClusterErrors({ errors }: { errors: readonly ClusterErrorLike[] | undefined }) {
+interface ClusterSourceLike {
+  readonly clusterId: string;
+  readonly stale: boolean;
+  readonly ageMs: number;
+}
+
+/**
+ * A cluster that could not answer is shown beside the data of the others, never instead; so is
+ * one whose rows come from the fleet index's copy while its watch is broken (`STALE`, with age).
+ */
+export function ClusterErrors({
+  errors,
+  sources,
+}: {
+  errors: readonly ClusterErrorLike[] | undefined;
+  sources?: readonly ClusterSourceLike[] | undefined;
+}) {
   const t = useT();
-  if (!errors || errors.length === 0) return null;
+  const stale = (sources ?? []).filter((s) => s.stale);
+  if ((!errors || errors.length === 0) && stale.length === 0) return null;
   return (
     <ul className="cluster-errors" aria-label={t('clusterErrors.label')}>
-      {errors.map((e) => (
+      {(errors ?? []).map((e) => (
         <li key={`${e.clusterId}-${e.code}`} className="notice notice-warn">
           <strong>{e.clusterId}</strong> · {e.code}: {e.message}
+        </li>
+      ))}
+      {stale.map((s) => (
+        <li key={`${s.clusterId}-stale`} className="notice notice-warn">
+          <strong>{s.clusterId}</strong> · STALE:{' '}
+          {t('clusterErrors.stale', { seconds: Math.round(s.ageMs / 1000) })}
         </li>
       ))}
     </ul>

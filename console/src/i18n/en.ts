@@ -96,6 +96,7 @@ export const en = {
   'pager.next': 'Next',
   'pager.page': 'Page {page}',
   'clusterErrors.label': 'Clusters that could not answer',
+  'clusterErrors.stale': 'not answering for {seconds} s; shown from the fleet index’s last copy',
   'clusters.title': 'Clusters',
   'clusters.health': 'Health of {count} clusters',
   'clusters.nodes': '{ready}/{total} nodes ready',

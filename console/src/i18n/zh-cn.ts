@@ -97,6 +97,7 @@ export const zhCN: Record<MessageKey, string> = {
   'pager.next': '下一页',
   'pager.page': '第 {page} 页',
   'clusterErrors.label': '未能响应的集群',
+  'clusterErrors.stale': '已 {seconds} 秒未响应；显示的是舰队索引的最后副本',
   'clusters.title': '集群',
   'clusters.health': '{count} 个集群的健康状态',
   'clusters.nodes': '{ready}/{total} 个主机就绪',

@@ -40,6 +40,11 @@ const NodesDocument = graphql(`
         code
         message
       }
+      sources {
+        clusterId
+        stale
+        ageMs
+      }
     }
   }
 `);
@@ -55,7 +60,7 @@ export function NodesPage({ clusterId }: { clusterId: string }) {
   return (
     <Page title={t('nav.nodes')}>
       <ErrorNotice error={result.error} />
-      <ClusterErrors errors={list?.clusterErrors} />
+      <ClusterErrors errors={list?.clusterErrors} sources={list?.sources} />
       <DataTable
         caption={t('nav.nodes')}
         rows={list?.items}
