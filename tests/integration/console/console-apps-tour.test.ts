@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '../../support/wait-for.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/chromium.js';
 import { type DemoProcess, startDemo } from './support/demo-process.js';
-import { graphqlFromPage, seriousAxeFindings, signIn } from './support/page-helpers.js';
+import { graphqlFromPage, seriousAxeFindings, signIn, waitForUrl } from './support/page-helpers.js';
 
 const VIEWER_PASSWORD = 'viewer-picked-this-one';
 const CAROL_PASSWORD = 'carol-first-password-1';
@@ -237,7 +237,7 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
       await page.getByRole('button', { name: 'Disable carol' }).click();
       await page.getByRole('button', { name: 'Enable carol' }).waitFor();
       await carol.page.getByRole('link', { name: 'Catalogs', exact: true }).click();
-      await carol.page.waitForURL(/\/login\?next=%2Fcatalogs$/);
+      await waitForUrl(carol.page, /\/login\?next=%2Fcatalogs$/);
       expect(carol.problems).to.deep.equal([]);
     } finally {
       await carol.close();
@@ -360,7 +360,7 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
     await page.goto(`${url}/account/sessions`);
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Sign out everywhere' }).click();
-    await page.waitForURL(/\/login$/);
+    await waitForUrl(page, /\/login$/);
     const me = await graphqlFromPage(page, '{ me { id } }', {});
     expect(me.status).to.equal(401);
   });

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '../../support/wait-for.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/chromium.js';
 import { type DemoProcess, startDemo } from './support/demo-process.js';
+import { waitForUrl } from './support/page-helpers.js';
 
 const require = createRequire(import.meta.url);
 const VIEWER_PASSWORD = 'viewer-chose-this-password';
@@ -69,7 +70,7 @@ describe('the web console on the demo, in Chromium', function () {
     expect(demo.output()).to.contain(`Console       ${demo.demo.consoleUrl}`);
     const { page } = admin;
     await page.goto(demo.demo.consoleUrl);
-    await page.waitForURL(/\/login$/);
+    await waitForUrl(page, /\/login$/);
     await screenshot(page, '01-login');
     await signIn(page, demo.demo.consoleUrl, 'admin', demo.demo.admin.password);
     await page.waitForURL(/\/clusters$/);
@@ -474,7 +475,7 @@ describe('the web console on the demo, in Chromium', function () {
     expect(ended.body.data.logout).to.equal(true);
     await other.close();
     await page.getByRole('link', { name: '存储' }).click();
-    await page.waitForURL(/\/login\?next=%2Fc%2Fdemo-1%2Fstorage$/);
+    await waitForUrl(page, /\/login\?next=%2Fc%2Fdemo-1%2Fstorage$/);
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill(demo.demo.admin.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -486,7 +487,7 @@ describe('the web console on the demo, in Chromium', function () {
     const { page } = admin;
     await page.locator('.user-menu > button').click();
     await page.getByRole('button', { name: '退出登录' }).click();
-    await page.waitForURL(/\/login$/);
+    await waitForUrl(page, /\/login$/);
     // The login page offers every enabled provider: the password form and GitHub's redirect.
     const github = page.getByRole('link', { name: 'Sign in with GitHub' });
     expect(await github.getAttribute('href')).to.equal('/v1/auth/github/start');

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
+import { waitFor } from '../../../support/wait-for.js';
 
 const require = createRequire(import.meta.url);
 
@@ -46,4 +47,17 @@ export async function seriousAxeFindings(page: Page): Promise<string[]> {
       ),
     ),
   ) as string[];
+}
+
+/**
+ * Waits until the page's URL matches. Unlike `page.waitForURL`, a navigation that the app
+ * aborts by navigating again (a route that finds the session ended and goes to the login page)
+ * does not fail the wait: only the URL the page ends on counts.
+ */
+export function waitForUrl(page: Page, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  return waitFor(
+    `the page at ${pattern}`,
+    () => (pattern.test(page.url()) ? page.url() : undefined),
+    { timeoutMs, intervalMs: 50 },
+  );
 }
