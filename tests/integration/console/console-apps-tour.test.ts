@@ -186,7 +186,7 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
       .waitFor({ state: 'detached' });
   });
 
-  it('sends a test notification, and builds each notifier and logging form from its kind', async () => {
+  it('sends a test notification, saves a webhook notifier, and builds each notifier and logging form from its kind', async () => {
     const { page } = admin;
     await page.goto(`${url}/c/demo-1/notifiers`);
     await page.getByRole('button', { name: 'Send a test notification to demo webhook' }).click();
@@ -200,6 +200,16 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
     expect(await dialog.getByLabel(/^Password/).getAttribute('type')).to.equal('password');
     await axe(page, 'notifier dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // Saved through the form: a webhook whose URL (a secret) is never shown again.
+    await page.getByRole('button', { name: 'Add notifier' }).click();
+    dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('tour webhook');
+    await dialog.getByLabel('Kind').selectOption('WEBHOOK');
+    await dialog.getByLabel(/^URL/).fill('https://127.0.0.1:9/tour-hook');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: 'tour webhook', exact: true }).waitFor();
+    expect(await page.content()).not.to.contain('tour-hook');
     await page.goto(`${url}/c/demo-1/logging`);
     await page.getByRole('heading', { name: 'Log collector' }).waitFor();
     await page.getByRole('button', { name: 'Add logging target' }).click();

@@ -1,9 +1,8 @@
 /** Creates or edits a notifier: its kind's settings, write-only secrets, and resolutions. */
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { Dialog } from '../../components/dialog.js';
-import { KindFields, readKindFields } from '../../components/kind-fields.js';
-import { ErrorNotice, Loading } from '../../components/notices.js';
+import { readKindFields } from '../../components/kind-fields.js';
+import { KindFormDialog } from '../../components/kind-form.js';
 import { graphql } from '../../gql';
 import type { NotifierKind } from '../../gql/graphql';
 import { useT } from '../../i18n/i18n.js';
@@ -62,13 +61,11 @@ export function NotifierDialog({
   onSaved: () => void;
 }) {
   const t = useT();
-  const ids = { name: useId(), kind: useId(), resolved: useId() };
   const [kinds] = useQuery({ query: NotifierKindsDocument });
   const [kind, setKind] = useState<NotifierKind>(notifier?.kind ?? 'WEBHOOK');
   const [createState, create] = useMutation(CreateNotifierDocument);
   const [updateState, update] = useMutation(UpdateNotifierDocument);
   const fields = kinds.data?.notifierKinds.find((k) => k.kind === kind)?.fields;
-  const sameKind = notifier !== undefined && notifier.kind === kind;
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (fields === undefined) return;
@@ -87,63 +84,24 @@ export function NotifierDialog({
     if (!r.error) onSaved();
   };
   return (
-    <Dialog
+    <KindFormDialog
       title={notifier ? t('notifiers.editOf', { name: notifier.name }) : t('notifiers.add')}
+      edited={notifier}
+      kind={kind}
+      kinds={(kinds.data?.notifierKinds ?? [{ kind }]).map((k) => k.kind)}
+      kindLabel={(k) => t(`notifiers.kind.${k}`)}
+      onKind={setKind}
+      fields={fields}
+      toggle={{
+        name: 'resolved',
+        label: t('notifiers.sendResolved'),
+        checked: notifier?.sendResolved ?? true,
+      }}
+      kindsError={kinds.error}
+      saveError={createState.error ?? updateState.error}
+      saving={createState.fetching || updateState.fetching}
+      onSubmit={submit}
       onClose={onClose}
-    >
-      <ErrorNotice error={kinds.error} />
-      <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.name}>{t('common.name')}</label>
-          <input id={ids.name} name="name" required defaultValue={notifier?.name ?? ''} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.kind}>{t('common.kind')}</label>
-          <select
-            id={ids.kind}
-            value={kind}
-            onChange={(e) => setKind(e.target.value as NotifierKind)}
-          >
-            {(kinds.data?.notifierKinds ?? [{ kind }]).map((k) => (
-              <option key={k.kind} value={k.kind}>
-                {t(`notifiers.kind.${k.kind}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        {fields === undefined ? (
-          <Loading />
-        ) : (
-          <KindFields
-            key={kind}
-            fields={fields}
-            settings={sameKind ? ((notifier.settings ?? {}) as Record<string, unknown>) : {}}
-            secretsSet={sameKind ? notifier.secretFields : []}
-          />
-        )}
-        <div className="field checkbox">
-          <input
-            id={ids.resolved}
-            name="resolved"
-            type="checkbox"
-            defaultChecked={notifier?.sendResolved ?? true}
-          />
-          <label htmlFor={ids.resolved}>{t('notifiers.sendResolved')}</label>
-        </div>
-        <ErrorNotice error={createState.error ?? updateState.error} />
-        <div className="form-actions">
-          <button
-            type="submit"
-            className="primary"
-            disabled={createState.fetching || updateState.fetching}
-          >
-            {t('common.save')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    />
   );
 }

@@ -1,9 +1,8 @@
 /** Creates or edits a logging target: its kind's settings and write-only secrets. */
-import { type FormEvent, useId, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { Dialog } from '../../components/dialog.js';
-import { KindFields, readKindFields } from '../../components/kind-fields.js';
-import { ErrorNotice, Loading } from '../../components/notices.js';
+import { readKindFields } from '../../components/kind-fields.js';
+import { KindFormDialog } from '../../components/kind-form.js';
 import { graphql } from '../../gql';
 import type { LoggingTargetKind } from '../../gql/graphql';
 import { useT } from '../../i18n/i18n.js';
@@ -64,13 +63,11 @@ export function LoggingTargetDialog({
   onSaved: () => void;
 }) {
   const t = useT();
-  const ids = { name: useId(), kind: useId(), enabled: useId() };
   const [kinds] = useQuery({ query: LoggingTargetKindsDocument });
   const [kind, setKind] = useState<LoggingTargetKind>(target?.kind ?? 'SYSLOG');
   const [createState, create] = useMutation(CreateLoggingTargetDocument);
   const [updateState, update] = useMutation(UpdateLoggingTargetDocument);
   const fields = kinds.data?.loggingTargetKinds.find((k) => k.kind === kind)?.fields;
-  const sameKind = target !== undefined && target.kind === kind;
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (fields === undefined) return;
@@ -89,63 +86,20 @@ export function LoggingTargetDialog({
     if (!r.error) onSaved();
   };
   return (
-    <Dialog
+    <KindFormDialog
       title={target ? t('logging.editOf', { name: target.name }) : t('logging.add')}
+      edited={target}
+      kind={kind}
+      kinds={(kinds.data?.loggingTargetKinds ?? [{ kind }]).map((k) => k.kind)}
+      kindLabel={(k) => t(`logging.kind.${k}`)}
+      onKind={setKind}
+      fields={fields}
+      toggle={{ name: 'enabled', label: t('users.enabled'), checked: target?.enabled ?? true }}
+      kindsError={kinds.error}
+      saveError={createState.error ?? updateState.error}
+      saving={createState.fetching || updateState.fetching}
+      onSubmit={submit}
       onClose={onClose}
-    >
-      <ErrorNotice error={kinds.error} />
-      <form onSubmit={submit}>
-        <div className="field">
-          <label htmlFor={ids.name}>{t('common.name')}</label>
-          <input id={ids.name} name="name" required defaultValue={target?.name ?? ''} />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.kind}>{t('common.kind')}</label>
-          <select
-            id={ids.kind}
-            value={kind}
-            onChange={(e) => setKind(e.target.value as LoggingTargetKind)}
-          >
-            {(kinds.data?.loggingTargetKinds ?? [{ kind }]).map((k) => (
-              <option key={k.kind} value={k.kind}>
-                {t(`logging.kind.${k.kind}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        {fields === undefined ? (
-          <Loading />
-        ) : (
-          <KindFields
-            key={kind}
-            fields={fields}
-            settings={sameKind ? ((target.settings ?? {}) as Record<string, unknown>) : {}}
-            secretsSet={sameKind ? target.secretFields : []}
-          />
-        )}
-        <div className="field checkbox">
-          <input
-            id={ids.enabled}
-            name="enabled"
-            type="checkbox"
-            defaultChecked={target?.enabled ?? true}
-          />
-          <label htmlFor={ids.enabled}>{t('users.enabled')}</label>
-        </div>
-        <ErrorNotice error={createState.error ?? updateState.error} />
-        <div className="form-actions">
-          <button
-            type="submit"
-            className="primary"
-            disabled={createState.fetching || updateState.fetching}
-          >
-            {t('common.save')}
-          </button>
-          <button type="button" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    />
   );
 }
