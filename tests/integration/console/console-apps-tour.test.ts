@@ -11,7 +11,13 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '../../support/wait-for.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/chromium.js';
 import { type DemoProcess, startDemo } from './support/demo-process.js';
-import { graphqlFromPage, seriousAxeFindings, signIn, waitForUrl } from './support/page-helpers.js';
+import {
+  graphqlFromPage,
+  keepFirstFailure,
+  seriousAxeFindings,
+  signIn,
+  waitForUrl,
+} from './support/page-helpers.js';
 
 const VIEWER_PASSWORD = 'viewer-picked-this-one';
 const CAROL_PASSWORD = 'carol-first-password-1';
@@ -22,7 +28,6 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
   let admin: TestBrowser;
   let url = '';
   let projectId = '';
-  let failed = false;
   const axeFindings: string[] = [];
 
   /** Runs axe on the page as it is now and keeps what it finds, named by the step. */
@@ -30,14 +35,7 @@ describe('the console’s apps, alerting and user pages on the demo, in Chromium
     for (const finding of await seriousAxeFindings(page)) axeFindings.push(`${where}: ${finding}`);
   };
 
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = true;
-    if (admin) await screenshot(admin.page, 'apps-failed-step').catch(() => undefined);
-  });
+  keepFirstFailure('apps', () => admin?.page);
 
   before(async () => {
     demo = await startDemo(2);

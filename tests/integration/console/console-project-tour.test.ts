@@ -15,7 +15,12 @@ import { createTestCa } from '../../support/test-ca.js';
 import { waitFor } from '../../support/wait-for.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/chromium.js';
 import { type DemoProcess, startDemo } from './support/demo-process.js';
-import { graphqlFromPage, seriousAxeFindings, signIn } from './support/page-helpers.js';
+import {
+  graphqlFromPage,
+  keepFirstFailure,
+  seriousAxeFindings,
+  signIn,
+} from './support/page-helpers.js';
 
 const VIEWER_PASSWORD = 'viewer-picked-this-one';
 const REGISTRY_PASSWORD = 'registry-secret-never-shown';
@@ -28,7 +33,6 @@ describe('the console’s project networking, certificate, registry and namespac
   let url = '';
   let project = '';
   let projectId = '';
-  let failed = false;
   const axeFindings: string[] = [];
 
   const axe = async (page: Page, where: string) => {
@@ -41,14 +45,7 @@ describe('the console’s project networking, certificate, registry and namespac
       .getByRole('row')
       .filter({ has: page.getByRole('cell', { name, exact: true }) });
 
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = true;
-    if (admin) await screenshot(admin.page, 'project-failed-step').catch(() => undefined);
-  });
+  keepFirstFailure('project', () => admin?.page);
 
   before(async () => {
     demo = await startDemo(2);

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { waitFor } from '../../support/wait-for.js';
 import { openBrowser, screenshot, type TestBrowser } from './support/chromium.js';
 import { type DemoProcess, startDemo } from './support/demo-process.js';
-import { waitForUrl } from './support/page-helpers.js';
+import { keepFirstFailure, waitForUrl } from './support/page-helpers.js';
 
 const require = createRequire(import.meta.url);
 const VIEWER_PASSWORD = 'viewer-chose-this-password';
@@ -45,17 +45,7 @@ describe('the web console on the demo, in Chromium', function () {
   let admin: TestBrowser;
   let projectPath = '';
 
-  let failed = false;
-
-  // Each step starts from the state the one before left: after a failure, the rest cannot run.
-  beforeEach(function () {
-    if (failed) this.skip();
-  });
-  afterEach(async function () {
-    if (this.currentTest?.state !== 'failed') return;
-    failed = true;
-    if (admin) await screenshot(admin.page, 'failed-step').catch(() => undefined);
-  });
+  keepFirstFailure('tour', () => admin?.page);
 
   before(async () => {
     demo = await startDemo(3);

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../../../support/wait-for.js';
+import { screenshot } from './chromium.js';
 
 const require = createRequire(import.meta.url);
 
@@ -60,4 +61,19 @@ export function waitForUrl(page: Page, pattern: RegExp, timeoutMs = 30_000): Pro
     () => (pattern.test(page.url()) ? page.url() : undefined),
     { timeoutMs, intervalMs: 50 },
   );
+}
+
+/**
+ * Keeps the page of a tour's first failing step as `<name>-failed-step.png`. The later steps
+ * still run (none is skipped): each reports its own result, though after a failure they may
+ * fail for want of the state the broken step should have left.
+ */
+export function keepFirstFailure(name: string, page: () => Page | undefined): void {
+  let kept = false;
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || kept) return;
+    kept = true;
+    const current = page();
+    if (current) await screenshot(current, `${name}-failed-step`).catch(() => undefined);
+  });
 }
