@@ -63,7 +63,12 @@ import {
   ServerLifecycle,
   type ServingTls,
 } from '../server/index.js';
-import { createStoreSettings, openStore, StoreStatusBoard } from '../store/index.js';
+import {
+  createStoreSettings,
+  openStore,
+  StoreStatusBoard,
+  settingsCollection,
+} from '../store/index.js';
 import { composeIdentity } from './compose-identity.js';
 import {
   createControllerHost,
@@ -308,7 +313,15 @@ export async function composeApp(
     // Every replica keeps its own fleet index over the same informers (ADR 0020).
     const fleetIndex = new FleetIndexService({ informers, clusters, settings, logger });
     await fleetIndex.start();
-    closers.push(() => fleetIndex.stop());
+    // A changed setting (index on/off, live clusters, custom kinds) applies at once, on every
+    // replica, rather than at the index's next periodic refresh.
+    const unwatchSettings = store
+      .collection(settingsCollection)
+      .watch(() => void fleetIndex.refresh());
+    closers.push(() => {
+      unwatchSettings();
+      return fleetIndex.stop();
+    });
     const notifierStore = new NotifierStore(store, keys.secretBox);
     const projectExists = async (clusterId: string, projectId: string) =>
       (await access.state.snapshot()).projects.some(
