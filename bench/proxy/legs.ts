@@ -6,7 +6,13 @@ import { readFile } from 'node:fs/promises';
 import { Agent, request } from 'undici';
 import { BENCH_NAMESPACE, OBJECT_NAME, POD_COUNT } from './protocol.js';
 
-export type LegName = 'direct' | 'paddock' | 'paddock agent' | 'nginx' | 'kubectl proxy';
+export type LegName =
+  | 'direct'
+  | 'paddock'
+  | 'paddock agent'
+  | 'paddock relay'
+  | 'nginx'
+  | 'kubectl proxy';
 
 export interface Leg {
   readonly name: LegName;

@@ -1,6 +1,7 @@
 // bench/proxy: what Paddock's Kubernetes proxy adds, against nginx (the floor for a reverse
 // proxy) and `kubectl proxy`, all in front of one kubesim and measured in one run, and what
-// reaching the cluster through a `paddock agent` tunnel adds to that (the agent leg):
+// reaching the cluster through a `paddock agent` tunnel adds to that (the agent leg, beside a
+// plain TCP relay in the same place as its peer: what one more process hop costs by itself):
 //   - wrk: req/s and p50/p99 at 1, 16, 64 connections for a GET of one ~1 KB object and a LIST
 //     of 500 pods, directly on kubesim and through each proxy (HTTPS on every leg except
 //     client → kubectl proxy, which only speaks HTTP);
@@ -26,7 +27,9 @@ import {
   CLUSTER_ID,
   isKubesimReady,
   isPaddockReady,
+  isRelayReady,
   isUserBound,
+  RELAY_CLUSTER_ID,
 } from './protocol.js';
 import { httpTable, targets, targetTable, watchTable } from './report.js';
 import { runWatchPhase } from './watch-phase.js';
@@ -107,6 +110,11 @@ async function main(): Promise<number> {
     await writeFile(certFile, tls.certPem);
     await writeFile(keyFile, tls.keyPem, { mode: 0o600 });
     await writeFile(caFile, tls.caPem);
+    // The relay leg's cluster: kubesim again, its bytes copied by a process of their own.
+    const simUrl = new URL(sim.url);
+    const relay = group.fork('tcp relay', child('relay-child.js'), [simUrl.hostname, simUrl.port]);
+    const relayUrl = new URL(sim.url);
+    relayUrl.port = String((await nextMessage(relay, isRelayReady, 10_000)).port);
     const importKubeconfig = join(dir, 'import.kubeconfig');
     await writeFile(
       importKubeconfig,
@@ -116,9 +124,16 @@ async function main(): Promise<number> {
         'current-context': CLUSTER_ID,
         clusters: [
           { name: CLUSTER_ID, cluster: { server: sim.url, 'certificate-authority': sim.caFile } },
+          {
+            name: RELAY_CLUSTER_ID,
+            cluster: { server: relayUrl.origin, 'certificate-authority': sim.caFile },
+          },
         ],
         users: [{ name: 'admin', user: { token: sim.adminToken } }],
-        contexts: [{ name: CLUSTER_ID, context: { cluster: CLUSTER_ID, user: 'admin' } }],
+        contexts: [CLUSTER_ID, RELAY_CLUSTER_ID].map((name) => ({
+          name,
+          context: { cluster: name, user: 'admin' },
+        })),
       }),
       { mode: 0o600 },
     );
@@ -185,6 +200,14 @@ async function main(): Promise<number> {
         pid: paddock.child.pid,
         // Paddock's CPU and the agent's: what the tunnel costs in all.
         ...(agent.child.pid === undefined ? {} : { extraPids: [agent.child.pid] }),
+      },
+      {
+        name: 'paddock relay',
+        base: `${ready.url}/k8s/clusters/${RELAY_CLUSTER_ID}`,
+        headers: [['Authorization', `Bearer ${ready.token}`]],
+        caPem: tls.caPem,
+        pid: paddock.child.pid,
+        ...(relay.child.pid === undefined ? {} : { extraPids: [relay.child.pid] }),
       },
       { name: 'nginx', base: nginx.url, headers: [], caPem: tls.caPem, pid: nginx.pid },
       { name: 'kubectl proxy', base: kubectl.url, headers: [], caPem: '', pid: kubectl.pid },

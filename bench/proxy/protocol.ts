@@ -3,6 +3,8 @@
 export const CLUSTER_ID = 'bench';
 /** The same kubesim cluster registered a second time, reached through a `paddock agent`. */
 export const AGENT_CLUSTER_ID = 'bench-agent';
+/** And a third time, reached through a plain TCP relay (the agent leg's peer). */
+export const RELAY_CLUSTER_ID = 'bench-relay';
 export const BENCH_NAMESPACE = 'bench';
 export const OBJECT_NAME = 'one-kb';
 export const WATCHED_NAME = 'watched';
@@ -49,6 +51,12 @@ export interface AgentImportCreated {
   readonly token: string;
 }
 
+/** The TCP relay listens on 127.0.0.1:`port`. */
+export interface RelayReady {
+  readonly type: 'relay-ready';
+  readonly port: number;
+}
+
 export interface ChildStats {
   readonly type: 'stats';
   readonly rssBytes: number;
@@ -71,6 +79,7 @@ export const isBindUser = typed<BindUser>('bind-user');
 export const isUserBound = typed<UserBound>('user-bound');
 export const isCreateAgentImport = typed<CreateAgentImport>('create-agent-import');
 export const isAgentImportCreated = typed<AgentImportCreated>('agent-import-created');
+export const isRelayReady = typed<RelayReady>('relay-ready');
 
 /** Answers `{ type: 'stats' }` requests from the parent. */
 export function answerStats(watches: () => number): void {

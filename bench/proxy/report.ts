@@ -89,6 +89,18 @@ export function targets(cells: readonly Cell[], watches: readonly WatchRow[]): T
         met: ratio <= 1.5,
       });
     }
+    const r1 = find(cells, request, 1, 'paddock relay');
+    if (d1 && a1 && r1) {
+      // Not a target: how much of the agent leg is the extra process hop itself.
+      const relayAdded = Math.max(1, r1.result.p50Us - d1.result.p50Us);
+      const agentAdded = a1.result.p50Us - d1.result.p50Us;
+      out.push({
+        what: `${request}, 1 conn: agent leg added p50 / TCP relay leg added p50`,
+        measured: `${fmt(agentAdded)} / ${fmt(relayAdded)} µs = ${fmt(agentAdded / relayAdded, 2)}×`,
+        wanted: '(reported)',
+        met: true,
+      });
+    }
     const p64 = find(cells, request, 64, 'paddock');
     const a64 = find(cells, request, 64, 'paddock agent');
     if (p64 && a64) {

@@ -68,6 +68,7 @@ export async function agentCommand(
     logger,
     reconnectMinMs: config.reconnectMinMs,
     reconnectMaxMs: config.reconnectMaxMs,
+    framing: config.tunnelFraming,
   });
   logger.info(
     { server: config.server, apiServer: facts.authority, version },

@@ -2,24 +2,20 @@
  * The agent's connection to Paddock: a WebSocket to `/v1/connect` carrying one HTTP/2 session
  * in which the agent is the server. When it drops (Paddock restarts, the network fails, a PING
  * goes unanswered) the agent dials again after a capped, jittered exponential wait; the wait
- * starts over once Paddock has accepted a registration (ADR 0017).
+ * starts over once Paddock has accepted a registration (ADR 0017, 0022).
  */
-import {
-  createServer as createHttp2Server,
-  type Http2Server,
-  type ServerHttp2Session,
-} from 'node:http2';
-import { WebSocket } from 'ws';
+import { performServerHandshake, type ServerHttp2Session } from 'node:http2';
+import type { TunnelCarrier } from '../datasources/tunnel/tunnel-carrier.js';
 import {
   AGENT_CONNECT_PATH,
-  AGENT_TUNNEL_PROTOCOL,
   TUNNEL_HTTP2_SETTINGS,
   TUNNEL_SESSION_MEMORY_MB,
   TUNNEL_SESSION_WINDOW,
+  type TunnelFraming,
 } from '../datasources/tunnel/tunnel-protocol.js';
-import { websocketDuplex } from '../datasources/tunnel/websocket-duplex.js';
 import type { Logger } from '../domain/logger.js';
 import { reconnectDelayMs } from './reconnect-delay.js';
+import { dialTunnel, TunnelRefusedError } from './tunnel-dial.js';
 import type { TunnelStreamHandler } from './tunnel-stream-handler.js';
 
 export interface AgentTunnelOptions {
@@ -33,6 +29,8 @@ export interface AgentTunnelOptions {
   readonly logger: Logger;
   readonly reconnectMinMs: number;
   readonly reconnectMaxMs: number;
+  /** How the WebSocket carries HTTP/2 (default `stream`; `messages` for message-holding proxies). */
+  readonly framing?: TunnelFraming;
   /** Time between PINGs to Paddock, and how long one may go unanswered (default 10 s each). */
   readonly pingIntervalMs?: number;
   readonly pingTimeoutMs?: number;
@@ -44,26 +42,15 @@ export type AgentTunnelState = 'connecting' | 'connected' | 'waiting' | 'stopped
 
 export class AgentTunnel {
   readonly #o: AgentTunnelOptions;
-  readonly #http2: Http2Server;
   #attempt = 0;
   #state: AgentTunnelState = 'waiting';
-  #ws: WebSocket | undefined;
+  #carrier: TunnelCarrier | undefined;
   #session: ServerHttp2Session | undefined;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
 
   constructor(options: AgentTunnelOptions) {
     this.#o = options;
-    this.#http2 = createHttp2Server({
-      settings: TUNNEL_HTTP2_SETTINGS,
-      maxSessionMemory: TUNNEL_SESSION_MEMORY_MB,
-    });
-    this.#http2.on('stream', (stream, headers) => options.handler(stream, headers));
-    this.#http2.on('session', (session) => {
-      this.#session = session;
-      session.on('error', (err) => options.logger.debug({ err }, 'tunnel session error'));
-      session.once('remoteSettings', () => session.setLocalWindowSize(TUNNEL_SESSION_WINDOW));
-    });
   }
 
   get state(): AgentTunnelState {
@@ -85,99 +72,104 @@ export class AgentTunnel {
     this.#stopped = true;
     this.#state = 'stopped';
     clearTimeout(this.#timer);
-    const ws = this.#ws;
+    const carrier = this.#carrier;
     const session = this.#session;
-    if (ws === undefined || ws.readyState === WebSocket.CLOSED) return;
+    if (carrier === undefined) return;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => ws.terminate(), graceMs);
-      ws.once('close', () => {
+      const timer = setTimeout(() => carrier.terminate(), graceMs);
+      carrier.onGone(() => {
         clearTimeout(timer);
         resolve();
       });
       // GOAWAY: Paddock starts no new stream here, and the session closes once the open ones end.
       if (session !== undefined && !session.destroyed) {
-        session.close(() => ws.close(1001, 'agent stopping'));
-      } else ws.close(1001, 'agent stopping');
+        session.close(() => carrier.terminate());
+      } else carrier.terminate();
     });
   }
 
   async #connect(): Promise<void> {
     if (this.#stopped) return;
     this.#state = 'connecting';
-    let token: string;
+    const o = this.#o;
+    const url = `${o.server}${AGENT_CONNECT_PATH}`;
+    let carrier: TunnelCarrier;
     try {
-      token = (await this.#o.token()).trim();
+      const token = (await o.token()).trim();
+      carrier = await dialTunnel({
+        server: o.server,
+        token,
+        ...(o.serverCaPem === undefined ? {} : { caPem: o.serverCaPem }),
+        framing: o.framing ?? 'stream',
+        timeoutMs: 10_000,
+      });
     } catch (err) {
-      this.#o.logger.error({ err }, 'cannot read the registration token');
+      if (err instanceof TunnelRefusedError) {
+        o.logger.error(
+          { status: err.status },
+          err.status === 401
+            ? 'Paddock refused the registration token (wrong, or rotated: apply the new manifest)'
+            : 'Paddock did not accept the tunnel',
+        );
+      } else o.logger.warn({ err, url }, 'the tunnel to Paddock failed');
       this.#retry();
       return;
     }
-    const url = `${this.#o.server}${AGENT_CONNECT_PATH}`;
-    const ws = new WebSocket(url, AGENT_TUNNEL_PROTOCOL, {
-      headers: { authorization: `Bearer ${token}` },
-      ...(this.#o.serverCaPem === undefined ? {} : { ca: this.#o.serverCaPem }),
-      perMessageDeflate: false,
-      handshakeTimeout: 10_000,
-      maxPayload: 8 * 1024 * 1024,
-      // A zero mask, which ws then skips on both ends (ADR 0017): masking keeps a browser's
-      // script from choosing the bytes an intermediary sees; the agent is no browser, and its
-      // payload is HTTP/2 frames around TLS ciphertext that nobody on the path chooses.
-      generateMask: (mask: Buffer) => {
-        mask.fill(0);
-      },
+    if (this.#stopped) {
+      carrier.terminate();
+      return;
+    }
+    this.#carrier = carrier;
+    this.#state = 'connected';
+    o.logger.info({ url }, 'connected to Paddock');
+    const session = performServerHandshake(carrier.stream, {
+      settings: TUNNEL_HTTP2_SETTINGS,
+      maxSessionMemory: TUNNEL_SESSION_MEMORY_MB,
     });
-    this.#ws = ws;
-    ws.on('unexpected-response', (_req, res) => {
-      const refused = res.statusCode === 401;
-      this.#o.logger.error(
-        { status: res.statusCode },
-        refused
-          ? 'Paddock refused the registration token (wrong, or rotated: apply the new manifest)'
-          : 'Paddock did not accept the tunnel',
-      );
-      res.resume();
-      ws.terminate();
+    this.#session = session;
+    session.on('stream', (stream, headers) => o.handler(stream, headers));
+    session.on('error', (err) => o.logger.debug({ err }, 'tunnel session error'));
+    session.once('remoteSettings', () => session.setLocalWindowSize(TUNNEL_SESSION_WINDOW));
+    // Paddock says why it ends the session (a refused registration) in the GOAWAY's data.
+    session.on('goaway', (_code: number, _lastStreamId: number, data?: Buffer) => {
+      if (data !== undefined && data.length > 0) {
+        o.logger.warn({ reason: data.toString('utf8') }, 'Paddock is closing the tunnel');
+      }
     });
-    ws.on('error', (err) => this.#o.logger.warn({ err, url }, 'the tunnel to Paddock failed'));
-    ws.once('open', () => {
-      this.#state = 'connected';
-      this.#o.logger.info({ url }, 'connected to Paddock');
-      const duplex = websocketDuplex(ws);
-      duplex.on('error', () => undefined); // reported through the WebSocket's own events
-      this.#http2.emit('connection', duplex);
-      this.#keepAlive(ws);
-    });
-    ws.once('close', (code, reason) => {
-      this.#session?.destroy();
-      this.#session = undefined;
+    session.once('close', () => carrier.terminate());
+    const stopKeepAlive = this.#keepAlive(session, carrier);
+    let gone = false;
+    carrier.onGone((err) => {
+      if (gone) return;
+      gone = true;
+      stopKeepAlive();
+      session.destroy();
+      if (this.#session === session) this.#session = undefined;
+      if (this.#carrier === carrier) this.#carrier = undefined;
       if (this.#state === 'connected') {
-        this.#o.logger.warn(
-          { code, reason: reason.toString() },
-          'the tunnel to Paddock closed; reconnecting',
-        );
+        o.logger.warn({ err }, 'the tunnel to Paddock closed; reconnecting');
       }
       this.#retry();
     });
   }
 
   /** PINGs Paddock: a Paddock that vanished without closing the socket is noticed. */
-  #keepAlive(ws: WebSocket): void {
+  #keepAlive(session: ServerHttp2Session, carrier: TunnelCarrier): () => void {
     const every = this.#o.pingIntervalMs ?? 10_000;
     const within = this.#o.pingTimeoutMs ?? 10_000;
     const timer = setInterval(() => {
-      const session = this.#session;
-      if (session === undefined || session.destroyed) return;
-      const deadline = setTimeout(() => ws.terminate(), within);
+      if (session.destroyed) return;
+      const deadline = setTimeout(() => carrier.terminate(), within);
       deadline.unref();
       try {
         session.ping(() => clearTimeout(deadline));
       } catch {
         clearTimeout(deadline);
-        ws.terminate();
+        carrier.terminate();
       }
     }, every);
     timer.unref();
-    ws.once('close', () => clearInterval(timer));
+    return () => clearInterval(timer);
   }
 
   #retry(): void {

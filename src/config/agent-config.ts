@@ -26,6 +26,11 @@ export interface AgentConfig {
   /** First and longest wait before reconnecting; waits double in between, with jitter. */
   readonly reconnectMinMs: number;
   readonly reconnectMaxMs: number;
+  /**
+   * How the WebSocket carries the tunnel (ADR 0022): `stream` (one endless message each way,
+   * the fast default) or `messages` (a message per write, for proxies that hold messages whole).
+   */
+  readonly tunnelFraming: 'stream' | 'messages';
 }
 
 export const AGENT_DEFAULTS = {
@@ -35,6 +40,7 @@ export const AGENT_DEFAULTS = {
   logLevel: 'info',
   reconnectMinMs: 500,
   reconnectMaxMs: 30_000,
+  tunnelFraming: 'stream',
 } as const;
 
 interface KeySpec {
@@ -151,6 +157,16 @@ const keys: readonly KeySpec[] = [
     schema: millis,
     form: 'milliseconds from 10 to 3600000',
     help: 'longest wait before reconnecting (default 30000)',
+  },
+  {
+    key: 'tunnelFraming',
+    flag: 'tunnel-framing',
+    env: 'PADDOCK_AGENT_TUNNEL_FRAMING',
+    schema: z.enum(['stream', 'messages']),
+    form: 'stream or messages',
+    help:
+      'how the WebSocket carries the tunnel (default stream; messages for a proxy that ' +
+      'holds WebSocket messages whole)',
   },
 ];
 

@@ -2,21 +2,26 @@
  * `/v1/connect`: where agents dial in (ADR 0017). The upgrade is refused with 401 unless it
  * carries the current registration token of an agent cluster; an accepted WebSocket becomes
  * an `AgentSession`, which must start HTTP/2 and answer the registration in time before it
- * joins the hub and carries traffic.
+ * joins the hub and carries traffic. An agent offering `paddock-tunnel.v2` gets it (the
+ * socket itself carries HTTP/2, ADR 0022); `paddock-tunnel.v1` (one message per write) is
+ * accepted from agents configured for it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../domain/logger.js';
 import { PaddockError } from '../../errors/index.js';
 import { AgentSession } from './agent-session.js';
+import { socketCarrier, type TunnelCarrier, websocketCarrier } from './tunnel-carrier.js';
 import type { TunnelHub } from './tunnel-hub.js';
 import {
   AGENT_CONNECT_PATH,
-  AGENT_TUNNEL_PROTOCOL,
+  AGENT_TUNNEL_PROTOCOLS,
   type AgentRegistration,
   parseAgentToken,
+  type TunnelFraming,
 } from './tunnel-protocol.js';
+import { startStream, streamFrameHeader, websocketAccept } from './websocket-stream.js';
 
 /** What the gateway needs of the registry. */
 export interface AgentRegistrar {
@@ -51,8 +56,15 @@ export interface AgentConnectRoute {
   close(): void;
 }
 
-// WebSocket close codes the agent reads (4000-4999 are for applications).
-const CLOSE_REFUSED = 4400;
+/** The framing an upgrade asks for: v2 when offered, whatever the agent lists first. */
+function framingOffered(req: IncomingMessage): TunnelFraming | undefined {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  if (offered.includes(AGENT_TUNNEL_PROTOCOLS.stream)) return 'stream';
+  if (offered.includes(AGENT_TUNNEL_PROTOCOLS.messages)) return 'messages';
+  return undefined;
+}
 
 export function createAgentConnectRoute(options: AgentGatewayOptions): AgentConnectRoute {
   const { registrar, hub, logger } = options;
@@ -63,7 +75,7 @@ export function createAgentConnectRoute(options: AgentGatewayOptions): AgentConn
     // HTTP/2 frames are at most 16 KiB; a write batches several.
     maxPayload: 8 * 1024 * 1024,
     handleProtocols: (offered) =>
-      offered.has(AGENT_TUNNEL_PROTOCOL) ? AGENT_TUNNEL_PROTOCOL : false,
+      offered.has(AGENT_TUNNEL_PROTOCOLS.messages) ? AGENT_TUNNEL_PROTOCOLS.messages : false,
   });
   let closed = false;
 
@@ -74,6 +86,41 @@ export function createAgentConnectRoute(options: AgentGatewayOptions): AgentConn
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
+  };
+
+  /** Registration, then the hub: a session carries traffic only once the registry took it. */
+  const admit = async (
+    session: AgentSession,
+    clusterId: string,
+    digest: string,
+    remoteAddress: string | undefined,
+  ) => {
+    try {
+      await session.ready(handshakeMs);
+      const registration = await session.registration(handshakeMs);
+      await registrar.registerAgent(clusterId, digest, registration);
+      if (closed) throw new Error('Paddock is shutting down');
+      hub.attach(session);
+      logger.info(
+        { clusterId, session: session.id, agentVersion: registration.agentVersion },
+        'an agent connected',
+      );
+      session.onClose(() =>
+        logger.info(
+          {
+            clusterId,
+            session: session.id,
+            reason: session.closeReason,
+            ...(session.closeCause === undefined ? {} : { err: session.closeCause }),
+          },
+          'an agent disconnected',
+        ),
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      logger.warn({ clusterId, remoteAddress, err }, 'an agent registration failed');
+      session.close(`registration refused: ${message}`, true);
+    }
   };
 
   return {
@@ -93,14 +140,20 @@ export function createAgentConnectRoute(options: AgentGatewayOptions): AgentConn
         refuse(socket, 503, 'Paddock is shutting down');
         return;
       }
-      const offered = String(req.headers['sec-websocket-protocol'] ?? '')
-        .split(',')
-        .map((p) => p.trim());
+      const framing = framingOffered(req);
+      const key = String(req.headers['sec-websocket-key'] ?? '');
       if (
         String(req.headers.upgrade ?? '').toLowerCase() !== 'websocket' ||
-        !offered.includes(AGENT_TUNNEL_PROTOCOL)
+        framing === undefined ||
+        (framing === 'stream' &&
+          (req.headers['sec-websocket-version'] !== '13' || !/^[A-Za-z0-9+/]{22}==$/.test(key)))
       ) {
-        refuse(socket, 400, `connect with WebSocket subprotocol ${AGENT_TUNNEL_PROTOCOL}`);
+        refuse(
+          socket,
+          400,
+          `connect with a version 13 WebSocket and subprotocol ${AGENT_TUNNEL_PROTOCOLS.stream}` +
+            ` or ${AGENT_TUNNEL_PROTOCOLS.messages}`,
+        );
         return;
       }
       const bearer = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
@@ -119,8 +172,8 @@ export function createAgentConnectRoute(options: AgentGatewayOptions): AgentConn
         return;
       }
       const { clusterId } = token;
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        const session = new AgentSession(ws, {
+      const run = (carrier: TunnelCarrier) => {
+        const session = new AgentSession(carrier, {
           clusterId,
           secretDigest: digest,
           ...(options.pingIntervalMs === undefined
@@ -128,35 +181,28 @@ export function createAgentConnectRoute(options: AgentGatewayOptions): AgentConn
             : { pingIntervalMs: options.pingIntervalMs }),
           ...(options.pingTimeoutMs === undefined ? {} : { pingTimeoutMs: options.pingTimeoutMs }),
         });
-        void (async () => {
-          try {
-            await session.ready(handshakeMs);
-            const registration = await session.registration(handshakeMs);
-            await registrar.registerAgent(clusterId, digest, registration);
-            if (closed) throw new Error('Paddock is shutting down');
-            hub.attach(session);
-            logger.info(
-              { clusterId, session: session.id, agentVersion: registration.agentVersion },
-              'an agent connected',
-            );
-            session.onClose(() =>
-              logger.info(
-                {
-                  clusterId,
-                  session: session.id,
-                  reason: session.closeReason,
-                  ...(session.closeCause === undefined ? {} : { err: session.closeCause }),
-                },
-                'an agent disconnected',
-              ),
-            );
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            logger.warn({ clusterId, remoteAddress, err }, 'an agent registration failed');
-            session.close(`registration refused: ${message}`, CLOSE_REFUSED);
-          }
-        })();
-      });
+        void admit(session, clusterId, digest, remoteAddress);
+      };
+      if (framing === 'messages') {
+        wss.handleUpgrade(req, socket, head, (ws: WebSocket) => run(websocketCarrier(ws)));
+        return;
+      }
+      const accepted =
+        'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${websocketAccept(key)}\r\n` +
+        `Sec-WebSocket-Protocol: ${AGENT_TUNNEL_PROTOCOLS.stream}\r\n\r\n`;
+      try {
+        await startStream(socket, {
+          send: Buffer.concat([Buffer.from(accepted, 'latin1'), streamFrameHeader(false)]),
+          peerMasked: true,
+          head,
+          timeoutMs: handshakeMs,
+        });
+      } catch (err) {
+        logger.warn({ clusterId, remoteAddress, err }, 'an agent tunnel did not start');
+        return;
+      }
+      run(socketCarrier(socket));
     },
     close() {
       closed = true;

@@ -1,8 +1,9 @@
 /**
- * Paddock's end of one connected agent: an HTTP/2 client session over the agent's WebSocket.
- * Each TLS connection Paddock wants to the cluster's API server is one `CONNECT` stream; the
- * session is kept alive with HTTP/2 PINGs, and when it goes away every stream still open fails
- * with the tunnel's error code, which the proxy answers with a 503 Status (ADR 0017).
+ * Paddock's end of one connected agent: an HTTP/2 client session over the agent's WebSocket
+ * (its carrier: the upgraded socket itself, or the WebSocket's messages; ADR 0022). Each TLS
+ * connection Paddock wants to the cluster's API server is one `CONNECT` stream; the session is
+ * kept alive with HTTP/2 PINGs, and when it goes away every stream still open fails with the
+ * tunnel's error code, which the proxy answers with a 503 Status (ADR 0017).
  */
 import {
   type ClientHttp2Session,
@@ -12,7 +13,7 @@ import {
   type IncomingHttpHeaders,
 } from 'node:http2';
 import { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
+import type { TunnelCarrier } from './tunnel-carrier.js';
 import {
   AGENT_REGISTRATION_PATH,
   type AgentRegistration,
@@ -23,7 +24,6 @@ import {
   TUNNEL_SESSION_WINDOW,
   tunnelError,
 } from './tunnel-protocol.js';
-import { websocketDuplex } from './websocket-duplex.js';
 
 export interface AgentSessionOptions {
   readonly clusterId: string;
@@ -51,7 +51,7 @@ export class AgentSession {
   /** Why the session ended, once it has (for the log), and the error behind it if any. */
   closeReason: string | undefined;
   closeCause: unknown;
-  readonly #ws: WebSocket;
+  readonly #carrier: TunnelCarrier;
   readonly #http2: ClientHttp2Session;
   readonly #now: () => number;
   readonly #pingTimeoutMs: number;
@@ -62,7 +62,7 @@ export class AgentSession {
   #closed = false;
   #pingTimer: NodeJS.Timeout | undefined;
 
-  constructor(ws: WebSocket, options: AgentSessionOptions) {
+  constructor(carrier: TunnelCarrier, options: AgentSessionOptions) {
     sessionCount += 1;
     this.id = `${options.clusterId}/${sessionCount}`;
     this.clusterId = options.clusterId;
@@ -71,15 +71,16 @@ export class AgentSession {
     this.connectedAt = this.#now();
     this.lastSeenAt = this.connectedAt;
     this.#pingTimeoutMs = options.pingTimeoutMs ?? 10_000;
-    this.#ws = ws;
-    // Registered before the duplex's own listener, which ends the stream cleanly:
-    // open CONNECT streams must fail with the tunnel's error, not look like a normal close.
-    ws.once('close', () => this.#fail('the agent tunnel closed'));
-    ws.on('error', (err) => this.#fail('the agent tunnel failed', err));
-    const duplex = websocketDuplex(ws);
-    duplex.on('error', () => undefined); // reported through the WebSocket's own events
+    this.#carrier = carrier;
+    // Registered before node:http2's own listeners, which end the streams cleanly: open
+    // CONNECT streams must fail with the tunnel's error, not look like a normal close.
+    carrier.onGone((err) =>
+      err === undefined
+        ? this.#fail('the agent tunnel closed')
+        : this.#fail('the agent tunnel failed', err),
+    );
     this.#http2 = connectHttp2('http://paddock-agent.invalid', {
-      createConnection: () => duplex,
+      createConnection: () => carrier.stream,
       settings: TUNNEL_HTTP2_SETTINGS,
       maxSessionMemory: TUNNEL_SESSION_MEMORY_MB,
     });
@@ -217,10 +218,10 @@ export class AgentSession {
 
   /**
    * Ends the session; streams still open fail with the tunnel's error carrying `reason`. With
-   * `wsCode` (4000-4999) the agent is told why in a WebSocket close frame first.
+   * `tellAgent` the agent is told why first, in the debug data of an HTTP/2 GOAWAY.
    */
-  close(reason: string, wsCode?: number): void {
-    this.#fail(reason, undefined, wsCode);
+  close(reason: string, tellAgent = false): void {
+    this.#fail(reason, undefined, tellAgent);
   }
 
   #ping(): void {
@@ -242,7 +243,7 @@ export class AgentSession {
     }
   }
 
-  #fail(reason: string, cause?: unknown, wsCode?: number): void {
+  #fail(reason: string, cause?: unknown, tellAgent = false): void {
     if (this.#closed) return;
     this.#closed = true;
     this.closeCause = cause;
@@ -255,15 +256,22 @@ export class AgentSession {
     clearInterval(this.#pingTimer);
     // Destroying the session with an error destroys each open stream with that same error.
     const err = tunnelError(reason, cause);
-    if (wsCode === undefined) {
+    if (!tellAgent || this.#http2.destroyed) {
       this.#http2.destroy(err);
-      this.#ws.terminate();
+      this.#carrier.terminate();
     } else {
-      // The close frame first (destroying the session would cut the socket before it went
-      // out); its reason is limited to 123 bytes.
-      this.#ws.once('close', () => this.#http2.destroy(err));
-      this.#ws.close(wsCode, Buffer.from(reason).subarray(0, 120).toString());
-      setTimeout(() => this.#ws.terminate(), 1_000).unref();
+      // The GOAWAY must go out before the socket is cut: `close` ends the session once its
+      // frames are written (no stream is open when an agent is refused), else the timer does.
+      try {
+        this.#http2.goaway(constants.NGHTTP2_NO_ERROR, 0, Buffer.from(reason.slice(0, 500)));
+        this.#http2.close(() => this.#carrier.terminate());
+      } catch {
+        this.#http2.destroy(err);
+      }
+      setTimeout(() => {
+        this.#http2.destroy(err);
+        this.#carrier.terminate();
+      }, 1_000).unref();
     }
     for (const listener of this.#closeListeners) {
       try {

@@ -1,10 +1,10 @@
 /**
- * The wire contract between `paddock agent` and Paddock (ADR 0017). The agent opens a
+ * The wire contract between `paddock agent` and Paddock (ADR 0017, 0022). The agent opens a
  * WebSocket to `/v1/connect` with its registration token; over that one socket runs one
  * HTTP/2 session in which the agent is the server and Paddock the client. Paddock sends
  * `CONNECT <api-server host:port>` for every TLS connection it wants to the API server, and
  * `GET /registration` once to learn the API server's address, CA and the two account tokens.
- * Both sides import this file; nothing else is shared.
+ * Both sides import this file and the carriers (`tunnel-carrier.ts`, `websocket-stream.ts`).
  */
 import { z } from 'zod';
 import { AGENT_TUNNEL_ERROR_CODE } from '../../domain/cluster-upstream.js';
@@ -12,8 +12,18 @@ import { AGENT_TUNNEL_ERROR_CODE } from '../../domain/cluster-upstream.js';
 /** Where the agent dials (WebSocket upgrade on Paddock's one listener). */
 export const AGENT_CONNECT_PATH = '/v1/connect';
 
-/** The WebSocket subprotocol; a new incompatible wire format gets a new name. */
-export const AGENT_TUNNEL_PROTOCOL = 'paddock-tunnel.v1';
+/**
+ * How the WebSocket carries the HTTP/2 bytes, named by its subprotocol (ADR 0022): `stream`
+ * sends one endless binary message each way, so node:http2 works on the socket itself;
+ * `messages` sends one message per write, for intermediaries that hold messages whole.
+ */
+export type TunnelFraming = 'stream' | 'messages';
+
+/** The WebSocket subprotocol of each framing; a new incompatible wire format gets a new name. */
+export const AGENT_TUNNEL_PROTOCOLS: Readonly<Record<TunnelFraming, string>> = {
+  stream: 'paddock-tunnel.v2',
+  messages: 'paddock-tunnel.v1',
+};
 
 /** Asked by Paddock on a fresh session: what the agent knows of its cluster. */
 export const AGENT_REGISTRATION_PATH = '/registration';

@@ -7,7 +7,7 @@
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { parseAllDocuments } from 'yaml';
-import { AGENT_TUNNEL_PROTOCOL } from '../../../src/datasources/tunnel/tunnel-protocol.js';
+import { AGENT_TUNNEL_PROTOCOLS } from '../../../src/datasources/tunnel/tunnel-protocol.js';
 import { fetchText } from '../../support/http-client.js';
 import {
   ADMIN_PASSWORD,
@@ -47,7 +47,7 @@ describe('agent cluster registration secrets on a running Paddock', function () 
     new Promise<number>((resolve, reject) => {
       const ws = new WebSocket(
         `${app.paddock.url.replace(/^https/, 'wss')}/v1/connect`,
-        AGENT_TUNNEL_PROTOCOL,
+        AGENT_TUNNEL_PROTOCOLS.messages,
         { headers: { authorization: `Bearer ${token}` }, ca: app.paddock.caPem },
       );
       ws.on('upgrade', (res) => {

@@ -21,6 +21,7 @@ describe('paddock agent configuration', () => {
       tokenFile: '/etc/paddock-agent/token',
       reconnectMinMs: 500,
       reconnectMaxMs: 30_000,
+      tunnelFraming: 'stream',
     });
   });
 
@@ -31,6 +32,17 @@ describe('paddock agent configuration', () => {
     });
     expect(config.apiServer).to.equal('https://127.0.0.1:6443');
     expect(config.reconnectMaxMs).to.equal(2_000);
+  });
+
+  it('takes the message framing for a proxy that holds WebSocket messages, and nothing else', () => {
+    const { config } = loadAgentConfig({
+      argv: [],
+      env: { ...inCluster, PADDOCK_AGENT_TUNNEL_FRAMING: 'messages' },
+    });
+    expect(config.tunnelFraming).to.equal('messages');
+    expect(() =>
+      loadAgentConfig({ argv: ['--tunnel-framing', 'frames'], env: inCluster }),
+    ).to.throw(ConfigError, /--tunnel-framing: "frames" is invalid; expected stream or messages/);
   });
 
   it('names every missing or bad setting, and never echoes a token', () => {

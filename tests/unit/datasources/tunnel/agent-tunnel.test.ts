@@ -1,4 +1,6 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { expect } from 'chai';
 import { WebSocket } from 'ws';
 import { callCluster } from '../../../../src/datasources/cluster-request.js';
@@ -7,10 +9,11 @@ import {
   createClusterTransport,
 } from '../../../../src/datasources/cluster-transport.js';
 import {
-  AGENT_TUNNEL_PROTOCOL,
+  AGENT_TUNNEL_PROTOCOLS,
   formatAgentToken,
   TUNNEL_ERROR_CODE,
 } from '../../../../src/datasources/tunnel/tunnel-protocol.js';
+import { streamFrameHeader } from '../../../../src/datasources/tunnel/websocket-stream.js';
 import type { UpstreamSink } from '../../../../src/domain/cluster-upstream.js';
 import { isPaddockError } from '../../../../src/errors/index.js';
 import { makeTempDir } from '../../../support/temp-dir.js';
@@ -54,6 +57,33 @@ function viaAgent(transport: ClusterTransport, url: string, path: string): Promi
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** A `paddock-tunnel.v2` upgrade by hand: the status, and the socket when it was 101. */
+function upgradeV2(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; socket?: Duplex }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/v1/connect`, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-protocol': 'paddock-tunnel.v2',
+        ...headers,
+      },
+    });
+    req.on('response', (res: IncomingMessage) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    });
+    req.on('upgrade', (res: IncomingMessage, socket: Duplex) =>
+      resolve({ status: res.statusCode ?? 0, socket }),
     );
     req.on('error', reject);
     req.end();
@@ -207,7 +237,7 @@ describe('agent tunnel (Paddock side and agent, in one process)', function () {
 
   it('refuses a wrong registration token with 401, before any WebSocket exists', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${bed.url}/v1/connect`, AGENT_TUNNEL_PROTOCOL, {
+      const ws = new WebSocket(`${bed.url}/v1/connect`, AGENT_TUNNEL_PROTOCOLS.messages, {
         headers: { authorization: `Bearer ${formatAgentToken(CLUSTER, 'b'.repeat(43))}` },
       });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
@@ -229,6 +259,65 @@ describe('agent tunnel (Paddock side and agent, in one process)', function () {
     await old.stop();
     bed.startAgent({ token: formatAgentToken(CLUSTER, 'c'.repeat(43)) });
     await connected();
+  });
+
+  it('carries requests for an agent that uses message framing (paddock-tunnel.v1)', async () => {
+    const agent = bed.startAgent({ framing: 'messages' });
+    await connected();
+    const t = transportTo();
+    expect(await viaUpstream(t, '/version')).to.deep.include({ status: 200 });
+    expect(agent.connects()).to.equal(1);
+  });
+
+  it('ends a v2 tunnel whose first frame is not one endless binary message, before any session', async () => {
+    const authorization = `Bearer ${formatAgentToken(CLUSTER, SECRET)}`;
+    const { status, socket } = await upgradeV2(bed.url, {
+      authorization,
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    });
+    expect(status).to.equal(101);
+    const header = streamFrameHeader(true);
+    header.writeUInt32BE(0xdeadbeef, 10); // a real masking key: the payload would need unmasking
+    socket?.on('data', () => undefined);
+    socket?.on('error', () => undefined);
+    const closed = new Promise((resolve) => socket?.once('close', resolve));
+    socket?.write(header);
+    await closed;
+    await waitFor('the refusal in the log', () =>
+      bed.logs.some((l) => /did not start/.test(l.msg ?? '')) ? true : undefined,
+    );
+    expect(bed.registrations).to.have.length(0);
+    expect(bed.hub.health(CLUSTER).sessions).to.equal(0);
+  });
+
+  it('refuses a v2 upgrade without a WebSocket key with 400', async () => {
+    const { status } = await upgradeV2(bed.url, {
+      authorization: `Bearer ${formatAgentToken(CLUSTER, SECRET)}`,
+    });
+    expect(status).to.equal(400);
+  });
+
+  it('tells an agent why its registration was refused, in the GOAWAY that ends the session', async () => {
+    await bed.close();
+    bed = await startTunnelBed(api.url, api.caPem, {
+      registrar: {
+        verifyAgent: async (_id, presented) => (presented === SECRET ? 'digest' : undefined),
+        registerAgent: async () => {
+          throw new Error('the cluster is being removed');
+        },
+      },
+    });
+    bed.startAgent();
+    await waitFor('the reason in the agent log', () =>
+      bed.logs.find(
+        (l) =>
+          /Paddock is closing the tunnel/.test(l.msg ?? '') &&
+          /registration refused: the cluster is being removed/.test(
+            String((l.obj as { reason?: unknown }).reason),
+          ),
+      ),
+    );
+    expect(bed.hub.connected(CLUSTER)).to.equal(false);
   });
 
   it('refuses an upgrade without the tunnel subprotocol', async () => {

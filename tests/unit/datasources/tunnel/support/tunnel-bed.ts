@@ -17,6 +17,7 @@ import { TunnelHub } from '../../../../../src/datasources/tunnel/tunnel-hub.js';
 import {
   type AgentRegistration,
   formatAgentToken,
+  type TunnelFraming,
 } from '../../../../../src/datasources/tunnel/tunnel-protocol.js';
 import { createTestLogger } from '../../support/test-logger.js';
 
@@ -30,7 +31,7 @@ export interface TunnelBed {
   readonly registrations: AgentRegistration[];
   readonly logs: ReturnType<typeof createTestLogger>['lines'];
   /** Starts an agent relaying to `apiUrl`; `streams` counts the CONNECTs it handled. */
-  startAgent(options?: { token?: string; apiUrl?: string }): TestAgent;
+  startAgent(options?: { token?: string; apiUrl?: string; framing?: TunnelFraming }): TestAgent;
   /** Accepts only this secret from now on (a rotation of the fake registrar). */
   setSecret(secret: string): void;
   /** What the agents read as the account tokens from now on (the cluster rotated them). */
@@ -148,6 +149,7 @@ export async function startTunnelBed(
         reconnectMaxMs: 200,
         pingIntervalMs: 200,
         pingTimeoutMs: 1_000,
+        ...(options.framing === undefined ? {} : { framing: options.framing }),
       });
       tunnel.start();
       const agent: TestAgent = {
