@@ -22,23 +22,13 @@ import { helmBinary } from '../../scripts/helm-binary.js';
 import { indexRepository, makeSampleChart } from '../../scripts/sample-charts.js';
 import { composeApp } from '../../src/cli/compose-app.js';
 import { loadConfig } from '../../src/config/index.js';
-import type { Logger } from '../../src/domain/logger.js';
 import { createPaddockServer } from '../../src/server/index.js';
 import { startKubesimProcess } from '../graphql/kubesim-process.js';
 import { fmt, loadAverage, printTable } from '../support/measure.js';
+import { quietLogger } from '../support/quiet-logger.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const PASSWORD = 'bench-admin-password';
-
-const quiet: Logger = {
-  fatal: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  child: () => quiet,
-};
 
 function run(file: string, args: readonly string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) =>
@@ -70,10 +60,10 @@ async function main(): Promise<void> {
       throw new Error('no config file');
     },
   });
-  const app = await composeApp(config, quiet);
+  const app = await composeApp(config, quietLogger);
   const server = createPaddockServer({
     routes: app.routes,
-    logger: quiet,
+    logger: quietLogger,
     metrics: app.metrics,
     tls: app.tls,
   });

@@ -17,7 +17,6 @@ import { SharedInformers } from '../../src/datasources/informers/index.js';
 import { createKubeApi } from '../../src/datasources/kube-api/index.js';
 import { SETTING_FLEET_INDEX_ENABLED } from '../../src/domain/fleet-index.js';
 import type { Identity } from '../../src/domain/identity.js';
-import type { Logger } from '../../src/domain/logger.js';
 import type { SettingView } from '../../src/domain/settings.js';
 import { FleetIndexService } from '../../src/fleet-index/index.js';
 import { AesGcmSecretBox } from '../../src/identity/index.js';
@@ -26,16 +25,7 @@ import { createGraphQLEndpoint, principalSearchAcross } from '../../src/server/g
 import { createHttpMetrics } from '../../src/server/http-metrics.js';
 import { createPaddockServer } from '../../src/server/paddock-server.js';
 import { MemoryStore } from '../../tests/support/memory-store.js';
-
-const quiet: Logger = {
-  fatal: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  child: () => quiet,
-};
+import { quietLogger } from '../support/quiet-logger.js';
 
 const identity = (userId: string): Identity => ({
   userId,
@@ -60,7 +50,7 @@ async function main(): Promise<void> {
   const registry = new DatasourceClusterRegistry({
     store,
     secretBox: new AesGcmSecretBox(Buffer.alloc(32, 1)),
-    logger: quiet,
+    logger: quietLogger,
   });
   for (const c of state.clusters) {
     // The kubesim admin can impersonate, so it serves as both of Paddock's accounts here.
@@ -84,16 +74,16 @@ async function main(): Promise<void> {
         : { name, value, defaultValue: '', description: '', source: 'store', readOnly: false };
     },
   };
-  const informers = new SharedInformers({ clusters: registry, logger: quiet });
+  const informers = new SharedInformers({ clusters: registry, logger: quietLogger });
   const fleetIndex = new FleetIndexService({
     informers,
     clusters: registry,
     settings: settingsReader,
-    logger: quiet,
+    logger: quietLogger,
   });
   const startedAt = Date.now();
   await fleetIndex.start();
-  const capacity = new CapacityRefresher({ clusters: registry, logger: quiet });
+  const capacity = new CapacityRefresher({ clusters: registry, logger: quietLogger });
   capacity.start();
   void capacity.refreshAll();
 
@@ -124,8 +114,8 @@ async function main(): Promise<void> {
   };
   const endpoint = await createGraphQLEndpoint({
     ports,
-    logger: quiet,
-    openStreams: new OpenStreams({ authenticator: ports.authenticator, logger: quiet }),
+    logger: quietLogger,
+    openStreams: new OpenStreams({ authenticator: ports.authenticator, logger: quietLogger }),
     production: true,
     explorer: false,
   });
@@ -171,7 +161,7 @@ async function main(): Promise<void> {
         },
       },
     ],
-    logger: quiet,
+    logger: quietLogger,
     metrics: createHttpMetrics(),
   });
   const address: AddressInfo = await server.listen(0, '127.0.0.1');

@@ -10,7 +10,6 @@ import { OpenStreams } from '../../src/authproxy/index.js';
 import { DatasourceClusterRegistry } from '../../src/datasources/index.js';
 import { createKubeApi } from '../../src/datasources/kube-api/index.js';
 import type { Identity } from '../../src/domain/identity.js';
-import type { Logger } from '../../src/domain/logger.js';
 import { AesGcmSecretBox } from '../../src/identity/index.js';
 import type { GraphQLContext, GraphQLPorts } from '../../src/resolvers/context.js';
 import { createLoaders } from '../../src/resolvers/loaders.js';
@@ -22,6 +21,7 @@ import {
 import { createHttpMetrics } from '../../src/server/http-metrics.js';
 import { createPaddockServer } from '../../src/server/paddock-server.js';
 import { MemoryStore } from '../../tests/support/memory-store.js';
+import { quietLogger } from '../support/quiet-logger.js';
 import type { SimCluster } from './kubesim-process.js';
 
 export const BENCH_USER: Identity = {
@@ -36,16 +36,6 @@ export const BENCH_USER: Identity = {
 };
 export const BENCH_TOKEN = 'bench-token';
 
-const quiet: Logger = {
-  fatal: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  child: () => quiet,
-};
-
 export interface BenchPaddock {
   readonly url: string;
   readonly schema: GraphQLSchema;
@@ -56,7 +46,7 @@ export interface BenchPaddock {
 export async function startPaddock(clusters: readonly SimCluster[]): Promise<BenchPaddock> {
   const store = new MemoryStore();
   const secretBox = new AesGcmSecretBox(Buffer.alloc(32, 1));
-  const registry = new DatasourceClusterRegistry({ store, secretBox, logger: quiet });
+  const registry = new DatasourceClusterRegistry({ store, secretBox, logger: quietLogger });
   for (const c of clusters) {
     // The admin token can impersonate, so it serves as both of Paddock's accounts here.
     await registry.importDirect({
@@ -90,14 +80,14 @@ export async function startPaddock(clusters: readonly SimCluster[]): Promise<Ben
   };
   const endpoint = await createGraphQLEndpoint({
     ports,
-    logger: quiet,
-    openStreams: new OpenStreams({ authenticator: ports.authenticator, logger: quiet }),
+    logger: quietLogger,
+    openStreams: new OpenStreams({ authenticator: ports.authenticator, logger: quietLogger }),
     production: true,
     explorer: false,
   });
   const server = createPaddockServer({
     routes: [...endpoint.routes],
-    logger: quiet,
+    logger: quietLogger,
     metrics: createHttpMetrics(),
   });
   const address: AddressInfo = await server.listen(0, '127.0.0.1');
@@ -129,7 +119,7 @@ export async function startBareExecute(
       const contextValue: GraphQLContext = {
         identity,
         requestId: 'r',
-        logger: quiet,
+        logger: quietLogger,
         loaders: createLoaders(ports, identity),
         ports,
         request: { secure: false },

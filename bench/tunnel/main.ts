@@ -24,25 +24,15 @@ import {
   type TunnelFraming,
 } from '../../src/datasources/tunnel/tunnel-protocol.js';
 import type { UpstreamSink } from '../../src/domain/cluster-upstream.js';
-import type { Logger } from '../../src/domain/logger.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
 import { fmt, loadAverage, printTable, quantile } from '../support/measure.js';
+import { quietLogger } from '../support/quiet-logger.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const perRound = Number(process.env.BENCH_TUNNEL_REQUESTS ?? 4000);
 const SECRET = 'b'.repeat(43);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const mainJs = here('../../src/main.js');
-
-const quiet: Logger = {
-  fatal: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  child: () => quiet,
-} as unknown as Logger;
 
 /** utime + stime of a process, in µs (USER_HZ = 100). */
 function cpuUsOf(pid: number | undefined): number {
@@ -92,7 +82,7 @@ async function main(): Promise<void> {
     const hub = new TunnelHub();
     const route = createAgentConnectRoute({
       hub,
-      logger: quiet,
+      logger: quietLogger,
       registrar: {
         verifyAgent: async (_id, presented) => (presented === SECRET ? 'digest' : undefined),
         registerAgent: async () => undefined,
