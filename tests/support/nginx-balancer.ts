@@ -25,6 +25,8 @@ export interface NginxBalancer {
 export async function startNginxBalancer(options: {
   dir: string;
   upstreamPorts: readonly number[];
+  /** Also pass WebSocket upgrades on `/v1/connect` through (what agents dial), as documented. */
+  websockets?: boolean;
 }): Promise<NginxBalancer> {
   if (!existsSync(NGINX)) {
     throw new Error(`${NGINX} not found: install it with \`apt-get install -y nginx\``);
@@ -58,7 +60,19 @@ http {
     keepalive_timeout 4s;
   }
   server {
-    listen 127.0.0.1:${port};
+    listen 127.0.0.1:${port};${
+      options.websockets
+        ? `
+    location /v1/connect {
+      proxy_pass http://paddock;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_set_header Host $http_host;
+      proxy_read_timeout 1h;
+    }`
+        : ''
+    }
     location / {
       proxy_pass http://paddock;
       proxy_http_version 1.1;

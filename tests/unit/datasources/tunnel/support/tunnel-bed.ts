@@ -31,7 +31,13 @@ export interface TunnelBed {
   readonly registrations: AgentRegistration[];
   readonly logs: ReturnType<typeof createTestLogger>['lines'];
   /** Starts an agent relaying to `apiUrl`; `streams` counts the CONNECTs it handled. */
-  startAgent(options?: { token?: string; apiUrl?: string; framing?: TunnelFraming }): TestAgent;
+  startAgent(options?: {
+    token?: string;
+    apiUrl?: string;
+    framing?: TunnelFraming;
+    /** Where the agent dials (default the bed's own URL; e.g. a proxy in front of it). */
+    server?: string;
+  }): TestAgent;
   /** Accepts only this secret from now on (a rotation of the fake registrar). */
   setSecret(secret: string): void;
   /** What the agents read as the account tokens from now on (the cluster rotated them). */
@@ -138,7 +144,7 @@ export async function startTunnelBed(
         onRegistration: () => tunnel?.registered(),
       });
       tunnel = new AgentTunnel({
-        server: url,
+        server: options.server ?? url,
         token: async () => options.token ?? formatAgentToken(CLUSTER, SECRET),
         handler: (stream, headers) => {
           if (headers[':method'] === 'CONNECT') connects += 1;
