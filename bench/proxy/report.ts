@@ -101,8 +101,20 @@ export function targets(cells: readonly Cell[], watches: readonly WatchRow[]): T
         met: true,
       });
     }
+    const d64 = find(cells, request, 64, 'direct');
     const p64 = find(cells, request, 64, 'paddock');
     const a64 = find(cells, request, 64, 'paddock agent');
+    if (d64 && p64 && a64) {
+      // The target is set at one connection; under load the same comparison, for the record.
+      const paddockAdded = Math.max(1, p64.result.p50Us - d64.result.p50Us);
+      const agentAdded = a64.result.p50Us - d64.result.p50Us;
+      out.push({
+        what: `${request}, 64 conns: agent leg added p50 / Paddock direct leg added p50`,
+        measured: `${fmt(agentAdded)} / ${fmt(paddockAdded)} µs = ${fmt(agentAdded / paddockAdded, 2)}×`,
+        wanted: '(reported)',
+        met: true,
+      });
+    }
     if (p64 && a64) {
       const ratio = a64.result.perSecond / p64.result.perSecond;
       out.push({
@@ -117,7 +129,6 @@ export function targets(cells: readonly Cell[], watches: readonly WatchRow[]): T
     if (p64 && k64) {
       const ratio = p64.result.perSecond / k64.result.perSecond;
       // The ceiling on this machine: kubesim itself (direct) and nginx against the same peer.
-      const d64 = find(cells, request, 64, 'direct');
       const versus = [
         n64 ? `nginx ${fmt(n64.result.perSecond / k64.result.perSecond, 2)}×` : undefined,
         d64 ? `direct ${fmt(d64.result.perSecond / k64.result.perSecond, 2)}×` : undefined,
