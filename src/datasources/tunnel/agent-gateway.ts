@@ -56,7 +56,7 @@ export interface AgentConnectRoute {
   close(): void;
 }
 
-/** The framing an upgrade asks for: v2 when offered, whatever the agent lists first. */
+/** The framing an upgrade asks for: v2 whenever it is offered, else v1. */
 function framingOffered(req: IncomingMessage): TunnelFraming | undefined {
   const offered = String(req.headers['sec-websocket-protocol'] ?? '')
     .split(',')
