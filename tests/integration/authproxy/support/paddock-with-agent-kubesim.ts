@@ -32,8 +32,9 @@ import { createTestCa } from '../../../support/test-ca.js';
 import { waitFor } from '../../../support/wait-for.js';
 import { createTestLogger, type LogLine } from '../../../unit/datasources/support/test-logger.js';
 import { startAgentSandbox } from './agent-sandbox.js';
-import { type KubectlResult, writeKubeconfig } from './kubectl.js';
-import type { KubectlSuiteTarget, PaddockUser, SimObject } from './paddock-with-kubesim.js';
+import { addKubeconfigUser } from './kubeconfig-user.js';
+import { type KubectlResult } from './kubectl.js';
+import type { KubectlSuiteTarget, SimObject } from './paddock-with-kubesim.js';
 
 type ClusterName = 'one' | 'two';
 
@@ -196,32 +197,13 @@ async function start(
     async clearFaults(cluster) {
       await nat.call({ op: 'clearFaults', cluster });
     },
-    async addUser(name, options = {}): Promise<PaddockUser> {
-      const user = await identity.users.create({
-        username: name,
-        provider: 'local',
-        groups: (options.groups ?? []).map((id) => ({
-          id,
-          provider: 'openldap' as const,
-          kind: 'group' as const,
-          name: id,
-        })),
-      });
-      const created = await identity.apiKeys.create({
-        userId: user.id,
-        kind: 'kubeconfig',
-        ...(options.clusterScope === undefined ? {} : { clusterId: options.clusterScope }),
-      });
-      const cluster = options.cluster ?? 'one';
-      const kubeconfig = await writeKubeconfig(
-        dir,
-        `${name}-${cluster}`,
-        `${url}/k8s/clusters/${cluster}`,
-        paddockCa,
-        created.token,
-      );
-      return { userId: user.id, token: created.token, keyId: created.key.keyId, kubeconfig };
-    },
+    addUser: (name, options = {}) =>
+      addKubeconfigUser(
+        identity,
+        { dir, paddockUrl: url, paddockCaFile: paddockCa },
+        name,
+        options,
+      ),
     stop: cleanup,
   };
 }

@@ -25,6 +25,7 @@ import { MemoryStore } from '../../../support/memory-store.js';
 import { makeTempDir } from '../../../support/temp-dir.js';
 import { testTlsMaterial } from '../../../unit/datasources/support/fake-api-server.js';
 import { createTestLogger, type LogLine } from '../../../unit/datasources/support/test-logger.js';
+import { addKubeconfigUser } from './kubeconfig-user.js';
 import { type KubectlResult, kubectl, writeKubeconfig } from './kubectl.js';
 
 export const DEVS_GROUP = 'openldap_group://cn=devs,ou=groups,dc=example,dc=org';
@@ -185,32 +186,13 @@ export async function startPaddockWithKubesim(): Promise<PaddockWithKubesim> {
     },
     clearFaults: (cluster) => sim.cluster(cluster).clearFaults(),
     clusterIds: { one: 'one', two: 'two' },
-    async addUser(name, options = {}) {
-      const user = await identity.users.create({
-        username: name,
-        provider: 'local',
-        groups: (options.groups ?? []).map((id) => ({
-          id,
-          provider: 'openldap' as const,
-          kind: 'group' as const,
-          name: id,
-        })),
-      });
-      const created = await identity.apiKeys.create({
-        userId: user.id,
-        kind: 'kubeconfig',
-        ...(options.clusterScope === undefined ? {} : { clusterId: options.clusterScope }),
-      });
-      const cluster = options.cluster ?? 'one';
-      const kubeconfig = await writeKubeconfig(
-        dir,
-        `${name}-${cluster}`,
-        `${url}/k8s/clusters/${cluster}`,
-        paddockCa,
-        created.token,
-      );
-      return { userId: user.id, token: created.token, keyId: created.key.keyId, kubeconfig };
-    },
+    addUser: (name, options = {}) =>
+      addKubeconfigUser(
+        identity,
+        { dir, paddockUrl: url, paddockCaFile: paddockCa },
+        name,
+        options,
+      ),
     async stop() {
       proxy.close();
       await server.shutdown(200);
