@@ -10,6 +10,7 @@ import {
   startService,
   waitFor,
 } from './ldap-process.js';
+import { reapStrays } from './stray-processes.js';
 
 /**
  * A real Samba Active Directory domain controller for the AD provider tests, provisioned once per
@@ -138,6 +139,16 @@ async function start(): Promise<SambaAdFixture> {
   }
   if (process.getuid?.() !== 0) {
     throw new Error('the Samba AD DC fixture must run as root (AD serves LDAP on ports 389/636)');
+  }
+  // A Samba of a test run killed from outside still holds AD's fixed ports: end it first.
+  const reaped = reapStrays('paddock-samba-');
+  if (reaped > 0) {
+    console.warn(`samba fixture: ended ${reaped} stray process(es) of an earlier, killed test run`);
+    await waitFor(
+      'ports 389 and 636 to be free',
+      async () => !(await isListening(389)) && !(await isListening(636)),
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
   }
   for (const port of [389, 636]) {
     if (await isListening(port)) {

@@ -10,6 +10,7 @@ import {
   startService,
   waitFor,
 } from './ldap-process.js';
+import { reapStrays } from './stray-processes.js';
 import { createTestCa } from './test-ca.js';
 
 /**
@@ -160,6 +161,8 @@ async function start(): Promise<SlapdFixture> {
   const slapd = requireBinary('slapd', SLAPD_PACKAGES);
   const ldapadd = requireBinary('ldapadd', SLAPD_PACKAGES);
   const ldapmodify = requireBinary('ldapmodify', SLAPD_PACKAGES);
+  // slapd of a test run killed from outside: nothing needs its ports, but it would run forever.
+  reapStrays('paddock-slapd-');
   const dir = mkdtempSync(join(tmpdir(), 'paddock-slapd-'));
   mkdirSync(join(dir, 'data'));
   const ca = await createTestCa(dir, 'slapd');
