@@ -7,15 +7,26 @@
  * its descendants, and removes the temp dirs it named. A live run's services (children of its
  * Node process) are left alone.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { sep } from 'node:path';
+import { basename, sep } from 'node:path';
 
 interface ProcInfo {
   readonly pid: number;
   readonly ppid: number;
-  readonly comm: string;
   readonly cmdline: string;
+}
+
+/**
+ * Whether `pid` runs Node (a test run). Read from its executable, not its name: Node 24 names
+ * its main thread `MainThread`.
+ */
+function isNode(pid: number): boolean {
+  try {
+    return basename(readlinkSync(`/proc/${pid}/exe`)) === 'node';
+  } catch {
+    return false;
+  }
 }
 
 function processes(): Map<number, ProcInfo> {
@@ -27,7 +38,6 @@ function processes(): Map<number, ProcInfo> {
       const close = stat.lastIndexOf(')');
       all.set(Number(entry), {
         pid: Number(entry),
-        comm: stat.slice(stat.indexOf('(') + 1, close),
         // After the command name: state, then the parent's pid.
         ppid: Number(stat.slice(close + 2).split(' ')[1]),
         cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' '),
@@ -46,7 +56,7 @@ export function reapStrays(marker: string): number {
   const roots = [...all.values()].filter((p) => {
     if (!marked(p) || p.pid === process.pid) return false;
     const parent = all.get(p.ppid);
-    return !marked(parent) && parent?.comm !== 'node';
+    return !marked(parent) && !isNode(p.ppid);
   });
   const doomed = new Set<number>();
   const pending = roots.map((p) => p.pid);
