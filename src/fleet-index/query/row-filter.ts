@@ -6,8 +6,12 @@
  */
 import type { FleetFilter } from '../../domain/fleet-index.js';
 import type { KubeObject } from '../../domain/kube-api.js';
+import {
+  type LabelRequirement,
+  matchesLabels,
+  parseLabelSelector,
+} from '../../domain/label-selector.js';
 import type { Row } from '../table/row.js';
-import { type LabelRequirement, matchesLabels, parseLabelSelector } from './label-selector.js';
 
 export interface PreparedFilter {
   readonly labels: readonly LabelRequirement[];

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { KubeObject } from '../../domain/kube-api.js';
 import { isKubeApiError } from '../../domain/kube-api.js';
+import { matchesLabels, parseLabelSelector } from '../../domain/label-selector.js';
 import type { AccessState } from '../../domain/rbac.js';
 import { PaddockError } from '../../errors/index.js';
 import { requireIdentity } from '../auth-checker.js';
@@ -23,7 +24,6 @@ import {
 } from './namespace.type.js';
 import { deadlineArg, fanOutWithin, type QueryDeadline } from './query-deadline.js';
 import { memo } from './request-memo.js';
-import { matchesSelector } from './selector.js';
 
 interface ClusterNamespaces {
   readonly clusterId: string;
@@ -84,10 +84,12 @@ function matchesFilter(filter: KubeFilter | null | undefined): (ns: Namespace) =
   const names = filter?.namespaces ? new Set(filter.namespaces) : undefined;
   const projects = filter?.projectIds?.map(parseProjectRef);
   const text = filter?.nameContains?.toLowerCase();
+  // Parsed once per query, not per namespace; a malformed selector is a validation error.
+  const labels = filter?.labelSelector ? parseLabelSelector(filter.labelSelector) : undefined;
   return (ns) =>
     (names === undefined || names.has(ns.name)) &&
     (text === undefined || ns.name.toLowerCase().includes(text)) &&
-    (filter?.labelSelector ? matchesSelector(filter.labelSelector, ns.labels) : true) &&
+    (labels === undefined || matchesLabels(labels, ns.labels)) &&
     (projects === undefined ||
       projects.some((p) => {
         if (ns.projectId === null) return false;

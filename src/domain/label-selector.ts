@@ -1,9 +1,10 @@
 /**
  * Kubernetes label selectors (`k=v`, `k==v`, `k!=v`, `k in (a,b)`, `k notin (a,b)`, `k`,
- * `!k`, comma-separated), parsed once into requirements the planner can use: an equality or
- * `in` requirement names the label postings to start from instead of every row.
+ * `!k`, comma-separated), parsed once into requirements: the fleet index's planner starts from
+ * the label postings an equality or `in` requirement names instead of every row, and a
+ * namespace list matches its rows against them.
  */
-import { PaddockError } from '../../errors/index.js';
+import { PaddockError } from '../errors/index.js';
 
 export type LabelRequirement =
   | { readonly op: 'in'; readonly key: string; readonly values: readonly string[] }
