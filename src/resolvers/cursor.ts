@@ -3,6 +3,8 @@
  * of the last item shown, not an offset, so items added or removed between pages neither skip
  * nor repeat the others.
  */
+
+import { compareSortKeys } from '../domain/sort-key.js';
 import { PaddockError } from '../errors/index.js';
 
 export type SortKey = readonly string[];
@@ -22,16 +24,6 @@ export function decodeCursor(cursor: string): SortKey {
     // falls through to the error below
   }
   throw new PaddockError('VALIDATION_FAILED', 'invalid cursor', { reason: 'invalid_cursor' });
-}
-
-export function compareKeys(a: SortKey, b: SortKey): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
 }
 
 export interface PageRequest {
@@ -64,9 +56,9 @@ export function paginate<T>(
 ): Page<T> {
   const size = pageSizeOf(request.first);
   const keyed = items.map((item) => ({ item, key: keyOf(item) }));
-  keyed.sort((a, b) => compareKeys(a.key, b.key));
+  keyed.sort((a, b) => compareSortKeys(a.key, b.key));
   const after = request.after ? decodeCursor(request.after) : undefined;
-  const rest = after === undefined ? keyed : keyed.filter((k) => compareKeys(k.key, after) > 0);
+  const rest = after === undefined ? keyed : keyed.filter((k) => compareSortKeys(k.key, after) > 0);
   const shown = rest.slice(0, size);
   const last = shown[shown.length - 1];
   return {

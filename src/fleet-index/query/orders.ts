@@ -27,16 +27,6 @@ export function tupleOf(field: FleetOrderField, row: Row): SortTuple {
   }
 }
 
-export function compareTuples(a: SortTuple, b: SortTuple): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return a.length - b.length;
-}
-
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const tail = (a: Row, b: Row) => cmp(a.clusterId, b.clusterId) || cmp(a.key, b.key);
 

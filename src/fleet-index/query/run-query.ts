@@ -8,11 +8,11 @@
  * demand over the same authorized matches, never over anything the caller may not see.
  */
 import type { FacetCount, FleetFacets, FleetOrder } from '../../domain/fleet-index.js';
+import { compareSortKeys } from '../../domain/sort-key.js';
 import { type AccessScope, scopeAllows } from '../authorization/index.js';
 import type { KindTable } from '../table/kind-table.js';
 import type { Row } from '../table/row.js';
 import {
-  compareTuples,
   decodeFleetCursor,
   encodeFleetCursor,
   ROW_COMPARATORS,
@@ -107,7 +107,7 @@ export function runQuery(q: QueryInput): QueryPage {
   const liveMatches = q.liveRows.filter((row) => matchesFilter(filter, row));
   const afterCursor = (row: Row) => {
     if (after === undefined) return true;
-    const c = compareTuples(tupleOf(order.field, row), after as SortTuple);
+    const c = compareSortKeys(tupleOf(order.field, row), after as SortTuple);
     return order.descending ? c < 0 : c > 0;
   };
 
@@ -170,7 +170,7 @@ function walkOrder(
     let i =
       after === undefined
         ? rows.length - 1
-        : sorted.lowerBound((r) => compareTuples(tupleOf(field, r), after)) - 1;
+        : sorted.lowerBound((r) => compareSortKeys(tupleOf(field, r), after)) - 1;
     for (; i >= 0 && page.length < want; i--) {
       if (++steps > budget) return undefined;
       if (visible(rows[i]!)) page.push(rows[i]!);
@@ -179,7 +179,7 @@ function walkOrder(
     let i =
       after === undefined
         ? 0
-        : sorted.lowerBound((r) => (compareTuples(tupleOf(field, r), after) <= 0 ? -1 : 1));
+        : sorted.lowerBound((r) => (compareSortKeys(tupleOf(field, r), after) <= 0 ? -1 : 1));
     for (; i < rows.length && page.length < want; i++) {
       if (++steps > budget) return undefined;
       if (visible(rows[i]!)) page.push(rows[i]!);
