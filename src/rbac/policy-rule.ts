@@ -1,8 +1,11 @@
 /**
  * PolicyRule matching exactly as the Kubernetes RBAC authorizer does it
- * (`plugin/pkg/auth/authorizer/rbac/rbac.go`, `RuleAllows`): `*` matches any verb, group and
- * resource, `*` + `/sub` any resource's subresource, resourceNames only requests that name an
- * object, and a trailing `*` in a non-resource URL a prefix.
+ * (`plugin/pkg/auth/authorizer/rbac/rbac.go`, `RuleAllows`; helpers in
+ * `pkg/apis/rbac/v1/evaluation_helpers.go`): `*` matches any verb, group and resource, `*` +
+ * `/sub` any resource's subresource, resourceNames compare with the request's name as it is (a
+ * request without a name passes only a rule without resourceNames, or one naming `""`), and
+ * trailing `*`s in a non-resource URL make it a prefix. Paddock's own checks and the fleet
+ * index's evaluator of each cluster's RBAC both use it.
  */
 import type { PolicyRule } from '../domain/rbac.js';
 
@@ -43,7 +46,7 @@ function resourceMatches(rule: PolicyRule, resource: string, subresource: string
 function nonResourceUrlMatches(rule: PolicyRule, path: string): boolean {
   for (const u of rule.nonResourceURLs ?? []) {
     if (u === '*' || u === path) return true;
-    if (u.endsWith('*') && path.startsWith(u.slice(0, -1))) return true;
+    if (u.endsWith('*') && path.startsWith(u.replace(/\*+$/, ''))) return true;
   }
   return false;
 }
@@ -55,7 +58,7 @@ export function ruleAllows(request: AccessRequest, rule: PolicyRule): boolean {
   if (!has(rule.apiGroups, request.apiGroup)) return false;
   if (!resourceMatches(rule, request.resource, request.subresource ?? '')) return false;
   const names = rule.resourceNames ?? [];
-  return names.length === 0 || (!!request.name && names.includes(request.name));
+  return names.length === 0 || names.includes(request.name ?? '');
 }
 
 /** The first rule that allows the request, if any. */

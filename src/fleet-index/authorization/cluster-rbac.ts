@@ -4,7 +4,8 @@
  * `generation` changes with every change, so answers derived from it can be cached until then.
  */
 import type { KubeObject } from '../../domain/kube-api.js';
-import type { KubeBinding, KubePolicyRule, KubeUser } from './kube-rbac-types.js';
+import type { PolicyRule } from '../../domain/rbac.js';
+import type { KubeBinding, KubeUser } from './kube-rbac-types.js';
 import { bindingOf, rulesOf } from './rbac-objects.js';
 
 export type RbacKind = 'roles' | 'clusterroles' | 'rolebindings' | 'clusterrolebindings';
@@ -48,8 +49,8 @@ export function userKeys(user: KubeUser): string[] {
 
 export class ClusterRbac {
   #generation = 0;
-  readonly #clusterRoles = new Map<string, readonly KubePolicyRule[]>();
-  readonly #roles = new Map<string, readonly KubePolicyRule[]>();
+  readonly #clusterRoles = new Map<string, readonly PolicyRule[]>();
+  readonly #roles = new Map<string, readonly PolicyRule[]>();
   readonly #clusterRoleBindings = new Map<string, KubeBinding>();
   readonly #roleBindings = new Map<string, KubeBinding>();
   #index: SubjectIndex | undefined;
@@ -91,7 +92,7 @@ export class ClusterRbac {
    * The rules a binding's roleRef resolves to (`GetRoleReferenceRules`), or undefined when the
    * role does not exist or the kind is not Role/ClusterRole.
    */
-  rulesFor(binding: KubeBinding): readonly KubePolicyRule[] | undefined {
+  rulesFor(binding: KubeBinding): readonly PolicyRule[] | undefined {
     switch (binding.roleRef.kind) {
       case 'ClusterRole':
         return this.#clusterRoles.get(binding.roleRef.name);

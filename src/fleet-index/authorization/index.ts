@@ -8,4 +8,3 @@ export {
   scopeAllows,
 } from './rbac-evaluator.js';
 export { bindingOf, rulesOf } from './rbac-objects.js';
-export { ruleAllows, ruleAllowsUrl } from './rule-allows.js';

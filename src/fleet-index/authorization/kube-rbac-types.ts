@@ -2,16 +2,9 @@
  * The RBAC objects of one downstream cluster as the Kubernetes RBAC authorizer reads them
  * (`k8s.io/api/rbac/v1`), reduced to what authorization looks at: rules, role references and
  * subjects. Aggregated ClusterRoles carry the rules the aggregation controller wrote into
- * `.rules`, which is all the authorizer reads too.
+ * `.rules`, which is all the authorizer reads too. Rules are Paddock's `PolicyRule`.
  */
-
-export interface KubePolicyRule {
-  readonly verbs: readonly string[];
-  readonly apiGroups: readonly string[];
-  readonly resources: readonly string[];
-  readonly resourceNames: readonly string[];
-  readonly nonResourceURLs: readonly string[];
-}
+import type { ResourceRequest } from '../../rbac/policy-rule.js';
 
 export interface KubeRbacSubject {
   readonly kind: string;
@@ -39,18 +32,8 @@ export interface KubeUser {
   readonly groups: readonly string[];
 }
 
-/** The attributes of a resource request (`authorizer.Attributes`). */
-export interface ResourceAttributes {
-  readonly verb: string;
-  /** `''` for the core group. */
-  readonly apiGroup: string;
-  readonly resource: string;
-  readonly subresource?: string;
-  /** `''` for a request without a name (list, watch, create, deletecollection). */
-  readonly name?: string;
-  /** `''` at the cluster scope. */
-  readonly namespace?: string;
-}
+/** The attributes of a resource request (`authorizer.Attributes`); rules match them with `ruleAllows`. */
+export type ResourceAttributes = Omit<ResourceRequest, 'kind'>;
 
 /** The group whose members every request is allowed to (the privileged-group authorizer). */
 export const SYSTEM_MASTERS = 'system:masters';

@@ -8,6 +8,8 @@
  * missing grant nothing. Nothing is ever denied by RBAC, so the order of bindings does not
  * change the answer.
  */
+
+import { type ResourceRequest, ruleAllows } from '../../rbac/policy-rule.js';
 import type { ClusterRbac } from './cluster-rbac.js';
 import {
   type KubeBinding,
@@ -15,7 +17,6 @@ import {
   type ResourceAttributes,
   SYSTEM_MASTERS,
 } from './kube-rbac-types.js';
-import { ruleAllows } from './rule-allows.js';
 
 /** Where a caller may list (or watch) one kind: everywhere, or in these namespaces. */
 export interface AccessScope {
@@ -48,16 +49,17 @@ export class RbacEvaluator {
   /** The full decision for one request (what a SubjectAccessReview answers). */
   authorize(user: KubeUser, attributes: ResourceAttributes): Decision {
     if (user.groups.includes(SYSTEM_MASTERS)) return { allowed: true, reason: '' };
+    const request: ResourceRequest = { kind: 'resource', ...attributes };
     const namespace = attributes.namespace ?? '';
     const { cluster, namespaced } = this.#rbac.bindingsOf(user);
     for (const binding of cluster) {
-      if (this.#allows(binding, attributes)) {
+      if (this.#allows(binding, request)) {
         return { allowed: true, reason: `RBAC: allowed by ClusterRoleBinding "${binding.name}"` };
       }
     }
     if (namespace !== '') {
       for (const binding of namespaced) {
-        if (binding.namespace === namespace && this.#allows(binding, attributes)) {
+        if (binding.namespace === namespace && this.#allows(binding, request)) {
           return {
             allowed: true,
             reason: `RBAC: allowed by RoleBinding "${binding.name}/${namespace}"`,
@@ -81,27 +83,33 @@ export class RbacEvaluator {
     const key = `${user.name}\0${[...user.groups].sort().join('\0')}\0\0${verb}\0${apiGroup}\0${resource}`;
     const cached = this.#memo.get(key);
     if (cached !== undefined) return cached;
-    const computed = this.#computeScope(user, { verb, apiGroup, resource, name: '' });
+    const computed = this.#computeScope(user, {
+      kind: 'resource',
+      verb,
+      apiGroup,
+      resource,
+      name: '',
+    });
     this.#memo.set(key, computed);
     return computed;
   }
 
-  #computeScope(user: KubeUser, attributes: ResourceAttributes): AccessScope {
+  #computeScope(user: KubeUser, request: ResourceRequest): AccessScope {
     if (user.groups.includes(SYSTEM_MASTERS)) return ALL_ACCESS;
     const { cluster, namespaced } = this.#rbac.bindingsOf(user);
-    if (cluster.some((b) => this.#allows(b, attributes))) return ALL_ACCESS;
+    if (cluster.some((b) => this.#allows(b, request))) return ALL_ACCESS;
     const namespaces = new Set<string>();
     for (const binding of namespaced) {
-      if (!namespaces.has(binding.namespace) && this.#allows(binding, attributes)) {
+      if (!namespaces.has(binding.namespace) && this.#allows(binding, request)) {
         namespaces.add(binding.namespace);
       }
     }
     return namespaces.size === 0 ? NO_ACCESS : { all: false, namespaces };
   }
 
-  #allows(binding: KubeBinding, attributes: ResourceAttributes): boolean {
+  #allows(binding: KubeBinding, request: ResourceRequest): boolean {
     const rules = this.#rbac.rulesFor(binding);
-    return rules?.some((rule) => ruleAllows(attributes, rule)) ?? false;
+    return rules?.some((rule) => ruleAllows(request, rule)) ?? false;
   }
 }
 

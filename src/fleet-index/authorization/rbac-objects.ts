@@ -4,7 +4,8 @@
  * treat it: a missing list is empty, so it matches nothing.
  */
 import type { KubeObject } from '../../domain/kube-api.js';
-import type { KubeBinding, KubePolicyRule, KubeRbacSubject } from './kube-rbac-types.js';
+import type { PolicyRule } from '../../domain/rbac.js';
+import type { KubeBinding, KubeRbacSubject } from './kube-rbac-types.js';
 
 const strings = (value: unknown): readonly string[] =>
   Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
@@ -17,7 +18,7 @@ const records = (value: unknown): Record<string, unknown>[] =>
     : [];
 
 /** The `.rules` of a Role or ClusterRole. */
-export function rulesOf(object: KubeObject): KubePolicyRule[] {
+export function rulesOf(object: KubeObject): PolicyRule[] {
   return records(object.rules).map((r) => ({
     verbs: strings(r.verbs),
     apiGroups: strings(r.apiGroups),

@@ -4,9 +4,9 @@ import {
   ClusterRbac,
   RbacEvaluator,
   type RbacKind,
-  ruleAllows,
   scopeAllows,
 } from '../../../src/fleet-index/authorization/index.js';
+import { ruleAllows } from '../../../src/rbac/policy-rule.js';
 
 const G = 'rbac.authorization.k8s.io';
 type Rule = Record<string, string[]>;
@@ -45,18 +45,30 @@ describe('fleet index RBAC evaluator', () => {
       resourceNames: [],
       nonResourceURLs: [],
     };
-    expect(ruleAllows({ verb: 'list', apiGroup: 'apps', resource: 'deployments' }, rule)).to.equal(
-      true,
-    );
-    expect(ruleAllows({ verb: 'watch', apiGroup: 'apps', resource: 'deployments' }, rule)).to.equal(
-      false,
-    );
-    expect(ruleAllows({ verb: 'list', apiGroup: '', resource: 'deployments' }, rule)).to.equal(
-      false,
-    );
     expect(
       ruleAllows(
-        { verb: 'list', apiGroup: 'apps', resource: 'deployments', subresource: 'scale' },
+        { kind: 'resource', verb: 'list', apiGroup: 'apps', resource: 'deployments' },
+        rule,
+      ),
+    ).to.equal(true);
+    expect(
+      ruleAllows(
+        { kind: 'resource', verb: 'watch', apiGroup: 'apps', resource: 'deployments' },
+        rule,
+      ),
+    ).to.equal(false);
+    expect(
+      ruleAllows({ kind: 'resource', verb: 'list', apiGroup: '', resource: 'deployments' }, rule),
+    ).to.equal(false);
+    expect(
+      ruleAllows(
+        {
+          kind: 'resource',
+          verb: 'list',
+          apiGroup: 'apps',
+          resource: 'deployments',
+          subresource: 'scale',
+        },
         rule,
       ),
     ).to.equal(false);
@@ -70,23 +82,37 @@ describe('fleet index RBAC evaluator', () => {
       resourceNames: [],
       nonResourceURLs: [],
     };
-    expect(ruleAllows({ verb: 'list', apiGroup: 'x.io', resource: 'widgets' }, all)).to.equal(true);
     expect(
-      ruleAllows({ verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log' }, all),
+      ruleAllows({ kind: 'resource', verb: 'list', apiGroup: 'x.io', resource: 'widgets' }, all),
+    ).to.equal(true);
+    expect(
+      ruleAllows(
+        { kind: 'resource', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'log' },
+        all,
+      ),
     ).to.equal(true);
     const scale = { ...all, resources: ['*/scale'] };
     expect(
       ruleAllows(
-        { verb: 'get', apiGroup: 'apps', resource: 'deployments', subresource: 'scale' },
+        {
+          kind: 'resource',
+          verb: 'get',
+          apiGroup: 'apps',
+          resource: 'deployments',
+          subresource: 'scale',
+        },
         scale,
       ),
     ).to.equal(true);
-    expect(ruleAllows({ verb: 'get', apiGroup: 'apps', resource: 'deployments' }, scale)).to.equal(
-      false,
-    );
     expect(
       ruleAllows(
-        { verb: 'get', apiGroup: '', resource: 'pods', subresource: 'xscale' },
+        { kind: 'resource', verb: 'get', apiGroup: 'apps', resource: 'deployments' },
+        scale,
+      ),
+    ).to.equal(false);
+    expect(
+      ruleAllows(
+        { kind: 'resource', verb: 'get', apiGroup: '', resource: 'pods', subresource: 'xscale' },
         { ...all, resources: ['*/scale'] },
       ),
     ).to.equal(false);
@@ -100,12 +126,19 @@ describe('fleet index RBAC evaluator', () => {
       resourceNames: ['web'],
       nonResourceURLs: [],
     };
-    expect(ruleAllows({ verb: 'list', apiGroup: '', resource: 'pods' }, named)).to.equal(false);
     expect(
-      ruleAllows({ verb: 'list', apiGroup: '', resource: 'pods', name: 'web' }, named),
+      ruleAllows({ kind: 'resource', verb: 'list', apiGroup: '', resource: 'pods' }, named),
+    ).to.equal(false);
+    expect(
+      ruleAllows(
+        { kind: 'resource', verb: 'list', apiGroup: '', resource: 'pods', name: 'web' },
+        named,
+      ),
     ).to.equal(true);
     const empty = { ...named, resourceNames: [''] };
-    expect(ruleAllows({ verb: 'list', apiGroup: '', resource: 'pods' }, empty)).to.equal(true);
+    expect(
+      ruleAllows({ kind: 'resource', verb: 'list', apiGroup: '', resource: 'pods' }, empty),
+    ).to.equal(true);
   });
 
   it('grants a ClusterRole through a RoleBinding only in the binding namespace (RBAC docs: RoleBinding of a ClusterRole)', () => {
