@@ -71,11 +71,10 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
   const accessLog = options.accessLog ?? logger;
   const upgraded = new Set<Duplex>();
   const open = new Set<ServerResponse>();
-  let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
   const settled = () => {
-    if (inFlight === 0 && upgraded.size === 0) drained?.();
+    if (open.size === 0 && upgraded.size === 0) drained?.();
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
@@ -83,12 +82,10 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
     const requestId = requestIdOf(req);
     const route = router.match(req.url ?? '/');
     const ctx = new LazyContext(requestId, route?.name ?? 'unmatched', logger);
-    inFlight += 1;
     open.add(res);
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
     res.once('close', () => {
-      inFlight -= 1;
       open.delete(res);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.observe(ctx.route, req.method ?? 'GET', res.statusCode, seconds);
@@ -192,7 +189,7 @@ export function createPaddockServer(options: PaddockServerOptions): PaddockServe
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       shutdownOptions.endStreams?.();
-      if (inFlight > 0 || upgraded.size > 0) {
+      if (open.size > 0 || upgraded.size > 0) {
         await new Promise<void>((resolve) => {
           drained = resolve;
           setTimeout(resolve, Math.max(0, deadline - Date.now())).unref();

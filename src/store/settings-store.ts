@@ -53,6 +53,14 @@ function invalid(name: string, message: string): PaddockError {
   });
 }
 
+/** The non-empty, trimmed items of a comma-separated setting. */
+function commaList(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
 /** The settings Paddock reads. */
 export const PADDOCK_SETTINGS: readonly SettingDefinition[] = [
   {
@@ -170,10 +178,7 @@ export const PADDOCK_SETTINGS: readonly SettingDefinition[] = [
       'Cluster ids (comma-separated, or *) whose authorization is not RBAC alone (a webhook): their lists are always read live',
     defaultValue: '',
     normalize: (value) => {
-      const ids = value
-        .split(',')
-        .map((v) => v.trim())
-        .filter((v) => v !== '');
+      const ids = commaList(value);
       if (ids.some((id) => id !== '*' && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(id))) {
         throw invalid(
           SETTING_FLEET_INDEX_LIVE_CLUSTERS,
@@ -189,10 +194,7 @@ export const PADDOCK_SETTINGS: readonly SettingDefinition[] = [
       'Custom resources the fleet index follows, as <resource>.<group>/<version>, comma-separated (the manager account needs list and watch on them)',
     defaultValue: '',
     normalize: (value) => {
-      const kinds = value
-        .split(',')
-        .map((v) => v.trim())
-        .filter((v) => v !== '');
+      const kinds = commaList(value);
       const bad = kinds.find((k) => !/^[a-z0-9-]+\.[a-z0-9.-]+\/[a-z0-9]+$/.test(k));
       if (bad !== undefined) {
         throw invalid(
