@@ -10,7 +10,6 @@
 // what each agent leg adds over direct to what the relay adds (ADR 0022).
 // Run: npm run bench -- tunnel   (BENCH_ROUNDS, default 3; BENCH_TUNNEL_REQUESTS per round, 4000)
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import { join } from 'node:path';
@@ -25,6 +24,7 @@ import {
 } from '../../src/datasources/tunnel/tunnel-protocol.js';
 import type { UpstreamSink } from '../../src/domain/cluster-upstream.js';
 import { makeTempDir } from '../../tests/support/temp-dir.js';
+import { cpuSecondsOfTree } from '../proxy/process-cpu.js';
 import { fmt, loadAverage, printTable, quantile } from '../support/measure.js';
 import { quietLogger } from '../support/quiet-logger.js';
 
@@ -34,12 +34,8 @@ const SECRET = 'b'.repeat(43);
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const mainJs = here('../../src/main.js');
 
-/** utime + stime of a process, in µs (USER_HZ = 100). */
-function cpuUsOf(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
+/** CPU µs of a process (and its children) so far; 0 without one. */
+const cpuUsOf = (pid: number | undefined) => (pid === undefined ? 0 : cpuSecondsOfTree(pid) * 1e6);
 
 function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -230,7 +226,7 @@ async function main(): Promise<void> {
       );
     }
     console.log(`load average ${fmt(loadAverage(), 2)} at the end on 2 cores`);
-    for (const child of children) child.kill(); // before the route closes: no reconnect noise
+    for (const child of children) child.kill('SIGKILL'); // before the route closes: no reconnect log
     for (const leg of legs) await leg.t.close();
     route.close();
     gateway.close();
