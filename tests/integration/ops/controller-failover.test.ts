@@ -28,8 +28,7 @@ describe('background controllers across replicas', function () {
   it('run every controller (push-down, capacity, import sweep, alerting, log collector, multi-cluster apps, catalogs, backups) on one replica, show their results on every replica, and move to another within seconds when it dies', async () => {
     const fx = await opsFixture('controllers');
     try {
-      const { sim, importKubeconfig } = await startClusters(fx.dir, ['one']);
-      fx.track(() => sim.stop());
+      const { sim, importEnv } = await startClusters(fx, ['one']);
       const one = sim.cluster('one').describe();
       const admin = await writeKubeconfig(fx.dir, 'admin-one', one.url, one.caFile, one.adminToken);
       const redis = await RedisServer.start();
@@ -44,7 +43,7 @@ describe('background controllers across replicas', function () {
       const a = await startReplica({
         name: 'a',
         dir: fx.dir,
-        env: { ...env, KUBECONFIG: importKubeconfig, PADDOCK_IMPORT_KUBECONFIG: 'true' },
+        env: { ...env, ...importEnv },
       });
       fx.track(() => a.process.stop());
       const b = await startReplica({ name: 'b', dir: fx.dir, env });

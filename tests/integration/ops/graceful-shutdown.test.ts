@@ -114,14 +114,12 @@ describe('paddock serve on SIGTERM', function () {
   it('fails /readyz at once, serves new requests while draining, ends watches cleanly and exits within the grace period plus a second while a cluster hangs', async () => {
     const fx = await opsFixture('shutdown');
     try {
-      const { sim, importKubeconfig } = await startClusters(fx.dir, ['one', 'two', 'three']);
-      fx.track(() => sim.stop());
+      const { sim, importEnv } = await startClusters(fx, ['one', 'two', 'three']);
       const replica = await startReplica({
         name: 'a',
         dir: fx.dir,
         env: {
-          KUBECONFIG: importKubeconfig,
-          PADDOCK_IMPORT_KUBECONFIG: 'true',
+          ...importEnv,
           PADDOCK_SHUTDOWN_GRACE_SECONDS: '4',
           PADDOCK_SHUTDOWN_DRAIN_SECONDS: '1.5',
           PADDOCK_LOG_LEVEL: 'info',

@@ -12,8 +12,7 @@ describe('replicas without a configured certificate', function () {
   it('share one CA through the store, so a kubeconfig downloaded from one replica works against another', async () => {
     const fx = await opsFixture('shared-ca');
     try {
-      const { sim, importKubeconfig } = await startClusters(fx.dir, ['one']);
-      fx.track(() => sim.stop());
+      const { importEnv } = await startClusters(fx, ['one']);
       const redis = await RedisServer.start();
       fx.track(() => redis.stop());
       const keys = sharedKeys();
@@ -26,8 +25,7 @@ describe('replicas without a configured certificate', function () {
           ...keys,
           PADDOCK_SERVER_URL: `https://localhost:${port}`,
           PADDOCK_REDIS_URL: redis.url,
-          KUBECONFIG: importKubeconfig,
-          PADDOCK_IMPORT_KUBECONFIG: 'true',
+          ...importEnv,
         },
       });
       fx.track(() => a.process.stop());

@@ -82,8 +82,7 @@ describe('Helm processes when Paddock stops', function () {
   it('leave no Helm run behind when paddock serve stops during an install, and it still exits within the grace period plus a second', async () => {
     const fx = await opsFixture('shutdown-helm');
     try {
-      const { sim, importKubeconfig } = await startClusters(fx.dir, ['one']);
-      fx.track(() => sim.stop());
+      const { sim, importEnv } = await startClusters(fx, ['one']);
       const helm = await helmCli();
       fx.track(() => helm.remove());
       const charts = join(fx.dir, 'charts');
@@ -103,8 +102,7 @@ describe('Helm processes when Paddock stops', function () {
         name: 'a',
         dir: fx.dir,
         env: {
-          KUBECONFIG: importKubeconfig,
-          PADDOCK_IMPORT_KUBECONFIG: 'true',
+          ...importEnv,
           PADDOCK_HELM_BINARY: helm.binary,
           PADDOCK_SHUTDOWN_GRACE_SECONDS: '3',
           PADDOCK_SHUTDOWN_DRAIN_SECONDS: '0',

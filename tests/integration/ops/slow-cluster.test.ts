@@ -22,14 +22,12 @@ describe('a slow cluster is slow, not dead', function () {
   it('keeps working through the proxy and GraphQL while it answers in 8 s, shows it degraded, and tells down from up within 5 s', async () => {
     const fx = await opsFixture('slow-cluster');
     try {
-      const { sim, importKubeconfig } = await startClusters(fx.dir, ['fast', 'slow', 'flaky']);
-      fx.track(() => sim.stop());
+      const { sim, importEnv } = await startClusters(fx, ['fast', 'slow', 'flaky']);
       const replica = await startReplica({
         name: 'a',
         dir: fx.dir,
         env: {
-          KUBECONFIG: importKubeconfig,
-          PADDOCK_IMPORT_KUBECONFIG: 'true',
+          ...importEnv,
           PADDOCK_CLUSTER_PROBE_INTERVAL_SECONDS: '1',
         },
       });

@@ -44,8 +44,7 @@ describe('upgrade and rollback', function () {
   it('upgrades two replicas on one Redis behind nginx to this release and rolls them back, one at a time, with no data lost and no request failed', async () => {
     const fx = await opsFixture('upgrade');
     try {
-      const { sim, importKubeconfig } = await startClusters(fx.dir, ['one']);
-      fx.track(() => sim.stop());
+      const { importEnv } = await startClusters(fx, ['one']);
       const redis = await RedisServer.start();
       fx.track(() => redis.stop());
       const ports = { a: await freePort(), b: await freePort() };
@@ -66,9 +65,7 @@ describe('upgrade and rollback', function () {
           env: {
             ...common,
             PADDOCK_DATA_DIR: join(fx.dir, `data-${name}`),
-            ...(name === 'a'
-              ? { KUBECONFIG: importKubeconfig, PADDOCK_IMPORT_KUBECONFIG: 'true' }
-              : {}),
+            ...(name === 'a' ? { ...importEnv } : {}),
           },
           ...(build === 'previous' ? { mainJs: previous.mainJs } : {}),
         });

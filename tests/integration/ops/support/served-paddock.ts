@@ -21,10 +21,19 @@ export interface ServedCluster {
   readonly sim: Kubesim;
   /** A kubeconfig with one context per kubesim cluster, as an operator's `$KUBECONFIG`. */
   readonly importKubeconfig: string;
+  /** The environment a replica imports them with (`KUBECONFIG`, `PADDOCK_IMPORT_KUBECONFIG`). */
+  readonly importEnv: Record<string, string>;
 }
 
-/** Starts kubesim with the named clusters and writes the kubeconfig Paddock imports them from. */
-export async function startClusters(dir: string, names: readonly string[]): Promise<ServedCluster> {
+/**
+ * Starts kubesim with the named clusters (stopped with the fixture) and writes the kubeconfig
+ * Paddock imports them from.
+ */
+export async function startClusters(
+  fx: { readonly dir: string; track(stop: () => Promise<unknown>): void },
+  names: readonly string[],
+): Promise<ServedCluster> {
+  const { dir } = fx;
   const sim = await startKubesim({
     clusters: [...names],
     adminPort: false,
@@ -50,7 +59,12 @@ export async function startClusters(dir: string, names: readonly string[]): Prom
       contexts: names.map((name) => ({ name, context: { cluster: name, user: name } })),
     }),
   );
-  return { sim, importKubeconfig };
+  fx.track(() => sim.stop());
+  return {
+    sim,
+    importKubeconfig,
+    importEnv: { KUBECONFIG: importKubeconfig, PADDOCK_IMPORT_KUBECONFIG: 'true' },
+  };
 }
 
 export interface ServedReplica {
